@@ -1,0 +1,129 @@
+# Shared set-up for scripts/run and scripts/test. Source it; do not run it.
+# Finds Odoo, installs our Python dependencies and starts a private PostgreSQL
+# cluster under $ROOT/.pgdata (listening on 127.0.0.1:$PGPORT only).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PGDATA="${PGDATA_DIR:-$ROOT/.pgdata}"
+PGPORT="${PGPORT:-55432}"
+PGUSER_NAME="odoo"
+ODOO_CONF="$ROOT/odoo.conf"
+ADDONS_PATH="$ROOT/addons"
+DATA_DIR="$ROOT/.run/data"
+PYTHON="${PYTHON:-python3}"
+PG_STARTED_HERE=0
+
+die() { echo "ERROR: $*" >&2; exit 1; }
+info() { echo "==> $*" >&2; }
+
+find_odoo() {
+    if [ -n "${ODOO_PATH:-}" ]; then
+        [ -f "$ODOO_PATH/odoo/release.py" ] || die "ODOO_PATH=$ODOO_PATH is not an Odoo checkout (no odoo/release.py)."
+        export PYTHONPATH="$ODOO_PATH${PYTHONPATH:+:$PYTHONPATH}"
+    fi
+    local version
+    version=$("$PYTHON" -c 'import odoo.release as r; print(r.version_info[0])' 2>/dev/null) \
+        || die "Odoo is not importable: install Odoo 19.0 Community into $("$PYTHON" -c 'import sys; print(sys.executable)') (pip install -r requirements.txt && pip install -e <odoo checkout>) or set ODOO_PATH to an Odoo 19 checkout."
+    [ "$version" = "19" ] || die "Odoo $version found, Odoo 19.0 is required."
+}
+
+install_python_deps() {
+    info "Installing Python dependencies (requirements.txt)"
+    "$PYTHON" -m pip install --quiet --disable-pip-version-check --root-user-action=ignore -r "$ROOT/requirements.txt" \
+        || die "pip could not install requirements.txt"
+}
+
+find_pg_bin() {
+    local dir
+    if command -v pg_ctl >/dev/null 2>&1; then
+        PG_BIN="$(dirname "$(readlink -f "$(command -v pg_ctl)")")"
+        return 0
+    fi
+    for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+        if [ -x "$dir/pg_ctl" ]; then PG_BIN="$dir"; return 0; fi
+    done
+    return 1
+}
+
+ensure_postgresql_installed() {
+    find_pg_bin && return 0
+    if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+        info "pg_ctl not found: installing Debian's postgresql"
+        DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null \
+            && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null \
+            || die "PostgreSQL is missing and 'apt-get install postgresql' failed: install PostgreSQL 15 (Debian package postgresql)."
+        find_pg_bin || die "PostgreSQL installed but pg_ctl not found under /usr/lib/postgresql/*/bin."
+    else
+        die "PostgreSQL is missing (no pg_ctl): install it with 'sudo apt-get install postgresql'."
+    fi
+}
+
+# Run a PostgreSQL server binary as the cluster's owner (initdb refuses root).
+as_pg_owner() {
+    if [ "$(id -u)" = "0" ]; then
+        id postgres >/dev/null 2>&1 || die "Running as root but there is no 'postgres' system user to own the cluster."
+        runuser -u postgres -- "$@"
+    else
+        "$@"
+    fi
+}
+
+pg_running() {
+    as_pg_owner "$PG_BIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1
+}
+
+start_postgresql() {
+    ensure_postgresql_installed
+    if [ ! -f "$PGDATA/PG_VERSION" ]; then
+        info "Creating a private PostgreSQL cluster in $PGDATA"
+        mkdir -p "$PGDATA"
+        [ "$(id -u)" = "0" ] && chown postgres: "$PGDATA"
+        chmod 700 "$PGDATA"
+        as_pg_owner "$PG_BIN/initdb" -D "$PGDATA" -U "$PGUSER_NAME" -A trust -E UTF8 --locale=C.UTF-8 >/dev/null \
+            || die "initdb failed for $PGDATA"
+    fi
+    if pg_running; then
+        info "PostgreSQL already running on 127.0.0.1:$PGPORT"
+        return 0
+    fi
+    info "Starting PostgreSQL on 127.0.0.1:$PGPORT"
+    as_pg_owner "$PG_BIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w -t 60 \
+        -o "-p $PGPORT -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c fsync=off -c max_connections=200" \
+        start >/dev/null || { tail -20 "$PGDATA/server.log" >&2; die "PostgreSQL did not start (log above)."; }
+    PG_STARTED_HERE=1
+}
+
+stop_postgresql() {
+    if [ "$PG_STARTED_HERE" = "1" ] && pg_running; then
+        info "Stopping PostgreSQL"
+        as_pg_owner "$PG_BIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null || true
+    fi
+}
+
+psql_cmd() {
+    "$PG_BIN/psql" -h 127.0.0.1 -p "$PGPORT" -U "$PGUSER_NAME" -d postgres -v ON_ERROR_STOP=1 -qtA "$@"
+}
+
+database_exists() {
+    [ "$(psql_cmd -c "SELECT 1 FROM pg_database WHERE datname = '$1'")" = "1" ]
+}
+
+odoo_cmd() {
+    "$PYTHON" -m odoo -c "$ODOO_CONF" --addons-path="$ADDONS_PATH" --data-dir="$DATA_DIR" \
+        --db_host=127.0.0.1 --db_port="$PGPORT" --db_user="$PGUSER_NAME" "$@"
+}
+
+our_modules() {
+    local dirs=()
+    for manifest in "$ROOT"/addons/*/__manifest__.py; do
+        dirs+=("$(basename "$(dirname "$manifest")")")
+    done
+    (IFS=,; echo "${dirs[*]}")
+}
+
+setup_all() {
+    find_odoo
+    install_python_deps
+    start_postgresql
+    mkdir -p "$DATA_DIR"
+}
