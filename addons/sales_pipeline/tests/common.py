@@ -1,0 +1,66 @@
+from datetime import timedelta
+
+from odoo import api, fields
+from odoo.tests import TransactionCase, new_test_user
+
+REP_GROUPS = "base.group_user,sales_team.group_sale_salesman"
+MANAGER_GROUPS = "base.group_user,sales_team.group_sale_salesman_all_leads"
+CLERK_GROUPS = "base.group_user,sales_pipeline.group_customer_clerk"
+
+
+class SalesPipelineCase(TransactionCase):
+    """Users (reps A and B, manager, clerk) and settings every customer test needs."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True, mail_notrack=True))
+        cls.rep_a = new_test_user(cls.env, login="sp_rep_a", groups=REP_GROUPS, name="Rep A")
+        cls.rep_b = new_test_user(cls.env, login="sp_rep_b", groups=REP_GROUPS, name="Rep B")
+        cls.manager = new_test_user(cls.env, login="sp_manager", groups=MANAGER_GROUPS, name="Manager")
+        cls.clerk = new_test_user(cls.env, login="sp_clerk", groups=CLERK_GROUPS, name="Clerk")
+        cls.Partner = cls.env["res.partner"]
+        cls.set_pool_settings(
+            max_claimed=0,
+            max_protected=0,
+            recall_followup_days=0,
+            recall_deal_days=0,
+            recall_warning_days=0,
+            reclaim_cooldown_days=0,
+        )
+
+    @classmethod
+    def set_pool_settings(cls, **values):
+        params = cls.env["ir.config_parameter"].sudo()
+        for key, value in values.items():
+            params.set_param(f"sales_pipeline.{key}", str(value))
+
+    @classmethod
+    def make_customer(cls, name, owner=None, protected=False, **vals):
+        """A managed customer created by the superuser: in the pool, or owned by ``owner``."""
+        customer = cls.env["res.partner"].create({
+            "name": name,
+            "is_company": True,
+            "is_customer": True,
+            "user_id": owner.id if owner else False,
+            **vals,
+        })
+        if protected:
+            customer.action_protect()
+        return customer
+
+    def as_user(self, records, user):
+        """``records`` seen by ``user``, with a clean cache (no leak from the superuser)."""
+        self.env.invalidate_all()
+        return records.with_user(user)
+
+    @staticmethod
+    def days_from_now(days):
+        return fields.Datetime.now() + timedelta(days=days)
+
+    def run_recall_cron(self):
+        """Run the recall job as the scheduler does, committing batches into the test transaction."""
+        with self.enter_registry_test_mode(), self.registry.cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            env["res.partner"]._cron_recall_customers()
+        self.env.invalidate_all()

@@ -1,0 +1,2 @@
+from . import customer_share_wizard
+from . import customer_assign_wizard
