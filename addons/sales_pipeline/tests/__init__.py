@@ -6,3 +6,4 @@ from . import test_customer_protection
 from . import test_customer_access_matrix
 from . import test_concurrent_claim
 from . import test_translations
+from . import test_views

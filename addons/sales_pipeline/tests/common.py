@@ -64,3 +64,18 @@ class SalesPipelineCase(TransactionCase):
             env = api.Environment(cr, api.SUPERUSER_ID, {})
             env["res.partner"]._cron_recall_customers()
         self.env.invalidate_all()
+
+
+def missing_translations(env, module, lang="zh_CN"):
+    """Source terms of ``module`` (fields, views, menus, data, code) that its
+    i18n/<lang>.po does not translate."""
+    import polib
+
+    from odoo.modules.module import get_module_path
+    from odoo.tools.translate import TranslationModuleReader
+
+    reader = TranslationModuleReader(env.cr, modules=[module])
+    sources = {src for mod, _type, _name, _res_id, src, _value, _comments in reader if mod == module}
+    po = polib.pofile(f"{get_module_path(module)}/i18n/{lang}.po")
+    translated = {entry.msgid for entry in po if entry.msgstr and not entry.obsolete}
+    return sorted(sources - translated), len(sources)
