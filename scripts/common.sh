@@ -77,7 +77,11 @@ start_postgresql() {
     if [ ! -f "$PGDATA/PG_VERSION" ]; then
         info "Creating a private PostgreSQL cluster in $PGDATA"
         mkdir -p "$PGDATA"
-        [ "$(id -u)" = "0" ] && chown postgres: "$PGDATA"
+        if [ "$(id -u)" = "0" ]; then
+            chown postgres: "$PGDATA"
+            runuser -u postgres -- test -w "$PGDATA" \
+                || die "The 'postgres' user cannot reach $PGDATA (a parent folder is closed to it): clone the repo where other users can traverse, or set PGDATA_DIR."
+        fi
         chmod 700 "$PGDATA"
         as_pg_owner "$PG_BIN/initdb" -D "$PGDATA" -U "$PGUSER_NAME" -A trust -E UTF8 --locale=C.UTF-8 >/dev/null \
             || die "initdb failed for $PGDATA"
@@ -85,6 +89,9 @@ start_postgresql() {
     if pg_running; then
         info "PostgreSQL already running on 127.0.0.1:$PGPORT"
         return 0
+    fi
+    if (echo >"/dev/tcp/127.0.0.1/$PGPORT") 2>/dev/null; then
+        die "Port $PGPORT is used by another server: stop it, or set PGPORT to a free port."
     fi
     info "Starting PostgreSQL on 127.0.0.1:$PGPORT"
     as_pg_owner "$PG_BIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w -t 60 \
