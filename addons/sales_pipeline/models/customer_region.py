@@ -1,5 +1,4 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
 
 
 class CustomerRegion(models.Model):
@@ -7,8 +6,7 @@ class CustomerRegion(models.Model):
     _inherit = ["customer.option.mixin"]
     _description = "Customer Region"
     _parent_store = True
-    _rec_name = "complete_name"
-    _order = "complete_name, id"
+    _parent_name = "parent_id"
 
     parent_id = fields.Many2one(
         comodel_name="customer.region",
@@ -22,26 +20,18 @@ class CustomerRegion(models.Model):
         inverse_name="parent_id",
         string="Sub-regions",
     )
-    complete_name = fields.Char(
-        compute="_compute_complete_name",
-        recursive=True,
-        store=True,
-    )
 
     _name_parent_uniq = models.Constraint(
         "unique(name, parent_id)",
         "A region with this name already exists under the same parent.",
     )
 
-    @api.depends("name", "parent_id.complete_name")
-    def _compute_complete_name(self):
+    @api.depends("name", "parent_id")
+    def _compute_display_name(self):
+        # Built from the (translated) names, so that "华东 / 上海" follows the user's language.
         for region in self:
-            if region.parent_id:
-                region.complete_name = f"{region.parent_id.complete_name} / {region.name}"
-            else:
-                region.complete_name = region.name
-
-    @api.constrains("parent_id")
-    def _check_parent_id(self):
-        if self._has_cycle():
-            raise ValidationError(self.env._("A region cannot be its own ancestor."))
+            names, node = [], region
+            while node:
+                names.append(node.name or "")
+                node = node.parent_id
+            region.display_name = " / ".join(reversed(names))

@@ -206,19 +206,14 @@ class ResPartner(models.Model):
         return self._commercial_partner_in(query)
 
     def _compute_document_user_ids(self):
-        orders = self.env["sale.order"].sudo()._read_group(
-            [("partner_id.commercial_partner_id", "in", self.ids)],
-            ["partner_id"], ["user_id:array_agg"],
-        )
-        users_by_partner = {}
-        for partner, user_ids in orders:
-            users_by_partner.setdefault(partner.commercial_partner_id.id, set()).update(
-                uid for uid in user_ids if uid
-            )
+        self.env.cr.execute(SQL(
+            "SELECT commercial_partner_id, array_agg(DISTINCT user_id) FROM (%s) docs GROUP BY commercial_partner_id",
+            self._document_users_query(SQL("p.commercial_partner_id IN %s", tuple(self.commercial_partner_id.ids) or (0,))),
+        ))
+        users_by_partner = dict(self.env.cr.fetchall())
         for partner in self:
-            partner.document_user_ids = [
-                fields.Command.set(list(users_by_partner.get(partner.commercial_partner_id.id, ())))
-            ]
+            user_ids = users_by_partner.get(partner.commercial_partner_id.id, [])
+            partner.document_user_ids = self.env["res.users"].browse(user_ids)
 
     def _search_document_user_ids(self, operator, value):
         if operator != "in":
@@ -226,19 +221,28 @@ class ResPartner(models.Model):
         user_ids = tuple(uid for uid in value if uid)
         if not user_ids:
             return Domain.FALSE
-        query = SQL(
+        query = self._document_users_query(SQL("doc.user_id IN %s", user_ids))
+        return self._commercial_partner_in(SQL("SELECT commercial_partner_id FROM (%s) docs", query))
+
+    @api.model
+    def _document_users_query(self, condition):
+        """(commercial_partner_id, user_id) of the quotations, orders and leads matching ``condition``.
+
+        Plain SQL on purpose: record rules use it, and going through the ORM
+        would apply the rules of res.partner again inside themselves.
+        """
+        return SQL(
             """
-            SELECT p.commercial_partner_id FROM sale_order so
-              JOIN res_partner p ON p.id = so.partner_id
-             WHERE so.user_id IN %(users)s
+            SELECT p.commercial_partner_id, doc.user_id FROM sale_order doc
+              JOIN res_partner p ON p.id = doc.partner_id
+             WHERE doc.user_id IS NOT NULL AND %(condition)s
              UNION
-            SELECT p.commercial_partner_id FROM crm_lead lead
-              JOIN res_partner p ON p.id = lead.partner_id
-             WHERE lead.user_id IN %(users)s
+            SELECT p.commercial_partner_id, doc.user_id FROM crm_lead doc
+              JOIN res_partner p ON p.id = doc.partner_id
+             WHERE doc.user_id IS NOT NULL AND %(condition)s
             """,
-            users=user_ids,
+            condition=condition,
         )
-        return self._commercial_partner_in(query)
 
     @api.model
     def _commercial_partner_in(self, query):

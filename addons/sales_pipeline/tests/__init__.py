@@ -7,3 +7,4 @@ from . import test_customer_access_matrix
 from . import test_concurrent_claim
 from . import test_translations
 from . import test_views
+from . import test_customer_settings

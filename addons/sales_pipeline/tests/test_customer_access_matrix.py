@@ -186,3 +186,13 @@ class TestCustomerAccessMatrix(SalesPipelineCase):
                 visible = Partner.search([("id", "in", (company_partner | vendor | self.manager.partner_id).ids)])
                 self.assertEqual(len(visible), 3)
                 self.assertTrue(self.as_user(self.users[user_key], self.users[user_key]).partner_id.name)
+
+    def test_document_users_lists_salespeople_of_orders_and_leads(self):
+        customer = self.customers["own"]
+        contact = self.Partner.create({"name": "Buyer", "parent_id": customer.id})
+        self.env["sale.order"].create({"partner_id": contact.id, "user_id": self.rep_b.id})
+        self.env["crm.lead"].create({"name": "Lead", "partner_id": customer.id, "user_id": self.manager.id})
+        self.assertEqual(customer.document_user_ids, self.rep_b | self.manager)
+        self.assertEqual(contact.document_user_ids, self.rep_b | self.manager)
+        found = self.Partner.search([("document_user_ids", "in", self.rep_b.ids), ("id", "in", self.all_ids)])
+        self.assertEqual(found, customer)
