@@ -5,6 +5,12 @@ from . import customer_source
 from . import customer_value_grade
 from . import customer_followup_method
 from . import customer_share
+from . import customer_followup
+from . import customer_followup_template
+from . import customer_import
+from . import customer_import_line
+from . import mail_activity_type
+from . import mail_activity
 from . import customer_pool_log
 from . import res_partner
 from . import res_users

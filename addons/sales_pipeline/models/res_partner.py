@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 from psycopg2.errors import LockNotAvailable, SerializationFailure
@@ -5,7 +6,7 @@ from psycopg2.errors import LockNotAvailable, SerializationFailure
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
-from odoo.tools import SQL, format_datetime
+from odoo.tools import SQL, format_datetime, html_escape
 
 POOL_STATES = [
     ("pool", "Public Pool"),
@@ -25,6 +26,10 @@ POOL_SETTINGS = (
 # Fields that change ownership or visibility: only the pool actions (or a
 # manager) may write them, so that quotas, cooldowns and history hold.
 OWNERSHIP_FIELDS = ("user_id", "is_protected", "is_customer")
+# What Odoo's phone search strips from numbers (phone_validation's
+# PHONE_REGEX_PATTERN): our number conditions use the same expression so that
+# its trigram and btree indexes on res_partner.phone / .mobile serve them.
+PHONE_SEPARATORS = r"[\s\\./\(\)\-]"
 # Writing one of these restarts the recall clock.
 RECALL_CLOCK_FIELDS = ("claim_date", "last_followup_date", "last_won_date")
 
@@ -134,6 +139,36 @@ class ResPartner(models.Model):
         search="_search_document_user_ids",
         help="Salespeople of the quotations, orders and leads of this customer.",
     )
+    followup_ids = fields.One2many(
+        comodel_name="customer.followup",
+        inverse_name="partner_id",
+        string="Follow-ups",
+    )
+    followup_count = fields.Integer(compute="_compute_followup_count")
+    next_followup_date = fields.Date(string="Next Follow-up", copy=False)
+    quick_search = fields.Char(
+        string="Quick Search",
+        store=False,
+        search="_search_quick_search",
+        help="Name, customer number, address, industry, and the phone, mobile and "
+        "WeChat of the customer and of its contacts.",
+    )
+    duplicate_customer_ids = fields.Many2many(
+        comodel_name="res.partner",
+        string="Possible Duplicates",
+        compute="_compute_duplicate_customer_ids",
+    )
+    duplicate_warning = fields.Html(compute="_compute_duplicate_customer_ids", sanitize=False)
+    visible_user_ids = fields.Many2many(
+        comodel_name="res.users",
+        string="Visible To",
+        compute="_compute_visible_user_ids",
+        search="_search_visible_user_ids",
+        groups="base.group_no_one",
+        help="The partners that the access rules of these users let them read; read, it "
+        "holds the current user when they may read the partner. Records that belong to a "
+        "customer use it in their own rules.",
+    )
     is_mine = fields.Boolean(compute="_compute_is_mine", search="_search_is_mine")
     can_manage_customer = fields.Boolean(compute="_compute_is_mine")
 
@@ -141,6 +176,9 @@ class ResPartner(models.Model):
         "unique(customer_code)",
         "This customer number is already used.",
     )
+    _complete_name_trgm_idx = models.Index("USING gin (complete_name gin_trgm_ops)")
+    _street_trgm_idx = models.Index("USING gin (street gin_trgm_ops) WHERE street IS NOT NULL")
+    _city_trgm_idx = models.Index("USING gin (city gin_trgm_ops) WHERE city IS NOT NULL")
     _protected_needs_owner = models.Constraint(
         "CHECK(NOT is_protected OR user_id IS NOT NULL)",
         "Only a claimed customer can be protected.",
@@ -163,6 +201,21 @@ class ResPartner(models.Model):
         settings = self._get_pool_settings()
         for partner in self:
             partner.recall_date = partner._get_recall_date(settings)
+
+    @api.depends("followup_ids")
+    def _compute_followup_count(self):
+        counts = dict(self.env["customer.followup"]._read_group(
+            [("partner_id", "in", self.ids)], ["partner_id"], ["__count"],
+        ))
+        for partner in self:
+            partner.followup_count = counts.get(partner, 0)
+
+    @api.depends("phone", "mobile", "wechat_id")
+    def _compute_duplicate_customer_ids(self):
+        for partner in self:
+            duplicates = partner._find_duplicate_customers()
+            partner.duplicate_customer_ids = duplicates
+            partner.duplicate_warning = partner._get_duplicate_warning(duplicates) if duplicates else False
 
     @api.depends("share_ids")
     def _compute_share_count(self):
@@ -243,6 +296,108 @@ class ResPartner(models.Model):
             """,
             condition=condition,
         )
+
+    def _search_quick_search(self, operator, value):
+        if operator != "ilike" or not isinstance(value, str):
+            return NotImplemented
+        term = value.strip()
+        if not term:
+            return Domain.TRUE
+        own = Domain.OR([
+            Domain("complete_name", "ilike", term),
+            Domain("customer_code", "ilike", term),
+            Domain("street", "ilike", term),
+            Domain("city", "ilike", term),
+            Domain("industry_id", "any", [("name", "ilike", term)]),
+        ])
+        reachable = Domain("wechat_id", "ilike", term) | self._phone_number_domain(term)
+        return own | reachable | Domain("child_ids", "any", reachable)
+
+    @api.model
+    def _phone_number_domain(self, term, exact=False):
+        """Partners whose phone or mobile contains (or, ``exact``, equals) the number ``term``,
+        separators ignored. FALSE when ``term`` does not look like a number."""
+        digits = re.sub(PHONE_SEPARATORS, "", term or "")
+        if len(digits) < 3 or not re.fullmatch(r"\+?\d+", digits):
+            return Domain.FALSE
+        pattern = digits if exact else f"%{digits}%"
+        operator = SQL("=") if exact else SQL("LIKE")
+
+        def to_sql(model, alias, query):
+            return SQL(" OR ").join(
+                SQL(
+                    "(%(col)s IS NOT NULL AND regexp_replace(%(col)s::text, %(sep)s::text, ''::text, 'g'::text) %(op)s %(pattern)s)",
+                    col=model._field_to_sql(alias, fname, query),
+                    sep=SQL(f"'{PHONE_SEPARATORS}'"),
+                    op=operator,
+                    pattern=pattern,
+                )
+                for fname in ("phone", "mobile")
+            )
+
+        return Domain.custom(to_sql=lambda model, alias, query: SQL("(%s)", to_sql(model, alias, query)))
+
+    def _find_duplicate_customers(self):
+        """Other managed customers with the same phone, mobile or WeChat (any owner, visible or not)."""
+        self.ensure_one()
+        same = [self._phone_number_domain(number, exact=True) for number in (self.phone, self.mobile)]
+        if self.wechat_id:
+            same.append(Domain("wechat_id", "=", self.wechat_id.strip()))
+        same = Domain.OR(same)
+        if same.is_false():
+            return self.browse()
+        family = self._origin.commercial_partner_id if self._origin else self.browse()
+        if self.parent_id:
+            family |= self.parent_id.commercial_partner_id
+        found = self.sudo().search(same & Domain("is_customer", "=", True), limit=20)
+        return found.commercial_partner_id.filtered(lambda c: c not in family)[:5].sudo(False)
+
+    def _get_duplicate_warning(self, duplicates):
+        lines = []
+        for customer in duplicates:
+            owner = customer.sudo().user_id
+            if customer.with_env(self.env).has_access("read"):
+                lines.append(self.env._(
+                    'Same phone, mobile or WeChat as <a href="/odoo/res.partner/%(id)s">%(customer)s</a> (%(code)s), owner: %(owner)s.',
+                    id=customer.id,
+                    customer=html_escape(customer.sudo().display_name),
+                    code=html_escape(customer.sudo().customer_code or ""),
+                    owner=html_escape(owner.name or self.env._("public pool")),
+                ))
+            else:
+                lines.append(self.env._(
+                    "A customer you cannot see already has this phone, mobile or WeChat. "
+                    "Ask its owner, %(owner)s, or your manager before entering it again.",
+                    owner=html_escape(owner.name or self.env._("your manager")),
+                ))
+        return "<br/>".join(lines)
+
+    @api.depends_context("uid")
+    def _compute_visible_user_ids(self):
+        # Listing every user who may read a partner would cost a check per
+        # user; rules only ask about the current one (in Python, when they
+        # check records already read), so the value holds the current user or nothing.
+        user = self.env.user
+        readable = self.filtered("id").with_user(user)._filtered_access("read")
+        for partner in self:
+            partner.visible_user_ids = user if partner._origin in readable else False
+
+    def _search_visible_user_ids(self, operator, value):
+        """The read rules of res.partner for each of the users ``value``, OR-ed.
+
+        Record rules are applied as superuser to the records they reach through
+        a path ("partner_id.user_id"), so a rule on another model cannot rely on
+        the rules of res.partner by itself: ``('partner_id.visible_user_ids', 'in',
+        [user.id])`` brings them in, from the one place they are defined.
+        """
+        if operator != "in":
+            return NotImplemented
+        rules = self.env["ir.rule"].sudo()
+        domains = [
+            rules.with_user(user_id)._compute_domain(self._name, "read")
+            for user_id in value if user_id
+        ]
+        return Domain.OR(domains) if domains else Domain.FALSE
 
     @api.model
     def _commercial_partner_in(self, query):
@@ -642,12 +797,15 @@ class ResPartner(models.Model):
         customers = self.commercial_partner_id.filtered("is_customer")
         customers.sudo().write({"last_won_date": fields.Datetime.now()})
 
-    def _register_followup(self, when=None):
+    def _register_followup(self, when=None, next_date=None):
         """A follow-up was made with these customers: restart their recall clock."""
         when = when or fields.Datetime.now()
         for customer in self.commercial_partner_id.filtered("is_customer"):
-            if not customer.last_followup_date or customer.last_followup_date < when:
-                customer.sudo().last_followup_date = when
+            if not customer.last_followup_date or customer.last_followup_date <= when:
+                vals = {"last_followup_date": when}
+                if next_date is not None:
+                    vals["next_followup_date"] = next_date
+                customer.sudo().write(vals)
 
     # ------------------------------------------------------------------
     # Helpers

@@ -13,6 +13,13 @@ class ResUsers(models.Model):
         help="How many customers this rep may protect. 0 = use the default from Settings.",
     )
 
+    reminder_digest_date = fields.Date(
+        string="Last Reminder Digest",
+        readonly=True,
+        copy=False,
+        help="Day the user last received the digest of important reminders.",
+    )
+
     def _get_customer_quota(self, kind):
         """Quota of claimed or protected customers for this user; 0 = unlimited."""
         self.ensure_one()

@@ -8,3 +8,8 @@ from . import test_concurrent_claim
 from . import test_translations
 from . import test_views
 from . import test_customer_settings
+from . import test_customer_followup
+from . import test_reminders
+from . import test_quick_search
+from . import test_duplicate_guard
+from . import test_customer_import

@@ -1,6 +1,9 @@
+import unittest
+from contextlib import ExitStack, contextmanager
 from datetime import timedelta
 
 from odoo import api, fields
+from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase, new_test_user
 
 REP_GROUPS = "base.group_user,sales_team.group_sale_salesman"
@@ -8,7 +11,29 @@ MANAGER_GROUPS = "base.group_user,sales_team.group_sale_salesman_all_leads"
 CLERK_GROUPS = "base.group_user,sales_pipeline.group_customer_clerk"
 
 
-class SalesPipelineCase(TransactionCase):
+class RollbackOnRaiseMixin:
+    """``assertRaisesRegex`` that rolls back what the failing call did, as
+    Odoo's ``assertRaises`` does (and as a failed request does): so that the
+    "nothing changed" assertions after it check the database, not leftovers."""
+
+    def assertRaisesRegex(self, expected_exception, expected_regex, *args, **kwargs):
+        if args:
+            return super().assertRaisesRegex(expected_exception, expected_regex, *args, **kwargs)
+        return self._assert_raises_regex_rolled_back(expected_exception, expected_regex, kwargs.get("msg"))
+
+    @contextmanager
+    def _assert_raises_regex_rolled_back(self, exception, regex, msg):
+        with ExitStack() as init:
+            init.enter_context(self.env.cr.savepoint())
+            if issubclass(exception, AccessError):
+                self.env.cr.clear()
+            with ExitStack() as inner:
+                cm = inner.enter_context(unittest.TestCase.assertRaisesRegex(self, exception, regex, msg=msg))
+                inner.push(init.pop_all())
+                yield cm
+
+
+class SalesPipelineCase(RollbackOnRaiseMixin, TransactionCase):
     """Users (reps A and B, manager, clerk) and settings every customer test needs."""
 
     @classmethod

@@ -66,3 +66,13 @@ class TestCustomerProtection(SalesPipelineCase):
                 self.assertFalse(self.as_user(self.Partner, user).name_search("Secret"))
         found = self.as_user(self.Partner, self.rep_a).search([("id", "in", (customer | contact).ids)])
         self.assertEqual(found, customer | contact)
+
+    def test_history_of_protected_customer_hidden_from_other_reps(self):
+        customer = self.make_customer("History Secret Co")
+        self.as_user(customer, self.rep_a).action_claim()
+        self.as_user(customer, self.rep_a).action_protect()
+        logs = customer.pool_log_ids
+        self.assertTrue(logs)
+        Log = self.env["customer.pool.log"]
+        self.assertFalse(self.as_user(Log, self.rep_b).search([("id", "in", logs.ids)]))
+        self.assertEqual(self.as_user(Log, self.rep_a).search([("id", "in", logs.ids)]), logs)

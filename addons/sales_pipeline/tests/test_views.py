@@ -1,4 +1,4 @@
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import SalesPipelineCase
 
@@ -50,3 +50,16 @@ class TestViews(SalesPipelineCase):
         self.assertIn(all_customers.id, menus.with_user(self.manager)._visible_menu_ids())
         pool = self.env.ref("sales_pipeline.res_partner_menu_pool")
         self.assertIn(pool.id, menus.with_user(self.rep_a)._visible_menu_ids())
+
+    def test_shared_user_opens_customer_with_history_of_others(self):
+        customer = self.make_customer("History Form Co", owner=self.rep_a)
+        self.env["sale.order"].create({"partner_id": customer.id, "user_id": self.rep_a.id})
+        self.env["crm.lead"].create({"name": "A's project", "type": "opportunity",
+                                     "partner_id": customer.id, "user_id": self.rep_a.id})
+        self.env["customer.followup"].with_user(self.rep_a).create({"partner_id": customer.id, "content": "<p>x</p>"})
+        customer.share_with(self.rep_b, access="read")
+        self.env.invalidate_all()
+        form = Form(customer.with_user(self.rep_b))
+        self.assertEqual(form.name, "History Form Co")
+        self.assertEqual(len(form.followup_ids), 1)
+        self.assertEqual(len(form.sale_order_ids), 0, "rep B may not read rep A's orders")

@@ -1,0 +1,73 @@
+from odoo.tests import tagged
+
+from .common import SalesPipelineCase
+
+
+@tagged("post_install", "-at_install")
+class TestQuickSearch(SalesPipelineCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.industry = cls.env["res.partner.industry"].create({"name": "Precision Optics"})
+        cls.customer = cls.make_customer(
+            "Kunlun Instruments",
+            owner=cls.rep_a,
+            street="88 Xinghu Street",
+            city="Wujiang",
+            phone="0512-6288 1234",
+            mobile="139 1234 5678",
+            wechat_id="kunlun_sales",
+            industry_id=cls.industry.id,
+        )
+        cls.contact = cls.env["res.partner"].create({
+            "name": "Buyer Liu",
+            "parent_id": cls.customer.id,
+            "phone": "021-5555 7777",
+            "mobile": "13677778888",
+            "wechat_id": "liu_buyer_wx",
+        })
+        cls.hidden = cls.make_customer("Kunlun Hidden Trading", owner=cls.rep_b, protected=True,
+                                       mobile="13912340000", wechat_id="kunlun_hidden")
+
+    def _quick(self, user, term):
+        Partner = self.as_user(self.Partner, user)
+        return Partner.search([("quick_search", "ilike", term), ("is_customer", "=", True), ("parent_id", "=", False)])
+
+    def test_each_field_is_found_by_substring(self):
+        terms = {
+            "name": "unlun Instr",
+            "customer number": self.customer.customer_code[2:],
+            "street": "Xinghu",
+            "city": "ujiang",
+            "industry": "Optics",
+            "phone": "6288",
+            "phone with separators": "0512-6288",
+            "mobile": "1234 567",
+            "mobile digits": "912345678",
+            "wechat": "kunlun_sal",
+            "contact phone": "5555-777",
+            "contact mobile": "77778888",
+            "contact wechat": "buyer_wx",
+        }
+        for user in (self.rep_a, self.manager):
+            for label, term in terms.items():
+                with self.subTest(user=user.name, field=label):
+                    self.assertIn(self.customer, self._quick(user, term))
+
+    def test_unrelated_terms_find_nothing(self):
+        for term in ("Nonexistent Name", "99999999", "no_such_wechat"):
+            with self.subTest(term=term):
+                self.assertFalse(self._quick(self.manager, term) & self.customer)
+
+    def test_invisible_customers_are_never_found(self):
+        for term in ("Kunlun", "kunlun_hidden", "13912340000", self.hidden.customer_code):
+            with self.subTest(term=term):
+                self.assertNotIn(self.hidden, self._quick(self.rep_a, term))
+                self.assertIn(self.hidden, self._quick(self.manager, term))
+                self.assertIn(self.hidden, self._quick(self.rep_b, term))
+
+    def test_search_view_uses_quick_search_first(self):
+        arch = self.env["res.partner"].get_view(
+            self.env.ref("sales_pipeline.res_partner_view_search").id, "search"
+        )["arch"]
+        self.assertLess(arch.index('name="quick_search"'), arch.index('name="complete_name"'))
