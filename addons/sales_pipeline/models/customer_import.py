@@ -7,7 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, email_normalize
 
-from .res_partner import PHONE_SEPARATORS
+from .res_partner import phone_digits, phone_digits_sql
 
 # (key, Chinese header of our template, English header); the first row of a
 # file may use either.
@@ -324,10 +324,10 @@ class CustomerImport(models.Model):
         for fname in TEXT_FIELDS:
             if values.get(fname):
                 vals[fname] = values[fname]
-        mobile = re.sub(PHONE_SEPARATORS, "", vals.get("mobile", ""))
+        mobile = phone_digits(vals.get("mobile"))
         if mobile and not MOBILE_RE.match(mobile):
             problems.append(self.env._("Bad mobile number %s.", vals["mobile"]))
-        phone = re.sub(PHONE_SEPARATORS, "", vals.get("phone", ""))
+        phone = phone_digits(vals.get("phone"))
         if phone and not PHONE_RE.match(phone):
             problems.append(self.env._("Bad phone number %s.", vals["phone"]))
         if vals.get("email") and not email_normalize(vals["email"]):
@@ -374,7 +374,7 @@ class CustomerImport(models.Model):
     def _row_keys(vals):
         keys = []
         for fname in ("mobile", "phone"):
-            number = re.sub(PHONE_SEPARATORS, "", vals.get(fname, ""))
+            number = phone_digits(vals.get(fname))
             if number:
                 keys.append(("number", number))
         if vals.get("wechat_id"):
@@ -425,7 +425,7 @@ class CustomerImport(models.Model):
         lookups = {"held": {}, "user_names": {}}
         for _column, (_fname, model) in LIST_COLUMNS.items():
             names = {}
-            for lang in {"zh_CN", "en_US", self.env.lang or "en_US"}:
+            for lang in [None, *self._installed_langs()]:  # None: the English source names
                 for record in self.env[model].with_context(lang=lang, active_test=True).search([]):
                     names.setdefault((record.name or "").lower(), record.id)
             lookups[model] = names
@@ -440,13 +440,16 @@ class CustomerImport(models.Model):
             lookups["user_names"][user.id] = user.name
         return lookups
 
+    def _installed_langs(self):
+        return [code for code, _name in self.env["res.lang"].get_installed()]
+
     def _find_existing_customers(self, rows):
         """Existing managed customers by number, mobile/phone and WeChat, in a few queries."""
         codes = {values["code"] for _n, values in rows if values.get("code")}
         numbers, wechats = set(), set()
         for _n, values in rows:
             for fname in ("mobile", "phone"):
-                number = re.sub(PHONE_SEPARATORS, "", values.get(fname, ""))
+                number = phone_digits(values.get(fname))
                 if number:
                     numbers.add(number)
             if values.get("wechat_id"):
@@ -459,22 +462,33 @@ class CustomerImport(models.Model):
         if numbers:
             number_list = list(numbers)
             for column in ("phone", "mobile"):
+                # a join on the numbers, not "= ANY(list)": thousands of numbers
+                # would be compared one by one against every partner
                 self.env.cr.execute(SQL(
                     """
-                    SELECT regexp_replace(%(col)s::text, %(sep)s::text, ''::text, 'g'::text), commercial_partner_id
-                      FROM res_partner
-                     WHERE %(col)s IS NOT NULL AND is_customer
-                       AND regexp_replace(%(col)s::text, %(sep)s::text, ''::text, 'g'::text) = ANY(%(numbers)s)
+                    SELECT n.number, p.commercial_partner_id
+                      FROM unnest(%(numbers)s::text[]) AS n(number)
+                      JOIN res_partner p ON p.%(col)s IS NOT NULL AND %(digits)s = n.number
+                     WHERE p.is_customer
                     """,
                     col=SQL.identifier(column),
-                    sep=SQL(f"'{PHONE_SEPARATORS}'"),
+                    digits=phone_digits_sql(SQL.identifier("p", column)),
                     numbers=number_list,
                 ))
                 for number, partner_id in self.env.cr.fetchall():
                     existing["number"].setdefault(number, Partner.browse(partner_id))
         if wechats:
-            for partner in Partner.search([("wechat_id", "in", list(wechats)), ("is_customer", "=", True)]):
-                existing["wechat"].setdefault(partner.wechat_id, partner.commercial_partner_id)
+            self.env.cr.execute(SQL(
+                """
+                SELECT p.wechat_id, p.commercial_partner_id
+                  FROM unnest(%s::text[]) AS w(wechat_id)
+                  JOIN res_partner p ON p.wechat_id = w.wechat_id
+                 WHERE p.is_customer
+                """,
+                list(wechats),
+            ))
+            for wechat_id, partner_id in self.env.cr.fetchall():
+                existing["wechat"].setdefault(wechat_id, Partner.browse(partner_id))
         return existing
 
     # ------------------------------------------------------------------
@@ -528,7 +542,8 @@ class CustomerImport(models.Model):
         help_sheet.append(["负责人", "销售员的登录名或姓名；留空 = 销售员本人，录入专员/经理留空 = 公海"])
         for column, (_fname, model) in LIST_COLUMNS.items():
             label = next(zh for key, zh, _en in COLUMNS if key == column)
-            names = self.env[model].with_context(lang="zh_CN").search([]).mapped("name")
+            lang = "zh_CN" if "zh_CN" in self._installed_langs() else self.env.lang
+            names = self.env[model].with_context(lang=lang).search([]).mapped("name")
             help_sheet.append([label, " / ".join(names)])
         buffer = io.BytesIO()
         workbook.save(buffer)

@@ -3,6 +3,7 @@ import logging
 import psycopg2
 
 from odoo import fields, models
+from odoo.tools import SQL
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 _logger = logging.getLogger(__name__)
@@ -69,8 +70,21 @@ class CustomerImportLine(models.Model):
             for line in self:
                 line._apply(lambda line: line.write({"partner_id": Partner.create(line.values).id}))
             return
-        for line, partner in zip(self, partners):
-            line.write({"partner_id": partner.id, "state": "done"})
+        self._mark_done(partners)
+
+    def _mark_done(self, partners):
+        """Record the created customers on their rows, in one statement (imports hold thousands)."""
+        self.env.cr.execute(SQL(
+            """
+            UPDATE customer_import_line line
+               SET partner_id = v.partner_id, state = 'done', write_uid = %s, write_date = now() at time zone 'UTC'
+              FROM (SELECT unnest(%s::int[]) AS id, unnest(%s::int[]) AS partner_id) v
+             WHERE line.id = v.id
+            """,
+            self.env.uid, self.ids, partners.ids,
+        ))
+        self.invalidate_recordset(["partner_id", "state", "write_uid", "write_date"])
+        self.import_id.invalidate_recordset()
 
     def _apply(self, operation):
         """Run ``operation`` on this row in a savepoint; a failure refuses the row and changes nothing."""

@@ -30,6 +30,20 @@ OWNERSHIP_FIELDS = ("user_id", "is_protected", "is_customer")
 # PHONE_REGEX_PATTERN): our number conditions use the same expression so that
 # its trigram and btree indexes on res_partner.phone / .mobile serve them.
 PHONE_SEPARATORS = r"[\s\\./\(\)\-]"
+
+
+def phone_digits(number):
+    """``number`` without the separators Odoo's phone search ignores."""
+    return re.sub(PHONE_SEPARATORS, "", number or "")
+
+
+def phone_digits_sql(column):
+    """SQL of ``column`` without separators: the expression Odoo's phone indexes are built on."""
+    return SQL("regexp_replace(%s::text, %s::text, ''::text, 'g'::text)", column, SQL(f"'{PHONE_SEPARATORS}'"))
+
+
+def looks_like_number(digits):
+    return len(digits) >= 3 and re.fullmatch(r"\+?\d+", digits) is not None
 # Writing one of these restarts the recall clock.
 RECALL_CLOCK_FIELDS = ("claim_date", "last_followup_date", "last_won_date")
 
@@ -146,6 +160,13 @@ class ResPartner(models.Model):
     )
     followup_count = fields.Integer(compute="_compute_followup_count")
     next_followup_date = fields.Date(string="Next Follow-up", copy=False)
+    reach_search_text = fields.Char(
+        string="Numbers and WeChat (search)",
+        compute="_compute_reach_search_text",
+        store=True,
+        index="trigram",
+        help="Phone and mobile digits and WeChat ids of the partner and of its contacts, for quick search.",
+    )
     quick_search = fields.Char(
         string="Quick Search",
         store=False,
@@ -177,6 +198,8 @@ class ResPartner(models.Model):
         "This customer number is already used.",
     )
     _complete_name_trgm_idx = models.Index("USING gin (complete_name gin_trgm_ops)")
+    _industry_idx = models.Index("(industry_id) WHERE industry_id IS NOT NULL")
+    _wechat_id_idx = models.Index("(wechat_id) WHERE wechat_id IS NOT NULL")
     _street_trgm_idx = models.Index("USING gin (street gin_trgm_ops) WHERE street IS NOT NULL")
     _city_trgm_idx = models.Index("USING gin (city gin_trgm_ops) WHERE city IS NOT NULL")
     _protected_needs_owner = models.Constraint(
@@ -216,6 +239,14 @@ class ResPartner(models.Model):
             duplicates = partner._find_duplicate_customers()
             partner.duplicate_customer_ids = duplicates
             partner.duplicate_warning = partner._get_duplicate_warning(duplicates) if duplicates else False
+
+    @api.depends("phone", "mobile", "wechat_id", "child_ids.phone", "child_ids.mobile", "child_ids.wechat_id")
+    def _compute_reach_search_text(self):
+        for partner in self:
+            values = []
+            for person in partner | partner.child_ids:
+                values += [phone_digits(person.phone), phone_digits(person.mobile), person.wechat_id or ""]
+            partner.reach_search_text = " ".join(dict.fromkeys(v for v in values if v)) or False
 
     @api.depends("share_ids")
     def _compute_share_count(self):
@@ -298,49 +329,65 @@ class ResPartner(models.Model):
         )
 
     def _search_quick_search(self, operator, value):
+        """Name, customer number, address, industry, and the numbers and WeChat
+        of the partner and its contacts (kept together in reach_search_text).
+
+        Every condition is on res_partner itself and trigram-indexed, so that
+        PostgreSQL can combine the indexes for a rare term, or walk the list
+        order for a frequent one.
+        """
         if operator != "ilike" or not isinstance(value, str):
             return NotImplemented
         term = value.strip()
         if not term:
             return Domain.TRUE
-        own = Domain.OR([
+        industries = self.env["res.partner.industry"].sudo().search([("name", "ilike", term)]).ids
+        conditions = [
             Domain("complete_name", "ilike", term),
             Domain("customer_code", "ilike", term),
             Domain("street", "ilike", term),
             Domain("city", "ilike", term),
-            Domain("industry_id", "any", [("name", "ilike", term)]),
-        ])
-        reachable = Domain("wechat_id", "ilike", term) | self._phone_number_domain(term)
-        return own | reachable | Domain("child_ids", "any", reachable)
+            Domain("reach_search_text", "ilike", term),
+        ]
+        digits = phone_digits(term)
+        if looks_like_number(digits) and digits != term:
+            conditions.append(Domain("reach_search_text", "ilike", digits))
+        if industries:
+            conditions.append(Domain("industry_id", "in", industries))
+        if len(digits) >= 4 and looks_like_number(digits):
+            return self._any_of(conditions)
+        return Domain.OR(conditions)
 
     @api.model
-    def _phone_number_domain(self, term, exact=False):
-        """Partners whose phone or mobile contains (or, ``exact``, equals) the number ``term``,
-        separators ignored. FALSE when ``term`` does not look like a number."""
-        digits = re.sub(PHONE_SEPARATORS, "", term or "")
-        if len(digits) < 3 or not re.fullmatch(r"\+?\d+", digits):
+    def _any_of(self, conditions):
+        """Domain: partners matching one of ``conditions``, collected first through
+        each condition's own index, then fetched by id.
+
+        For a selective term (a phone fragment), this beats walking all
+        partners in list order, which PostgreSQL tends to prefer when it
+        misjudges how rare the term is.
+        """
+        Partner = self.sudo().with_context(active_test=False)
+        union = SQL(" UNION ").join(Partner._search(condition).subselect() for condition in conditions)
+        return Domain.custom(to_sql=lambda model, alias, query: SQL(
+            "%s = ANY(ARRAY(%s))", model._field_to_sql(alias, "id", query), union,
+        ))
+
+    @api.model
+    def _same_number_domain(self, number):
+        """Partners whose phone or mobile is ``number``, separators ignored."""
+        digits = phone_digits(number)
+        if not looks_like_number(digits):
             return Domain.FALSE
-        pattern = digits if exact else f"%{digits}%"
-        operator = SQL("=") if exact else SQL("LIKE")
-
-        def to_sql(model, alias, query):
-            return SQL(" OR ").join(
-                SQL(
-                    "(%(col)s IS NOT NULL AND regexp_replace(%(col)s::text, %(sep)s::text, ''::text, 'g'::text) %(op)s %(pattern)s)",
-                    col=model._field_to_sql(alias, fname, query),
-                    sep=SQL(f"'{PHONE_SEPARATORS}'"),
-                    op=operator,
-                    pattern=pattern,
-                )
-                for fname in ("phone", "mobile")
-            )
-
-        return Domain.custom(to_sql=lambda model, alias, query: SQL("(%s)", to_sql(model, alias, query)))
+        return Domain.custom(to_sql=lambda model, alias, query: SQL("(%s)", SQL(" OR ").join(
+            SQL("(%s IS NOT NULL AND %s = %s)", column, phone_digits_sql(column), digits)
+            for column in (model._field_to_sql(alias, fname, query) for fname in ("phone", "mobile"))
+        )))
 
     def _find_duplicate_customers(self):
         """Other managed customers with the same phone, mobile or WeChat (any owner, visible or not)."""
         self.ensure_one()
-        same = [self._phone_number_domain(number, exact=True) for number in (self.phone, self.mobile)]
+        same = [self._same_number_domain(number) for number in (self.phone, self.mobile)]
         if self.wechat_id:
             same.append(Domain("wechat_id", "=", self.wechat_id.strip()))
         same = Domain.OR(same)
@@ -433,6 +480,7 @@ class ResPartner(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self._check_customer_entry(vals_list)
+        self._prepare_customer_codes(vals_list)
         partners = super().create(vals_list)
         customers = partners.filtered(lambda p: p.is_customer and not p.parent_id)
         if customers:
@@ -470,8 +518,18 @@ class ResPartner(models.Model):
         if adding:
             self._check_owner_quota(self.env.user, "claimed", adding)
 
+    def _prepare_customer_codes(self, vals_list):
+        """Give new top-level customers their number within the create (no second write)."""
+        default_customer = self.env.context.get("default_is_customer")
+        new_customers = [
+            vals for vals in vals_list
+            if vals.get("is_customer", default_customer) and not vals.get("parent_id") and not vals.get("customer_code")
+        ]
+        for vals, code in zip(new_customers, self._next_customer_codes(len(new_customers))):
+            vals["customer_code"] = code
+
     def _on_customer_created(self):
-        self._assign_customer_code()
+        self.filtered(lambda p: not p.customer_code)._assign_customer_code()
         owned = self.filtered("user_id")
         if owned:
             owned.sudo().write({"claim_date": fields.Datetime.now()})
@@ -480,9 +538,25 @@ class ResPartner(models.Model):
                 customer._log_pool_event(action, customer.user_id)
 
     def _assign_customer_code(self):
-        sequence = self.env["ir.sequence"].sudo()
-        for partner in self:
-            partner.sudo().customer_code = sequence.next_by_code("res.partner.customer_code")
+        for partner, code in zip(self, self._next_customer_codes(len(self))):
+            partner.sudo().customer_code = code
+
+    @api.model
+    def _next_customer_codes(self, count):
+        """``count`` new customer numbers, in one query when the sequence allows it (imports)."""
+        sequence = self.env["ir.sequence"].sudo().search(
+            [("code", "=", "res.partner.customer_code"), ("company_id", "in", [self.env.company.id, False])],
+            order="company_id", limit=1,
+        )
+        if not count:
+            return []
+        if not sequence or sequence.implementation != "standard" or sequence.use_date_range or count < 2:
+            return [self.env["ir.sequence"].sudo().next_by_code("res.partner.customer_code") for _ in range(count)]
+        self.env.cr.execute(SQL(
+            "SELECT nextval(%s) FROM generate_series(1, %s)", f"ir_sequence_{sequence.id:03d}", count,
+        ))
+        prefix, suffix = sequence._get_prefix_suffix()
+        return [f"{prefix}{number:0{sequence.padding}d}{suffix}" for number, in self.env.cr.fetchall()]
 
     def _check_ownership_write(self, vals):
         changed = [fname for fname in OWNERSHIP_FIELDS if fname in vals]
