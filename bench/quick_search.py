@@ -27,6 +27,7 @@ def main():
     with odoo_env() as env:
         reps = ensure_reps(env)
         generate_customers(env, args.customers, reps)
+        env.cr.execute("ANALYZE res_partner")  # fresh statistics, whatever ran before
         rep = reps[0]
         Ours = env["res.partner"].with_user(rep)
         Standard = env["res.partner"].sudo()
