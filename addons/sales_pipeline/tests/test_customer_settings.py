@@ -35,3 +35,18 @@ class TestCustomerSettings(SalesPipelineCase):
         admin = self.env.ref("base.user_admin")
         source = self.env["customer.source"].with_user(admin).create({"name": "Cold Call"})
         self.assertTrue(self.env["customer.source"].with_user(self.rep_a).search([("id", "=", source.id)]))
+
+    def test_administrator_defined_attributes_are_searchable_by_reps(self):
+        definition = self.env["properties.base.definition"]._get_definition_for_property_field("res.partner", "properties")
+        definition.properties_definition = [
+            {"name": "annual_volume", "string": "Annual Volume", "type": "char"},
+        ]
+        customer = self.make_customer("Property Co", owner=self.rep_a)
+        customer.properties = {"annual_volume": "5000 tons"}
+        self.assertEqual(customer.properties["annual_volume"], "5000 tons")
+        found = self.as_user(self.Partner, self.rep_a).search([("properties.annual_volume", "=", "5000 tons")])
+        self.assertEqual(found, customer)
+        hidden = self.make_customer("Property Hidden", owner=self.rep_b, protected=True)
+        hidden.properties = {"annual_volume": "5000 tons"}
+        found = self.as_user(self.Partner, self.rep_a).search([("properties.annual_volume", "=", "5000 tons")])
+        self.assertEqual(found, customer, "a protected customer of someone else stays hidden")
