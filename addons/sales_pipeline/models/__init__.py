@@ -17,3 +17,8 @@ from . import res_users
 from . import res_config_settings
 from . import sale_order
 from . import crm_lead
+from . import res_company
+from . import project_member
+from . import project_claim_request
+from . import project_process_template
+from . import project_process_step

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class CustomerFollowup(models.Model):
@@ -16,6 +17,19 @@ class CustomerFollowup(models.Model):
         index=True,
         ondelete="cascade",
         domain="[('is_customer', '=', True), ('parent_id', '=', False)]",
+    )
+    lead_id = fields.Many2one(
+        comodel_name="crm.lead",
+        string="Project",
+        index="btree_not_null",
+        ondelete="cascade",
+        domain="[('partner_id', 'child_of', partner_id)]",
+    )
+    process_step_id = fields.Many2one(
+        comodel_name="project.process.step",
+        string="Project Step",
+        readonly=True,
+        help="The step the project was in when the follow-up was recorded.",
     )
     contact_id = fields.Many2one(
         comodel_name="res.partner",
@@ -61,8 +75,21 @@ class CustomerFollowup(models.Model):
         if self.partner_id and not self.method_id:
             self.method_id = self.partner_id.followup_method_id
 
+    @api.onchange("lead_id")
+    def _onchange_lead_id(self):
+        if self.lead_id.partner_id:
+            self.partner_id = self.lead_id.partner_id.commercial_partner_id
+
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("lead_id"):
+                lead = self.env["crm.lead"].browse(vals["lead_id"])
+                customer = lead.partner_id.commercial_partner_id
+                if not customer:
+                    raise UserError(self.env._("Set the customer of project %s before recording follow-ups.", lead.name))
+                vals.setdefault("partner_id", customer.id)
+                vals["process_step_id"] = lead.process_step_id.id
         followups = super().create(vals_list)
         followups._link_attachments()
         for followup in followups:

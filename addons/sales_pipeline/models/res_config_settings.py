@@ -34,3 +34,15 @@ class ResConfigSettings(models.TransientModel):
         config_parameter="sales_pipeline.reclaim_cooldown_days",
         help="A rep who released or lost a customer cannot claim it again for this many days.",
     )
+    project_duplicate_policy = fields.Selection(
+        related="company_id.project_duplicate_policy",
+        readonly=False,
+    )
+    project_duplicate_scope = fields.Selection(
+        related="company_id.project_duplicate_scope",
+        readonly=False,
+    )
+    project_required_field_ids = fields.Many2many(
+        related="company_id.project_required_field_ids",
+        readonly=False,
+    )

@@ -13,3 +13,7 @@ from . import test_reminders
 from . import test_quick_search
 from . import test_duplicate_guard
 from . import test_customer_import
+from . import test_project_policy
+from . import test_project_claim
+from . import test_project_process
+from . import test_project_visibility

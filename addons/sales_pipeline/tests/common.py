@@ -104,3 +104,28 @@ def missing_translations(env, module, lang="zh_CN"):
     po = polib.pofile(f"{get_module_path(module)}/i18n/{lang}.po")
     translated = {entry.msgid for entry in po if entry.msgstr and not entry.obsolete}
     return sorted(sources - translated), len(sources)
+
+
+class ProjectCase(SalesPipelineCase):
+    """A customer of rep A and helpers to make projects (opportunities) of it."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer = cls.make_customer("Project Customer Ltd", owner=cls.rep_a)
+        cls.company = cls.env.company
+        cls.company.write({
+            "project_duplicate_policy": "allow",
+            "project_duplicate_scope": "customer",
+            "project_required_field_ids": [(5, 0, 0)],
+        })
+
+    @classmethod
+    def make_project(cls, name, owner=None, customer=None, **vals):
+        return cls.env["crm.lead"].create({
+            "name": name,
+            "type": "opportunity",
+            "partner_id": (customer if customer is not None else cls.customer).id or False,
+            "user_id": owner.id if owner else False,
+            **vals,
+        })

@@ -19,6 +19,12 @@ class TestViews(SalesPipelineCase):
             ("sales_pipeline.res_partner_action_all_customers", (self.manager,)),
             ("sales_pipeline.customer_share_action", (self.rep_a,)),
             ("sales_pipeline.customer_pool_log_action", (self.manager,)),
+            ("sales_pipeline.customer_followup_action", (self.rep_a,)),
+            ("sales_pipeline.customer_import_action", (self.clerk,)),
+            ("sales_pipeline.crm_lead_action_projects", (self.rep_a, self.manager)),
+            ("sales_pipeline.crm_lead_action_unassigned", (self.rep_a,)),
+            ("sales_pipeline.crm_lead_action_steps", (self.manager,)),
+            ("sales_pipeline.project_claim_request_action", (self.rep_a, self.manager)),
         ):
             for user in users:
                 with self.subTest(action=xmlid, user=user.name):

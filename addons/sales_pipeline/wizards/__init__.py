@@ -1,2 +1,4 @@
 from . import customer_share_wizard
 from . import customer_assign_wizard
+from . import project_assign_wizard
+from . import project_claim_wizard
