@@ -42,6 +42,7 @@
     "demo": [
         "demo/res_users_demo.xml",
         "demo/res_partner_demo.xml",
+        "demo/crm_lead_demo.xml",
     ],
     "uninstall_hook": "uninstall_hook",
     "installable": True,

@@ -1,7 +1,7 @@
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import SalesPipelineCase
 
@@ -41,7 +41,7 @@ class TestCustomerPool(SalesPipelineCase):
 
     def test_only_salespeople_claim(self):
         customer = self.make_customer("Pool For Sales Only")
-        internal = self.env["res.users"].create({"name": "Warehouse", "login": "sp_warehouse"})
+        internal = new_test_user(self.env, login="sp_warehouse", groups="base.group_user", name="Warehouse")
         with self.assertRaisesRegex(UserError, "not an active salesperson"):
             self.as_user(customer, internal).action_claim()
         self.assertEqual(customer.pool_state, "pool")
@@ -100,7 +100,7 @@ class TestCustomerPool(SalesPipelineCase):
 
     def test_assign_to_non_salesperson_is_refused(self):
         customer = self.make_customer("Odd Assign Co")
-        accountant = self.env["res.users"].create({"name": "Not Sales", "login": "sp_not_sales"})
+        accountant = new_test_user(self.env, login="sp_not_sales", groups="base.group_user", name="Not Sales")
         with self.assertRaisesRegex(UserError, "not an active salesperson"):
             self.as_user(customer, self.manager).action_assign_to(accountant)
         with self.assertRaisesRegex(UserError, "Choose one salesperson"):
