@@ -15,7 +15,9 @@ from . import customer_pool_log
 from . import res_partner
 from . import res_users
 from . import res_config_settings
+from . import quote_discount_rule
 from . import sale_order
+from . import sale_order_line
 from . import crm_lead
 from . import res_company
 from . import project_member

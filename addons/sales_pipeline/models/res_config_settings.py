@@ -46,3 +46,13 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.project_required_field_ids",
         readonly=False,
     )
+    quote_limit_per_project = fields.Integer(
+        string="Quotations per Project",
+        config_parameter="sales_pipeline.quote_limit_per_project",
+        help="How many quotations (revisions included) a project may have; 0 = no limit.",
+    )
+    quote_limit_per_customer = fields.Integer(
+        string="Quotations per Customer",
+        config_parameter="sales_pipeline.quote_limit_per_customer",
+        help="How many quotations without a project a customer may have; 0 = no limit.",
+    )

@@ -8,6 +8,8 @@ from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 from odoo.tools import SQL, format_datetime, html_escape
 
+from .quote_discount_rule import CUSTOMER_TIERS
+
 POOL_STATES = [
     ("pool", "Public Pool"),
     ("claimed", "Claimed"),
@@ -25,7 +27,7 @@ POOL_SETTINGS = (
 
 # Fields that change ownership or visibility: only the pool actions (or a
 # manager) may write them, so that quotas, cooldowns and history hold.
-OWNERSHIP_FIELDS = ("user_id", "is_protected", "is_customer")
+OWNERSHIP_FIELDS = ("user_id", "is_protected", "is_customer", "is_premium_customer")
 # What Odoo's phone search strips from numbers (phone_validation's
 # PHONE_REGEX_PATTERN): our number conditions use the same expression so that
 # its trigram and btree indexes on res_partner.phone / .mobile serve them.
@@ -153,6 +155,18 @@ class ResPartner(models.Model):
         search="_search_document_user_ids",
         help="Salespeople of the quotations, orders and leads of this customer.",
     )
+    is_premium_customer = fields.Boolean(
+        string="Premium Customer",
+        copy=False,
+        help="Set by a sales manager: the customer gets the premium tier's discounts (优等客户).",
+    )
+    customer_tier = fields.Selection(
+        selection=CUSTOMER_TIERS,
+        string="Customer Tier",
+        compute="_compute_customer_tier",
+        help="New until a first order is confirmed, then old; premium when a manager says so "
+        "or its value grade is a premium one.",
+    )
     followup_ids = fields.One2many(
         comodel_name="customer.followup",
         inverse_name="partner_id",
@@ -224,6 +238,31 @@ class ResPartner(models.Model):
         settings = self._get_pool_settings()
         for partner in self:
             partner.recall_date = partner._get_recall_date(settings)
+
+    @api.depends("is_premium_customer", "value_grade_id.is_premium", "commercial_partner_id")
+    def _compute_customer_tier(self):
+        customers = self.commercial_partner_id
+        with_orders = set()
+        if customers.ids:
+            self.env["sale.order"].flush_model(["state", "partner_id"])
+            self.env["res.partner"].flush_model(["commercial_partner_id"])
+            self.env.cr.execute(SQL(
+                """
+                SELECT DISTINCT p.commercial_partner_id FROM sale_order so
+                  JOIN res_partner p ON p.id = so.partner_id
+                 WHERE so.state = 'sale' AND p.commercial_partner_id IN %s
+                """,
+                tuple(customers.ids),
+            ))
+            with_orders = {row[0] for row in self.env.cr.fetchall()}
+        for partner in self:
+            customer = partner.commercial_partner_id
+            if customer.is_premium_customer or customer.value_grade_id.is_premium:
+                partner.customer_tier = "premium"
+            elif customer.id in with_orders:
+                partner.customer_tier = "old"
+            else:
+                partner.customer_tier = "new"
 
     @api.depends("followup_ids")
     def _compute_followup_count(self):
@@ -656,6 +695,24 @@ class ResPartner(models.Model):
         for customer in to_unprotect:
             customer._post_pool_note(self.env._("Protection removed by %s.", self.env.user.name))
         return True
+
+    def action_new_quotation(self):
+        """A new quotation of this customer, with its salesperson, pricelist and payment terms."""
+        self.ensure_one()
+        customer = self.commercial_partner_id
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("New Quotation"),
+            "res_model": "sale.order",
+            "view_mode": "form",
+            "target": "current",
+            "context": {
+                "default_partner_id": self.id,
+                "default_user_id": (customer.user_id or self.env.user).id,
+                "default_pricelist_id": customer.property_product_pricelist.id,
+                "default_payment_term_id": customer.property_payment_term_id.id,
+            },
+        }
 
     def action_open_share_wizard(self):
         self.ensure_one()

@@ -1,10 +1,253 @@
-from odoo import models
+from psycopg2.errors import LockNotAvailable, SerializationFailure
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
+
+from .quote_discount_rule import CUSTOMER_TIERS
+
+# What a superseded revision keeps read-only (the quotation itself, not its workflow).
+REVISION_LOCKED_FIELDS = (
+    "order_line", "partner_id", "partner_invoice_id", "partner_shipping_id", "pricelist_id",
+    "payment_term_id", "validity_date", "date_order", "note", "client_order_ref", "user_id",
+)
 
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
+    customer_tier = fields.Selection(
+        selection=CUSTOMER_TIERS,
+        string="Customer Tier",
+        compute="_compute_customer_tier",
+    )
+    needs_discount_approval = fields.Boolean(compute="_compute_needs_discount_approval")
+    discount_approved_by_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Discounts Approved By",
+        readonly=True,
+        copy=False,
+    )
+    revision_root_id = fields.Many2one(
+        comodel_name="sale.order",
+        string="First Revision",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+    )
+    previous_revision_id = fields.Many2one(
+        comodel_name="sale.order",
+        string="Revision Of",
+        readonly=True,
+        copy=False,
+    )
+    revision_number = fields.Integer(default=1, readonly=True, copy=False)
+    is_superseded = fields.Boolean(
+        string="Superseded",
+        readonly=True,
+        copy=False,
+        help="A newer revision replaced this quotation: it is kept read-only.",
+    )
+    revision_ids = fields.One2many(
+        comodel_name="sale.order",
+        inverse_name="revision_root_id",
+        string="Revisions",
+    )
+
+    @api.depends("partner_id")
+    def _compute_customer_tier(self):
+        for order in self:
+            order.customer_tier = order.partner_id.commercial_partner_id.customer_tier
+
+    @api.depends("order_line.discount_over_max")
+    def _compute_needs_discount_approval(self):
+        for order in self:
+            order.needs_discount_approval = any(order.order_line.mapped("discount_over_max"))
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # lock first: creating the order writes its project, which would wait on a concurrent lock
+        scopes = self._lock_quote_scopes(vals_list)
+        orders = super().create(vals_list)
+        orders._check_quote_limit(scopes)
+        return orders
+
+    def write(self, vals):
+        if vals.keys() & set(REVISION_LOCKED_FIELDS):
+            self._check_not_superseded()
+        return super().write(vals)
+
+    # ------------------------------------------------------------------
+    # Discount approval
+    # ------------------------------------------------------------------
+
+    def action_approve_discounts(self):
+        """A sales manager accepts the discounts above the reps' maximum."""
+        if not self.env.user.has_group("sales_team.group_sale_salesman_all_leads"):
+            raise AccessError(self.env._("Only a sales manager can approve discounts."))
+        for order in self:
+            if order.user_id == self.env.user and not self.env.user.has_group("sales_team.group_sale_manager"):
+                raise AccessError(self.env._("You cannot approve the discounts of your own quotation."))
+            order.sudo().discount_approved_by_id = self.env.user
+            order.message_post(
+                body=self.env._("Discounts approved by %s.", self.env.user.name),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
+
+    def _reset_discount_approval(self):
+        approved = self.filtered("discount_approved_by_id")
+        if approved:
+            approved.sudo().discount_approved_by_id = False
+
+    def _check_discounts_approved(self):
+        for order in self:
+            if order.needs_discount_approval and not order.discount_approved_by_id:
+                lines = order.order_line.filtered("discount_over_max")
+                raise UserError(self.env._(
+                    "%(order)s gives discounts above what reps may give (%(lines)s): "
+                    "a sales manager must approve them first.",
+                    order=order.name,
+                    lines=", ".join(f"{line.product_id.display_name} {line.discount:g}% > {line.discount_max:g}%" for line in lines),
+                ))
+
+    def action_quotation_send(self):
+        self._check_discounts_approved()
+        return super().action_quotation_send()
+
     def action_confirm(self):
-        res = super().action_confirm()
+        """Any revision may be the one the customer accepts: it is confirmed, its open siblings cancelled."""
+        self._check_discounts_approved()
+        res = super(SaleOrder, self.with_context(revision_workflow=True)).action_confirm()
+        self.filtered("is_superseded").sudo().write({"is_superseded": False})
+        self._cancel_open_sibling_revisions()
         self.partner_id._register_won_deal()
         return res
+
+    # ------------------------------------------------------------------
+    # Quote-count limit (报价次数)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _get_quote_limits(self):
+        params = self.env["ir.config_parameter"].sudo()
+        return (
+            int(params.get_param("sales_pipeline.quote_limit_per_project") or 0),
+            int(params.get_param("sales_pipeline.quote_limit_per_customer") or 0),
+        )
+
+    @api.model
+    def _quote_scope(self, opportunity, partner):
+        """(table, id, label, domain of its quotations, limit) a new quotation counts toward, or None."""
+        project_limit, customer_limit = self._get_quote_limits()
+        if opportunity and project_limit:
+            return ("crm_lead", opportunity.id, opportunity.name,
+                    [("opportunity_id", "=", opportunity.id)], project_limit)
+        if not opportunity and partner and customer_limit:
+            customer = partner.commercial_partner_id
+            return ("res_partner", customer.id, customer.name,
+                    [("opportunity_id", "=", False), ("partner_id", "child_of", customer.id)], customer_limit)
+        return None
+
+    @api.model
+    def _lock_quote_scopes(self, vals_list):
+        """Lock and touch the project (or customer) of each new quotation (报价次数).
+
+        Touching the row makes a concurrent transaction that counted before
+        our commit fail to lock it, so that two users quoting at the same
+        moment cannot both pass the count.
+        """
+        scopes = {}
+        for vals in vals_list:
+            opportunity = self.env["crm.lead"].browse(vals.get("opportunity_id") or self.env.context.get("default_opportunity_id"))
+            partner = self.env["res.partner"].browse(vals.get("partner_id") or self.env.context.get("default_partner_id"))
+            scope = self._quote_scope(opportunity.exists(), partner.exists())
+            if scope and scope[:2] not in scopes:
+                self._lock_row(scope[0], scope[1], scope[2])
+                scopes[scope[:2]] = scope
+        return scopes
+
+    def _lock_row(self, table, row_id, label):
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(SQL(
+                    "SELECT id FROM %s WHERE id = %s FOR UPDATE NOWAIT", SQL.identifier(table), row_id,
+                ))
+                self.env.cr.execute(SQL(
+                    "UPDATE %s SET write_date = write_date WHERE id = %s", SQL.identifier(table), row_id,
+                ))
+        except (LockNotAvailable, SerializationFailure):
+            raise UserError(self.env._(
+                "Another quotation of %s is being made at this very moment. Try again in a moment.", label,
+            )) from None
+
+    def _check_quote_limit(self, scopes):
+        for _table, _row_id, label, domain, limit in scopes.values():
+            count = self.sudo().with_context(active_test=False).search_count(domain)
+            if count > limit:
+                raise UserError(self.env._(
+                    "%(label)s may have at most %(limit)s quotations (revisions included) and has %(count)s already.",
+                    label=label, limit=limit, count=count - len(self.filtered_domain(domain)),
+                ))
+
+    # ------------------------------------------------------------------
+    # Revisions
+    # ------------------------------------------------------------------
+
+    def action_revise(self):
+        """Make a new revision of this quotation; this one is kept, read-only."""
+        self.ensure_one()
+        if self.state not in ("draft", "sent") or self.is_superseded:
+            raise UserError(self.env._("Only the latest revision of an open quotation can be revised."))
+        root = self.revision_root_id or self
+        number = max((root | root.revision_ids).mapped("revision_number")) + 1
+        new = self.copy({
+            "name": f"{root.name}-R{number}",
+            "revision_root_id": root.id,
+            "previous_revision_id": self.id,
+            "revision_number": number,
+            "discount_approved_by_id": False,
+        })
+        self.sudo().write({"is_superseded": True})
+        self.message_post(
+            body=self.env._("Revised as %s.", new.name),
+            subtype_xmlid="mail.mt_note",
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "sale.order",
+            "res_id": new.id,
+            "view_mode": "form",
+        }
+
+    def _check_not_superseded(self):
+        if self.env.context.get("revision_workflow"):
+            return  # confirming a revision, or cancelling its siblings, writes on them
+        superseded = self.filtered("is_superseded")
+        if superseded:
+            raise UserError(self.env._(
+                "%s was replaced by a newer revision and is kept read-only: change the latest revision.",
+                ", ".join(superseded.mapped("name")),
+            ))
+
+    def _get_revision_family(self):
+        self.ensure_one()
+        root = self.revision_root_id or self
+        return root | root.revision_ids
+
+    def _cancel_open_sibling_revisions(self):
+        for order in self:
+            siblings = order._get_revision_family() - order
+            open_siblings = siblings.filtered(lambda o: o.state in ("draft", "sent"))
+            if open_siblings:
+                open_siblings.sudo().with_context(
+                    disable_cancel_warning=True, revision_workflow=True,
+                )._action_cancel()
+                order.message_post(
+                    body=self.env._("Other revisions cancelled: %s.", ", ".join(open_siblings.mapped("name"))),
+                    subtype_xmlid="mail.mt_note",
+                )

@@ -17,3 +17,5 @@ from . import test_project_policy
 from . import test_project_claim
 from . import test_project_process
 from . import test_project_visibility
+from . import test_quote_discounts
+from . import test_quote_limit

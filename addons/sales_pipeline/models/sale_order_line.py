@@ -1,0 +1,54 @@
+from odoo import api, fields, models
+
+
+class SaleOrderLine(models.Model):
+    _inherit = "sale.order.line"
+
+    discount_rule_id = fields.Many2one(
+        comodel_name="quote.discount.rule",
+        string="Discount Rule",
+        compute="_compute_discount_rule_id",
+        store=True,
+    )
+    discount_max = fields.Float(related="discount_rule_id.max_discount", string="Max. Discount")
+    discount_over_max = fields.Boolean(string="Above Max. Discount", compute="_compute_discount_over_max")
+
+    @api.depends("product_id", "order_id.partner_id", "order_id.company_id")
+    def _compute_discount_rule_id(self):
+        Rule = self.env["quote.discount.rule"]
+        for line in self:
+            tier = line.order_id.partner_id.commercial_partner_id.customer_tier
+            if line.product_id and not line.display_type:
+                line.discount_rule_id = Rule._find_for(tier, line.product_id, line.order_id.company_id)
+            else:
+                line.discount_rule_id = False
+
+    @api.depends("discount", "discount_rule_id.max_discount")
+    def _compute_discount_over_max(self):
+        for line in self:
+            line.discount_over_max = bool(line.discount_rule_id) and line.discount > line.discount_rule_id.max_discount
+
+    def _compute_discount(self):
+        super()._compute_discount()
+        for line in self:
+            if line.discount_rule_id and not line.discount:
+                line.discount = line.discount_rule_id.default_discount
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines.order_id._check_not_superseded()
+        lines.order_id._reset_discount_approval()
+        return lines
+
+    def write(self, vals):
+        self.order_id._check_not_superseded()
+        res = super().write(vals)
+        if "discount" in vals or "product_id" in vals:
+            self.order_id._reset_discount_approval()
+        return res
+
+    def unlink(self):
+        orders = self.order_id
+        orders._check_not_superseded()
+        return super().unlink()

@@ -1,0 +1,121 @@
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, tagged
+
+from .common import SalesPipelineCase
+
+
+@tagged("post_install", "-at_install")
+class TestQuoteDiscounts(SalesPipelineCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["quote.discount.rule"].search([]).active = False
+        cls.category = cls.env["product.category"].create({"name": "Pumps"})
+        cls.pump = cls.env["product.product"].create({"name": "Pump", "list_price": 1000, "categ_id": cls.category.id})
+        cls.valve = cls.env["product.product"].create({"name": "Valve", "list_price": 100})
+        Rule = cls.env["quote.discount.rule"]
+        cls.rule_new = Rule.create({"tier": "new", "default_discount": 0, "max_discount": 5})
+        cls.rule_old = Rule.create({"tier": "old", "default_discount": 3, "max_discount": 8})
+        cls.rule_premium = Rule.create({"tier": "premium", "default_discount": 5, "max_discount": 12})
+        cls.rule_old_pumps = Rule.create({"tier": "old", "product_category_id": cls.category.id,
+                                          "default_discount": 4, "max_discount": 10})
+        cls.customer = cls.make_customer("Tier Customer", owner=cls.rep_a)
+
+    def _quote(self, user=None, customer=None, discount=None, product=None):
+        form = Form(self.env["sale.order"].with_user(user or self.rep_a))
+        form.partner_id = customer or self.customer
+        with form.order_line.new() as line:
+            line.product_id = product or self.valve
+            if discount is not None:
+                line.discount = discount
+        return form.save()
+
+    def _confirm_an_order(self, customer):
+        order = self.env["sale.order"].create({
+            "partner_id": customer.id, "order_line": [(0, 0, {"product_id": self.valve.id})],
+        })
+        order.action_confirm()
+
+    def test_tier_new_old_premium(self):
+        self.assertEqual(self.customer.customer_tier, "new")
+        self._confirm_an_order(self.customer)
+        self.customer.invalidate_recordset(["customer_tier"])
+        self.assertEqual(self.customer.customer_tier, "old")
+        self.customer.value_grade_id = self.env.ref("sales_pipeline.customer_value_grade_a")
+        self.assertEqual(self.customer.customer_tier, "premium", "grade A is a premium grade")
+        other = self.make_customer("Flagged Premium", owner=self.rep_a)
+        other.is_premium_customer = True
+        self.assertEqual(other.customer_tier, "premium")
+
+    def test_only_managers_make_a_customer_premium(self):
+        with self.assertRaises(UserError):
+            self.as_user(self.customer, self.rep_a).write({"is_premium_customer": True})
+        self.assertFalse(self.customer.is_premium_customer)
+        self.as_user(self.customer, self.manager).write({"is_premium_customer": True})
+        self.assertTrue(self.customer.is_premium_customer)
+
+    def test_lines_get_the_tier_default_and_show_the_rule(self):
+        quote = self._quote()
+        line = quote.order_line
+        self.assertEqual((line.discount_rule_id, line.discount), (self.rule_new, 0))
+        self.assertEqual(quote.customer_tier, "new")
+        self._confirm_an_order(self.customer)
+        self.customer.invalidate_recordset(["customer_tier"])
+        quote = self._quote()
+        self.assertEqual((quote.order_line.discount_rule_id, quote.order_line.discount), (self.rule_old, 3))
+        quote = self._quote(product=self.pump)
+        self.assertEqual((quote.order_line.discount_rule_id, quote.order_line.discount), (self.rule_old_pumps, 4),
+                         "a rule of the product's category wins")
+
+    def test_over_max_blocks_sending_and_confirming_until_a_manager_approves(self):
+        quote = self._quote(discount=7)
+        self.assertTrue(quote.needs_discount_approval)
+        with self.assertRaisesRegex(UserError, "a sales manager must approve"):
+            quote.with_user(self.rep_a).action_quotation_send()
+        with self.assertRaisesRegex(UserError, "a sales manager must approve"):
+            quote.with_user(self.rep_a).action_confirm()
+        self.assertEqual(quote.state, "draft")
+        with self.assertRaisesRegex(AccessError, "Only a sales manager"):
+            quote.with_user(self.rep_a).action_approve_discounts()
+        quote.with_user(self.manager).action_approve_discounts()
+        self.assertEqual(quote.discount_approved_by_id, self.manager)
+        quote.with_user(self.rep_a).action_confirm()
+        self.assertEqual(quote.state, "sale")
+
+    def test_changing_a_discount_after_approval_needs_a_new_one(self):
+        quote = self._quote(discount=7)
+        quote.with_user(self.manager).action_approve_discounts()
+        quote.order_line.with_user(self.rep_a).write({"discount": 9})
+        self.assertFalse(quote.discount_approved_by_id)
+        with self.assertRaises(UserError):
+            quote.with_user(self.rep_a).action_confirm()
+
+    def test_within_max_needs_no_approval(self):
+        quote = self._quote(discount=5)
+        self.assertFalse(quote.needs_discount_approval)
+        quote.with_user(self.rep_a).action_confirm()
+        self.assertEqual(quote.state, "sale")
+
+    def test_rule_values_are_checked(self):
+        with self.assertRaises(Exception):
+            self.env["quote.discount.rule"].create({"tier": "new", "default_discount": 10, "max_discount": 5})
+        with self.assertRaises(Exception):
+            self.env["quote.discount.rule"].create({"tier": "new", "default_discount": 0, "max_discount": 150})
+
+    def test_new_quotation_from_customer_and_project(self):
+        action = self.as_user(self.customer, self.rep_a).action_new_quotation()
+        form = Form(self.env["sale.order"].with_user(self.rep_a).with_context(action["context"]))
+        self.assertEqual(form.partner_id, self.customer)
+        self.assertEqual(form.user_id, self.rep_a)
+        with form.order_line.new() as line:
+            line.product_id = self.valve
+        self.assertTrue(form.save())
+        project = self.env["crm.lead"].create({
+            "name": "Quote Project", "type": "opportunity", "partner_id": self.customer.id, "user_id": self.rep_a.id,
+        })
+        action = project.with_user(self.rep_a).action_new_quotation()
+        form = Form(self.env["sale.order"].with_user(self.rep_a).with_context(action["context"]))
+        with form.order_line.new() as line:
+            line.product_id = self.valve
+        quote = form.save()
+        self.assertEqual((quote.opportunity_id, quote.partner_id), (project, self.customer))
