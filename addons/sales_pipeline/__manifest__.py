@@ -8,7 +8,7 @@
     "author": "Sales Pipeline Authors",
     "license": "LGPL-3",
     "depends": ["sale_crm", "sale_management"],
-    "external_dependencies": {"python": ["openpyxl"]},
+    "external_dependencies": {"python": ["openpyxl", "docx"]},
     "data": [
         "security/sales_pipeline_security.xml",
         "security/ir.model.access.csv",
@@ -20,6 +20,7 @@
         "data/customer_followup_template_data.xml",
         "data/project_process_template_data.xml",
         "data/quote_discount_rule_data.xml",
+        "data/quote_export_template_data.xml",
         "data/ir_cron_data.xml",
         "views/customer_qualification_views.xml",
         "views/customer_region_views.xml",

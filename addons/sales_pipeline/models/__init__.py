@@ -16,6 +16,7 @@ from . import res_partner
 from . import res_users
 from . import res_config_settings
 from . import quote_discount_rule
+from . import quote_export_template
 from . import sale_order
 from . import sale_order_line
 from . import crm_lead

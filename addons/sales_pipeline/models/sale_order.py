@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from .quote_discount_rule import CUSTOMER_TIERS
+from .quote_export_template import MIME_TYPES
 
 # What a superseded revision keeps read-only (the quotation itself, not its workflow).
 REVISION_LOCKED_FIELDS = (
@@ -251,3 +252,39 @@ class SaleOrder(models.Model):
                     body=self.env._("Other revisions cancelled: %s.", ", ".join(open_siblings.mapped("name"))),
                     subtype_xmlid="mail.mt_note",
                 )
+
+    # ------------------------------------------------------------------
+    # Export (报价单导出)
+    # ------------------------------------------------------------------
+
+    def action_export_xlsx(self):
+        return self._export_through("xlsx")
+
+    def action_export_docx(self):
+        return self._export_through("docx")
+
+    def _export_through(self, file_type, template=None):
+        """Render the quotation through its template, attach the file and download it."""
+        self.ensure_one()
+        template = template or self._get_export_template(file_type)
+        content = template._render(self)
+        attachment = self.env["ir.attachment"].create({
+            "name": f"{self.name.replace('/', '-')}.{file_type}",
+            "raw": content,
+            "res_model": self._name,
+            "res_id": self.id,
+            "mimetype": MIME_TYPES[file_type],
+        })
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=true",
+            "target": "self",
+        }
+
+    def _get_export_template(self, file_type):
+        template = self.env["quote.export.template"].search([
+            ("file_type", "=", file_type), ("company_id", "in", [self.company_id.id, False]),
+        ], order="company_id, sequence, id", limit=1)
+        if not template:
+            raise UserError(self.env._("There is no quotation template for %s files: upload one first.", file_type))
+        return template

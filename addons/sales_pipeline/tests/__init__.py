@@ -19,3 +19,4 @@ from . import test_project_process
 from . import test_project_visibility
 from . import test_quote_discounts
 from . import test_quote_limit
+from . import test_quote_export
