@@ -36,7 +36,7 @@ def odoo_env():
 
     odoo.tools.config.parse_config([
         "-c", str(ROOT / "odoo.conf"), f"--addons-path={ROOT / 'addons'}",
-        "--db_host=127.0.0.1", f"--db_port={PGPORT}", "--db_user=odoo",
+        "--db_host=127.0.0.1", f"--db_port={PGPORT}", "--db_user=odoo", f"--data-dir={ROOT / '.run' / 'data'}",
         "-d", BENCH_DB, "--log-level=warn",
     ])
     registry = Registry(BENCH_DB)
