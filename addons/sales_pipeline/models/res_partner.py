@@ -610,9 +610,8 @@ class ResPartner(models.Model):
                 )
                 if partner[fname] != new_value:
                     raise UserError(self.env._(
-                        "The owner, protection and customer status of %(customer)s "
-                        "change only through Claim, Release, Protect or a manager's "
-                        "assignment.",
+                        "The owner, protection, customer status and premium flag of %(customer)s "
+                        "change only through Claim, Release and Protect, or by a sales manager.",
                         customer=partner.display_name,
                     ))
 
