@@ -8,7 +8,7 @@
     "author": "Sales Pipeline Authors",
     "license": "LGPL-3",
     "depends": ["sale_crm", "sale_management"],
-    "external_dependencies": {"python": ["openpyxl", "docx"]},
+    "external_dependencies": {"python": ["openpyxl", "python-docx"]},
     "data": [
         "security/sales_pipeline_security.xml",
         "security/ir.model.access.csv",
