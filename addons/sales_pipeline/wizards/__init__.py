@@ -1,3 +1,4 @@
+from . import assign_wizard_mixin
 from . import customer_share_wizard
 from . import customer_assign_wizard
 from . import project_assign_wizard
