@@ -15,7 +15,6 @@ class QuoteDiscountRule(models.Model):
     _description = "Quotation Discount Rule"
     _order = "tier, product_category_id, sequence, id"
 
-    name = fields.Char(compute="_compute_name", store=True)
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
     tier = fields.Selection(selection=CUSTOMER_TIERS, required=True)
@@ -32,12 +31,13 @@ class QuoteDiscountRule(models.Model):
     )
     company_id = fields.Many2one(comodel_name="res.company", default=lambda self: self.env.company)
 
-    @api.depends("tier", "product_category_id", "default_discount", "max_discount")
-    def _compute_name(self):
+    @api.depends("tier", "product_category_id")
+    @api.depends_context("lang")
+    def _compute_display_name(self):
         tiers = dict(self._fields["tier"]._description_selection(self.env))
         for rule in self:
             scope = rule.product_category_id.display_name or self.env._("All Products")
-            rule.name = f"{tiers.get(rule.tier, '')} · {scope}"
+            rule.display_name = f"{tiers.get(rule.tier, '')} · {scope}"
 
     @api.constrains("default_discount", "max_discount")
     def _check_discounts(self):
@@ -46,7 +46,7 @@ class QuoteDiscountRule(models.Model):
                 raise ValidationError(self.env._("Discounts are percentages between 0 and 100."))
             if rule.default_discount > rule.max_discount:
                 raise ValidationError(self.env._(
-                    "The default discount of %s cannot be above the maximum reps may give.", rule.name,
+                    "The default discount of %s cannot be above the maximum reps may give.", rule.display_name,
                 ))
 
     @api.model

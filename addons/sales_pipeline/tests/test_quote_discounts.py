@@ -119,3 +119,9 @@ class TestQuoteDiscounts(SalesPipelineCase):
             line.product_id = self.valve
         quote = form.save()
         self.assertEqual((quote.opportunity_id, quote.partner_id), (project, self.customer))
+
+    def test_rule_shown_in_the_users_language(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["sales_pipeline"], ["zh_CN"], overwrite=True)
+        self.assertEqual(self.rule_premium.with_context(lang="zh_CN").display_name, "优等客户 · 所有产品")
+        self.assertEqual(self.rule_premium.with_context(lang="en_US").display_name, "Premium Customer · All Products")
