@@ -305,6 +305,12 @@ class CustomerImport(models.Model):
             return dict(plan, action="create", values=vals)
         if not target.with_env(self.env).has_access("write"):
             owner = target.user_id.name or self.env._("the public pool")
+            if not target.with_env(self.env).has_access("read"):
+                # say that it exists and whom to ask, nothing of the customer itself
+                return dict(plan, action="refused", reason=self.env._(
+                    "Duplicate of a customer you cannot see: ask its owner, %(owner)s, or your manager.",
+                    owner=owner,
+                ))
             return dict(plan, action="refused", partner_id=target.id, reason=self.env._(
                 "Duplicate of customer %(code)s, which you may not change (owner: %(owner)s).",
                 code=target.customer_code or target.display_name,

@@ -70,8 +70,10 @@ class TestCustomerImport(SalesPipelineCase):
         self.assertIn("Bad mobile", lines[4].reason)
         self.assertIn("Atlantis", lines[5].reason)
         self.assertEqual(lines[6].partner_id, self.existing)
-        self.assertIn("may not change", lines[7].reason)
+        self.assertIn("cannot see", lines[7].reason)
         self.assertIn("Rep B", lines[7].reason)
+        self.assertNotIn(self.foreign.customer_code, lines[7].reason)
+        self.assertFalse(lines[7].partner_id, "nothing of a hidden customer is shown")
         self.assertIn("row 2", lines[8].reason)
         self.assertIn("C999999", lines[10].reason)
         self.assertIn("nobody", lines[11].reason)
@@ -111,10 +113,13 @@ class TestCustomerImport(SalesPipelineCase):
 
     def test_duplicate_of_a_customer_the_importer_may_not_change_is_refused(self):
         rows = [["", "Taken Over", "", "13600000001", "", "", "", "", "", ""]]
+        self.Partner.browse(self.existing.id).share_with(self.rep_b, access="read")
         record = self._import(self.rep_b, rows)
         record.action_check()
         self.assertEqual(record.line_ids.action, "refused")
-        self.assertIn("owner: Rep A", record.line_ids.reason)
+        self.assertIn(f"customer {self.existing.customer_code}, which you may not change (owner: Rep A)",
+                      record.line_ids.reason)
+        self.assertEqual(record.line_ids.partner_id, self.existing)
 
     def test_update_by_customer_number(self):
         rows = [[self.existing.customer_code, "Renamed By Code", "", "", "0571-88886666", "", "", "", "", ""]]
