@@ -276,7 +276,8 @@ class ResPartner(models.Model):
     def _compute_duplicate_customer_ids(self):
         for partner in self:
             duplicates = partner._find_duplicate_customers()
-            partner.duplicate_customer_ids = duplicates
+            # the warning names whom to ask about hidden ones; the field lists only readable ones
+            partner.duplicate_customer_ids = duplicates.filtered(lambda d: d.has_access("read"))
             partner.duplicate_warning = partner._get_duplicate_warning(duplicates) if duplicates else False
 
     @api.depends("phone", "mobile", "wechat_id", "child_ids.phone", "child_ids.mobile", "child_ids.wechat_id")

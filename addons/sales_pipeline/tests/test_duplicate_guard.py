@@ -27,6 +27,9 @@ class TestDuplicateGuard(SalesPipelineCase):
         self.assertIn("Rep B", warning)
         self.assertNotIn("Secret Buyer", warning)
         self.assertNotIn(hidden.customer_code, warning)
+        draft = self.Partner.with_user(self.rep_a).new({"name": "Draft", "wechat_id": "secret_wx"})
+        self.assertTrue(draft.duplicate_warning)
+        self.assertFalse(draft.duplicate_customer_ids, "hidden customers are not listed")
 
     def test_phone_matches_across_phone_and_mobile_fields(self):
         existing = self.make_customer("Landline Co", phone="0512-62881234")
