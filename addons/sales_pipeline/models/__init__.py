@@ -17,6 +17,9 @@ from . import res_users
 from . import res_config_settings
 from . import quote_discount_rule
 from . import quote_export_template
+from . import contract_approval_rule
+from . import contract_approval_level
+from . import contract_approval_step
 from . import sale_order
 from . import sale_order_line
 from . import crm_lead

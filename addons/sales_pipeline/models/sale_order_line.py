@@ -39,16 +39,21 @@ class SaleOrderLine(models.Model):
         lines = super().create(vals_list)
         lines.order_id._check_not_superseded()
         lines.order_id._reset_discount_approval()
+        lines.order_id._reset_contract_approval()
         return lines
 
     def write(self, vals):
         self.order_id._check_not_superseded()
         res = super().write(vals)
-        if "discount" in vals or "product_id" in vals:
+        if vals.keys() & {"discount", "product_id"}:
             self.order_id._reset_discount_approval()
+        if vals.keys() & {"discount", "product_id", "price_unit", "product_uom_qty"}:
+            self.order_id._reset_contract_approval()
         return res
 
     def unlink(self):
         orders = self.order_id
         orders._check_not_superseded()
-        return super().unlink()
+        res = super().unlink()
+        orders.exists()._reset_contract_approval()
+        return res

@@ -20,3 +20,4 @@ from . import test_project_visibility
 from . import test_quote_discounts
 from . import test_quote_limit
 from . import test_quote_export
+from . import test_contract_approval

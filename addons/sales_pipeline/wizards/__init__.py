@@ -3,3 +3,4 @@ from . import customer_share_wizard
 from . import customer_assign_wizard
 from . import project_assign_wizard
 from . import project_claim_wizard
+from . import contract_decision_wizard
