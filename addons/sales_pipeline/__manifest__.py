@@ -7,7 +7,7 @@
     "website": "https://github.com/sales-pipeline/odoo-sales-pipeline",
     "author": "Sales Pipeline Authors",
     "license": "LGPL-3",
-    "depends": ["sale_crm", "sale_management", "sale_margin"],
+    "depends": ["sale_crm", "sale_management", "sale_margin", "sale_stock"],
     "external_dependencies": {"python": ["openpyxl", "python-docx"]},
     "data": [
         "security/sales_pipeline_security.xml",
@@ -36,6 +36,7 @@
         "wizards/customer_assign_wizard_views.xml",
         "wizards/project_wizard_views.xml",
         "wizards/contract_decision_wizard_views.xml",
+        "wizards/contract_execute_wizard_views.xml",
         "views/contract_approval_rule_views.xml",
         "views/project_process_template_views.xml",
         "views/crm_lead_views.xml",

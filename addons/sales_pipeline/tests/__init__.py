@@ -21,3 +21,4 @@ from . import test_quote_discounts
 from . import test_quote_limit
 from . import test_quote_export
 from . import test_contract_approval
+from . import test_contract_execution

@@ -1,0 +1,101 @@
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+
+from .common import SalesPipelineCase
+
+
+@tagged("post_install", "-at_install")
+class TestContractExecution(SalesPipelineCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["contract.approval.rule"].search([]).active = False
+        cls.env["quote.discount.rule"].search([]).active = False
+        cls.customer = cls.make_customer("Execution Customer", owner=cls.rep_a)
+        cls.product = cls.env["product.product"].create({
+            "name": "Stocked Widget", "type": "consu", "is_storable": True,
+            "list_price": 100, "standard_price": 60, "invoice_policy": "order",
+        })
+        cls.stock = cls.env.ref("stock.warehouse0").lot_stock_id
+        cls.env["stock.quant"]._update_available_quantity(cls.product, cls.stock, 10)
+        cls.journal = cls.env["account.journal"].search(
+            [("type", "=", "bank"), ("company_id", "=", cls.env.company.id)], limit=1,
+        )
+
+    def _order(self, qty):
+        return self.env["sale.order"].with_user(self.rep_a).create({
+            "partner_id": self.customer.id,
+            "order_line": [(0, 0, {"product_id": self.product.id, "product_uom_qty": qty, "tax_ids": [(5, 0, 0)]})],
+        })
+
+    def _execute(self, order, amount, partial=False, user=None):
+        wizard = self.env["contract.execute.wizard"].with_user(user or self.rep_a).create({
+            "order_id": order.id, "journal_id": self.journal.id, "amount": amount, "allow_partial": partial,
+        })
+        return wizard.action_execute()
+
+    def test_stock_on_hand_is_paid_delivered_and_invoiced_in_one_step(self):
+        order = self._order(4)
+        self._execute(order, 400)
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(order.picking_ids.state, "done")
+        self.assertEqual(order.order_line.qty_delivered, 4)
+        invoice = order.invoice_ids
+        self.assertEqual(invoice.state, "posted")
+        self.assertEqual(invoice.amount_total, 400)
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertEqual((order.amount_paid, order.amount_unpaid), (400, 0))
+        self.assertTrue(order.contract_executed_on)
+        self.assertEqual(self.env["stock.quant"]._get_available_quantity(self.product, self.stock), 6)
+        self.assertEqual(order.margin, 160)
+
+    def test_partial_payment(self):
+        order = self._order(2)
+        self._execute(order, 50)
+        self.assertEqual((order.amount_paid, order.amount_unpaid), (50, 150))
+        self.assertEqual(order.invoice_ids.payment_state, "partial")
+
+    def test_short_stock_changes_nothing_and_says_what_is_missing(self):
+        order = self._order(15)
+        with self.assertRaisesRegex(UserError, r"Stocked Widget \(10 of 15\)"):
+            self._execute(order, 1500)
+        self.assertEqual(order.state, "draft")
+        self.assertFalse(order.invoice_ids)
+        self.assertFalse(order.picking_ids)
+        self.assertFalse(self.env["account.payment"].search([("partner_id", "=", self.customer.id)]))
+        self.assertEqual(self.env["stock.quant"]._get_available_quantity(self.product, self.stock), 10)
+
+    def test_partial_delivery_with_backorder_when_chosen(self):
+        order = self._order(15)
+        self._execute(order, 0, partial=True)
+        done = order.picking_ids.filtered(lambda p: p.state == "done")
+        backorder = order.picking_ids - done
+        self.assertEqual(done.move_ids.quantity, 10)
+        self.assertEqual(backorder.move_ids.product_uom_qty, 5)
+        self.assertEqual(order.invoice_ids.amount_total, 1500, "invoiced as ordered (invoice policy)")
+
+    def test_executes_once(self):
+        order = self._order(1)
+        self._execute(order, 100)
+        with self.assertRaisesRegex(UserError, "already been executed"):
+            self._execute(order, 100)
+        self.assertEqual(len(order.invoice_ids), 1)
+
+    def test_needs_an_approved_contract(self):
+        self.env["contract.approval.rule"].create({
+            "name": "Everything", "min_amount": 1,
+            "level_ids": [(0, 0, {"approver_type": "user", "user_id": self.manager.id})],
+        })
+        order = self._order(1)
+        with self.assertRaisesRegex(UserError, "needs an approved contract"):
+            self._execute(order, 100)
+        self.assertEqual(order.state, "draft")
+
+    def test_only_the_salesperson_or_a_manager_executes(self):
+        order = self._order(1)
+        self.customer.share_with(self.rep_b, access="write")
+        with self.assertRaises(AccessError):
+            self._execute(order, 100, user=self.rep_b)
+        self.assertEqual(order.state, "draft")
+        self._execute(order, 100, user=self.manager)
+        self.assertEqual(order.state, "sale")
