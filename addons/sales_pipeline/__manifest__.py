@@ -38,6 +38,7 @@
         "wizards/contract_decision_wizard_views.xml",
         "wizards/contract_execute_wizard_views.xml",
         "views/contract_approval_rule_views.xml",
+        "views/contract_return_views.xml",
         "views/project_process_template_views.xml",
         "views/crm_lead_views.xml",
         "views/sale_order_views.xml",

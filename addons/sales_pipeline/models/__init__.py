@@ -20,6 +20,7 @@ from . import quote_export_template
 from . import contract_approval_rule
 from . import contract_approval_level
 from . import contract_approval_step
+from . import contract_return
 from . import sale_order
 from . import sale_order_line
 from . import crm_lead

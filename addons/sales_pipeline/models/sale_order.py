@@ -83,6 +83,12 @@ class SaleOrder(models.Model):
     )
     can_approve_contract = fields.Boolean(compute="_compute_can_approve_contract")
     contract_executed_on = fields.Datetime(string="Executed On", readonly=True, copy=False)
+    return_ids = fields.One2many(comodel_name="contract.return", inverse_name="order_id", string="Returns")
+    return_count = fields.Integer(compute="_compute_return_count")
+    margin_after_returns = fields.Monetary(
+        compute="_compute_margin_after_returns",
+        help="The margin of the contract less the margin of the goods taken back.",
+    )
     amount_paid = fields.Monetary(string="Received", compute="_compute_amount_paid")
     amount_unpaid = fields.Monetary(string="Still Due", compute="_compute_amount_paid")
     revision_ids = fields.One2many(
@@ -102,6 +108,47 @@ class SaleOrder(models.Model):
         for order in self:
             step = order._current_approval_step()
             order.can_approve_contract = bool(step) and order._may_decide(step)
+
+    @api.depends("return_ids")
+    def _compute_return_count(self):
+        for order in self:
+            order.return_count = len(order.return_ids)
+
+    @api.depends("margin", "return_ids.state", "return_ids.line_ids.quantity")
+    def _compute_margin_after_returns(self):
+        for order in self:
+            returned = 0.0
+            for line in order.sudo().return_ids.filtered(lambda r: r.state == "done").line_ids:
+                sale_line = line.sale_line_id
+                if sale_line.product_uom_qty:
+                    returned += sale_line.margin / sale_line.product_uom_qty * line.quantity
+            order.margin_after_returns = order.margin - returned
+
+    def action_new_return(self):
+        self.ensure_one()
+        if self.state != "sale":
+            raise UserError(self.env._("Only a confirmed contract can have returns."))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("New Return"),
+            "res_model": "contract.return",
+            "view_mode": "form",
+            "context": {
+                "default_order_id": self.id,
+                "default_line_ids": self.env["contract.return"]._prepare_lines_for(self),
+            },
+        }
+
+    def action_view_returns(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Returns"),
+            "res_model": "contract.return",
+            "view_mode": "list,form",
+            "domain": [("order_id", "=", self.id)],
+            "context": {"default_order_id": self.id},
+        }
 
     @api.depends("invoice_ids.amount_residual", "invoice_ids.state", "amount_total")
     def _compute_amount_paid(self):

@@ -57,3 +57,13 @@ class SaleOrderLine(models.Model):
         res = super().unlink()
         orders.exists()._reset_contract_approval()
         return res
+
+    def _returnable_quantity(self, exclude=None):
+        """Delivered, minus what open returns (not yet taken back) already claim."""
+        self.ensure_one()
+        pending = self.env["contract.return.line"].sudo().search([
+            ("sale_line_id", "=", self.id),
+            ("return_id.state", "in", ("draft", "to_approve", "approved")),
+            ("return_id", "not in", (exclude or self.env["contract.return"]).ids),
+        ])
+        return self.qty_delivered - sum(pending.mapped("quantity"))

@@ -22,3 +22,4 @@ from . import test_quote_limit
 from . import test_quote_export
 from . import test_contract_approval
 from . import test_contract_execution
+from . import test_contract_return

@@ -129,3 +129,35 @@ class ProjectCase(SalesPipelineCase):
             "user_id": owner.id if owner else False,
             **vals,
         })
+
+
+class ContractCase(SalesPipelineCase):
+    """A stocked product, a customer of rep A and helpers to execute contracts."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["contract.approval.rule"].search([]).active = False
+        cls.env["quote.discount.rule"].search([]).active = False
+        cls.customer = cls.make_customer("Execution Customer", owner=cls.rep_a)
+        cls.product = cls.env["product.product"].create({
+            "name": "Stocked Widget", "type": "consu", "is_storable": True,
+            "list_price": 100, "standard_price": 60, "invoice_policy": "order",
+        })
+        cls.stock = cls.env.ref("stock.warehouse0").lot_stock_id
+        cls.env["stock.quant"]._update_available_quantity(cls.product, cls.stock, 10)
+        cls.journal = cls.env["account.journal"].search(
+            [("type", "=", "bank"), ("company_id", "=", cls.env.company.id)], limit=1,
+        )
+
+    def _order(self, qty):
+        return self.env["sale.order"].with_user(self.rep_a).create({
+            "partner_id": self.customer.id,
+            "order_line": [(0, 0, {"product_id": self.product.id, "product_uom_qty": qty, "tax_ids": [(5, 0, 0)]})],
+        })
+
+    def _execute(self, order, amount, partial=False, user=None):
+        wizard = self.env["contract.execute.wizard"].with_user(user or self.rep_a).create({
+            "order_id": order.id, "journal_id": self.journal.id, "amount": amount, "allow_partial": partial,
+        })
+        return wizard.action_execute()

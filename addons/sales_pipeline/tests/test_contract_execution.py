@@ -1,39 +1,11 @@
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from .common import SalesPipelineCase
+from .common import ContractCase
 
 
 @tagged("post_install", "-at_install")
-class TestContractExecution(SalesPipelineCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.env["contract.approval.rule"].search([]).active = False
-        cls.env["quote.discount.rule"].search([]).active = False
-        cls.customer = cls.make_customer("Execution Customer", owner=cls.rep_a)
-        cls.product = cls.env["product.product"].create({
-            "name": "Stocked Widget", "type": "consu", "is_storable": True,
-            "list_price": 100, "standard_price": 60, "invoice_policy": "order",
-        })
-        cls.stock = cls.env.ref("stock.warehouse0").lot_stock_id
-        cls.env["stock.quant"]._update_available_quantity(cls.product, cls.stock, 10)
-        cls.journal = cls.env["account.journal"].search(
-            [("type", "=", "bank"), ("company_id", "=", cls.env.company.id)], limit=1,
-        )
-
-    def _order(self, qty):
-        return self.env["sale.order"].with_user(self.rep_a).create({
-            "partner_id": self.customer.id,
-            "order_line": [(0, 0, {"product_id": self.product.id, "product_uom_qty": qty, "tax_ids": [(5, 0, 0)]})],
-        })
-
-    def _execute(self, order, amount, partial=False, user=None):
-        wizard = self.env["contract.execute.wizard"].with_user(user or self.rep_a).create({
-            "order_id": order.id, "journal_id": self.journal.id, "amount": amount, "allow_partial": partial,
-        })
-        return wizard.action_execute()
-
+class TestContractExecution(ContractCase):
     def test_stock_on_hand_is_paid_delivered_and_invoiced_in_one_step(self):
         order = self._order(4)
         self._execute(order, 400)

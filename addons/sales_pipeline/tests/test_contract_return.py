@@ -1,0 +1,74 @@
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import tagged
+
+from .common import ContractCase
+
+
+@tagged("post_install", "-at_install")
+class TestContractReturn(ContractCase):
+    def _executed_order(self, qty=4, paid=400):
+        order = self._order(qty)
+        self._execute(order, paid)
+        return order
+
+    def _return(self, order, qty, user=None):
+        user = user or self.rep_a
+        action = order.with_user(user).action_new_return()
+        record = self.env["contract.return"].with_user(user).with_context(action["context"]).create({
+            "reason": "Damaged in transport",
+        })
+        record.line_ids.quantity = qty
+        return record
+
+    def test_approved_return_takes_back_credits_and_refunds(self):
+        order = self._executed_order()
+        margin = order.margin
+        record = self._return(order, 2)
+        record.with_user(self.rep_a).action_submit()
+        with self.assertRaisesRegex(AccessError, "Only a sales manager"):
+            record.with_user(self.rep_a).action_approve()
+        record.with_user(self.manager).action_approve()
+        record.with_user(self.rep_a).action_process()
+        self.assertEqual(record.state, "done")
+        self.assertEqual(record.picking_ids.state, "done")
+        self.assertEqual(self.env["stock.quant"]._get_available_quantity(self.product, self.stock), 8)
+        self.assertEqual((record.credit_note_id.move_type, record.credit_note_id.state), ("out_refund", "posted"))
+        self.assertEqual(record.credit_note_id.amount_total, 200)
+        self.assertIn(record.credit_note_id.payment_state, ("paid", "in_payment"))
+        self.assertEqual(order.margin_after_returns, margin / 2)
+
+    def test_cannot_return_more_than_delivered_minus_returned(self):
+        order = self._executed_order()
+        with self.assertRaisesRegex(ValidationError, "At most 4"):
+            self._return(order, 5)
+        first = self._return(order, 3)
+        first.with_user(self.rep_a).action_submit()
+        with self.assertRaisesRegex(ValidationError, "At most 1"):
+            self._return(order, 2)
+
+    def test_rejection_is_logged_and_changes_nothing(self):
+        order = self._executed_order()
+        record = self._return(order, 1)
+        record.with_user(self.rep_a).action_submit()
+        with self.assertRaisesRegex(UserError, "Say why"):
+            record.with_user(self.manager).action_reject(" ")
+        record.with_user(self.manager).action_reject("Not our fault")
+        self.assertEqual(record.state, "rejected")
+        self.assertIn("Not our fault", record.message_ids[0].body)
+        with self.assertRaisesRegex(UserError, "must be approved"):
+            record.with_user(self.rep_a).action_process()
+        self.assertFalse(record.picking_ids)
+        self.assertFalse(record.credit_note_id)
+        self.assertEqual(self.env["stock.quant"]._get_available_quantity(self.product, self.stock), 6)
+
+    def test_submitter_cannot_decide(self):
+        order = self._executed_order()
+        record = self._return(order, 1, user=self.manager)
+        record.with_user(self.manager).action_submit()
+        with self.assertRaisesRegex(AccessError, "you submitted"):
+            record.with_user(self.manager).action_approve()
+
+    def test_other_reps_do_not_see_returns(self):
+        order = self._executed_order()
+        record = self._return(order, 1)
+        self.assertFalse(self.as_user(self.env["contract.return"], self.rep_b).search([("id", "=", record.id)]))
