@@ -179,6 +179,8 @@ class SaleOrder(models.Model):
     def write(self, vals):
         if "contract_state" in vals and not self.env.su:
             raise AccessError(self.env._("The approval of a contract changes only through Submit, Approve and Reject."))
+        if vals.get("state") == "sale" and not self.env.context.get("confirming_contract"):
+            self._check_contract_approved()  # writing the state directly is no way around the approval
         if vals.keys() & set(REVISION_LOCKED_FIELDS):
             self._check_not_superseded()
         res = super().write(vals)
@@ -228,7 +230,7 @@ class SaleOrder(models.Model):
         """Any revision may be the one the customer accepts: it is confirmed, its open siblings cancelled."""
         self._check_discounts_approved()
         self._check_contract_approved()
-        res = super(SaleOrder, self.with_context(revision_workflow=True)).action_confirm()
+        res = super(SaleOrder, self.with_context(revision_workflow=True, confirming_contract=True)).action_confirm()
         self.filtered("is_superseded").sudo().write({"is_superseded": False})
         self._cancel_open_sibling_revisions()
         self.partner_id._register_won_deal()

@@ -93,8 +93,9 @@ class TestContractApproval(SalesPipelineCase):
             with self.subTest(user=user.name), self.assertRaisesRegex(AccessError, "changes only through"):
                 order.with_user(user).write({"contract_state": "approved"})
         self.assertEqual(order.contract_state, "none")
-        with self.assertRaises(Exception):
+        with self.assertRaisesRegex(UserError, "needs an approved contract"):
             order.with_user(self.rep_a).write({"state": "sale"})
+        with self.assertRaisesRegex(UserError, "needs an approved contract"):
             order.with_user(self.rep_a).action_confirm()
         self.assertEqual(order.state, "draft")
 
