@@ -25,6 +25,12 @@ class TestViews(SalesPipelineCase):
             ("sales_pipeline.crm_lead_action_unassigned", (self.rep_a,)),
             ("sales_pipeline.crm_lead_action_steps", (self.manager,)),
             ("sales_pipeline.project_claim_request_action", (self.rep_a, self.manager)),
+            ("sales_pipeline.sale_order_action_quotations", (self.rep_a, self.manager)),
+            ("sales_pipeline.contract_return_action", (self.rep_a, self.manager)),
+            ("sales_pipeline.sale_order_action_margin_report", (self.manager,)),
+            ("sales_pipeline.quote_discount_rule_action", (self.manager,)),
+            ("sales_pipeline.contract_approval_rule_action", (self.manager,)),
+            ("sales_pipeline.quote_export_template_action", (self.manager,)),
         ):
             for user in users:
                 with self.subTest(action=xmlid, user=user.name):
