@@ -234,6 +234,8 @@ class SaleOrder(models.Model):
         self.filtered("is_superseded").sudo().write({"is_superseded": False})
         self._cancel_open_sibling_revisions()
         self.partner_id._register_won_deal()
+        # the tier reads confirmed orders: a new customer is an old one from now on
+        self.env["res.partner"].invalidate_model(["customer_tier"])
         return res
 
     # ------------------------------------------------------------------
