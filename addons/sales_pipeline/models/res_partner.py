@@ -1,13 +1,12 @@
 import re
 from datetime import timedelta
 
-from psycopg2.errors import LockNotAvailable, SerializationFailure
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 from odoo.tools import SQL, format_datetime, html_escape
 
+from .locking import lock_rows
 from .quote_discount_rule import CUSTOMER_TIERS
 
 POOL_STATES = [
@@ -994,17 +993,9 @@ class ResPartner(models.Model):
         one of them; returns the customers with fresh values.
         """
         customers = self._ensure_customers()
-        try:
-            with self.env.cr.savepoint():
-                self.env.cr.execute(SQL(
-                    "SELECT id FROM res_partner WHERE id IN %s ORDER BY id FOR UPDATE NOWAIT",
-                    tuple(customers.ids),
-                ))
-        except (LockNotAvailable, SerializationFailure):
-            raise UserError(self.env._(
-                "Another user is changing this customer at this very moment. "
-                "Reload it and try again."
-            )) from None
+        lock_rows(self.env, "res_partner", customers.ids, self.env._(
+            "Another user is changing this customer at this very moment. Reload it and try again."
+        ))
         customers.invalidate_recordset()
         return customers
 

@@ -1,9 +1,7 @@
-from psycopg2.errors import LockNotAvailable, SerializationFailure
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL
 
+from .locking import lock_rows
 from .quote_discount_rule import CUSTOMER_TIERS
 from .quote_export_template import MIME_TYPES
 
@@ -282,18 +280,9 @@ class SaleOrder(models.Model):
         return scopes
 
     def _lock_row(self, table, row_id, label):
-        try:
-            with self.env.cr.savepoint(flush=False):
-                self.env.cr.execute(SQL(
-                    "SELECT id FROM %s WHERE id = %s FOR UPDATE NOWAIT", SQL.identifier(table), row_id,
-                ))
-                self.env.cr.execute(SQL(
-                    "UPDATE %s SET write_date = write_date WHERE id = %s", SQL.identifier(table), row_id,
-                ))
-        except (LockNotAvailable, SerializationFailure):
-            raise UserError(self.env._(
-                "Another quotation of %s is being made at this very moment. Try again in a moment.", label,
-            )) from None
+        lock_rows(self.env, table, [row_id], self.env._(
+            "Another quotation of %s is being made at this very moment. Try again in a moment.", label,
+        ), touch=True, flush=False)
 
     def _check_quote_limit(self, scopes):
         for _table, _row_id, label, domain, limit in scopes.values():
@@ -562,11 +551,9 @@ class SaleOrder(models.Model):
         self._check_contract_approved()
 
     def _lock_for_execution(self):
-        try:
-            with self.env.cr.savepoint(flush=False):
-                self.env.cr.execute(SQL("SELECT id FROM sale_order WHERE id = %s FOR UPDATE NOWAIT", self.id))
-        except (LockNotAvailable, SerializationFailure):
-            raise UserError(self.env._("%s is being executed at this very moment.", self.name)) from None
+        lock_rows(self.env, "sale_order", self.ids, self.env._(
+            "%s is being executed at this very moment.", self.name,
+        ), flush=False)
 
     def _deliver_for_execution(self, allow_partial):
         pickings = self.picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))
