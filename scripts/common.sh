@@ -10,6 +10,7 @@ PGUSER_NAME="odoo"
 ODOO_CONF="$ROOT/odoo.conf"
 ADDONS_PATH="$ROOT/addons"
 DATA_DIR="$ROOT/.run/data"
+PYTHON_GIVEN="${PYTHON:-}"
 PYTHON="${PYTHON:-python3}"
 PG_STARTED_HERE=0
 
@@ -21,7 +22,16 @@ find_odoo() {
         [ -f "$ODOO_PATH/odoo/release.py" ] || die "ODOO_PATH=$ODOO_PATH is not an Odoo checkout (no odoo/release.py)."
         export PYTHONPATH="$ODOO_PATH${PYTHONPATH:+:$PYTHONPATH}"
     fi
-    local version
+    local version candidate
+    if [ -z "$PYTHON_GIVEN" ]; then
+        # the first Python on PATH may not be the one Odoo was installed into
+        for candidate in python3 $(type -ap python3 python3.11 python 2>/dev/null); do
+            if "$candidate" -c 'import odoo.release' >/dev/null 2>&1; then
+                PYTHON="$candidate"
+                break
+            fi
+        done
+    fi
     version=$("$PYTHON" -c 'import odoo.release as r; print(r.version_info[0])' 2>/dev/null) \
         || die "Odoo is not importable: install Odoo 19.0 Community into $("$PYTHON" -c 'import sys; print(sys.executable)') (pip install -r requirements.txt && pip install -e <odoo checkout>) or set ODOO_PATH to an Odoo 19 checkout."
     [ "$version" = "19" ] || die "Odoo $version found, Odoo 19.0 is required."
