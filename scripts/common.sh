@@ -72,7 +72,7 @@ ensure_postgresql_installed() {
 as_pg_owner() {
     if [ "$(id -u)" = "0" ]; then
         id postgres >/dev/null 2>&1 || die "Running as root but there is no 'postgres' system user to own the cluster."
-        runuser -u postgres -- "$@"
+        (cd / && runuser -u postgres -- "$@")
     else
         "$@"
     fi
@@ -82,14 +82,25 @@ pg_running() {
     as_pg_owner "$PG_BIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1
 }
 
+# As root the cluster belongs to 'postgres', who must reach the repo's folder;
+# when a parent folder is closed to it, the cluster lives in /var/tmp instead.
+choose_pgdata() {
+    [ "$(id -u)" = "0" ] && [ -z "${PGDATA_DIR:-}" ] || return 0
+    if ! (cd / && runuser -u postgres -- test -x "$ROOT") 2>/dev/null; then
+        PGDATA="/var/tmp/sales-pipeline-pgdata-$(printf '%s' "$ROOT" | cksum | cut -d' ' -f1)"
+        info "The 'postgres' user cannot reach $ROOT: the cluster lives in $PGDATA"
+    fi
+}
+
 start_postgresql() {
     ensure_postgresql_installed
+    choose_pgdata
     if [ ! -f "$PGDATA/PG_VERSION" ]; then
         info "Creating a private PostgreSQL cluster in $PGDATA"
         mkdir -p "$PGDATA"
         if [ "$(id -u)" = "0" ]; then
             chown postgres: "$PGDATA"
-            runuser -u postgres -- test -w "$PGDATA" \
+            (cd / && runuser -u postgres -- test -w "$PGDATA") \
                 || die "The 'postgres' user cannot reach $PGDATA (a parent folder is closed to it): clone the repo where other users can traverse, or set PGDATA_DIR."
         fi
         chmod 700 "$PGDATA"
