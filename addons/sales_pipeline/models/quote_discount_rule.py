@@ -50,14 +50,12 @@ class QuoteDiscountRule(models.Model):
                 ))
 
     @api.model
-    def _find_for(self, tier, product, company):
-        """The most specific active rule of ``tier`` for ``product``."""
+    def _find_for(self, tier, product, company, rules=None):
+        """The most specific active rule of ``tier`` for ``product`` (among ``rules`` when given)."""
         if not tier:
             return self.browse()
-        rules = self.search([
-            ("tier", "=", tier),
-            ("company_id", "in", [company.id, False]),
-        ])
+        if rules is None:
+            rules = self._rules_of(tier, company)
         category = product.categ_id
         while category:
             for rule in rules:
@@ -65,3 +63,7 @@ class QuoteDiscountRule(models.Model):
                     return rule
             category = category.parent_id
         return rules.filtered(lambda r: not r.product_category_id)[:1]
+
+    @api.model
+    def _rules_of(self, tier, company):
+        return self.search([("tier", "=", tier), ("company_id", "in", [company.id, False])])

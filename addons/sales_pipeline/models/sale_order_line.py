@@ -16,10 +16,14 @@ class SaleOrderLine(models.Model):
     @api.depends("product_id", "order_id.partner_id", "order_id.company_id")
     def _compute_discount_rule_id(self):
         Rule = self.env["quote.discount.rule"]
+        rules_by_key = {}  # one search per tier and company, not per line
         for line in self:
             tier = line.order_id.partner_id.commercial_partner_id.customer_tier
-            if line.product_id and not line.display_type:
-                line.discount_rule_id = Rule._find_for(tier, line.product_id, line.order_id.company_id)
+            company = line.order_id.company_id
+            if line.product_id and not line.display_type and tier:
+                if (tier, company) not in rules_by_key:
+                    rules_by_key[tier, company] = Rule._rules_of(tier, company)
+                line.discount_rule_id = Rule._find_for(tier, line.product_id, company, rules_by_key[tier, company])
             else:
                 line.discount_rule_id = False
 

@@ -71,4 +71,7 @@ class TestContractReturn(ContractCase):
     def test_other_reps_do_not_see_returns(self):
         order = self._executed_order()
         record = self._return(order, 1)
+        action = order.with_user(self.rep_a).action_view_returns()
+        self.assertEqual(self.env["contract.return"].search(action["domain"]), record)
+        self.assertEqual(order.return_count, 1)
         self.assertFalse(self.as_user(self.env["contract.return"], self.rep_b).search([("id", "=", record.id)]))
