@@ -16,16 +16,35 @@ PGPORT = os.environ.get("PGPORT", "55432")
 
 
 def ensure_database():
-    """Create the bench database with our modules unless it exists (needs scripts/run's cluster)."""
+    """Create the bench database with our modules unless it exists (needs scripts/run's cluster);
+    update the modules whose version there is not the manifest's."""
+    stale = ",".join(_stale_modules())
     script = f"""
 source "{ROOT}/scripts/common.sh"
 find_odoo; start_postgresql
 if ! database_exists "{BENCH_DB}"; then
     info "Creating the bench database {BENCH_DB}"
     odoo_cmd -d "{BENCH_DB}" -i "$(our_modules)" --stop-after-init --log-level=warn
+elif [ -n "{stale}" ]; then
+    info "Updating {stale} in {BENCH_DB}"
+    odoo_cmd -d "{BENCH_DB}" -u "{stale}" --stop-after-init --log-level=warn
 fi
 """
     subprocess.run(["bash", "-c", script], check=True)
+
+
+def _stale_modules():
+    import ast  # noqa: PLC0415
+
+    wanted = {path.parent.name: ast.literal_eval(path.read_text())["version"]
+              for path in (ROOT / "addons").glob("*/__manifest__.py")}
+    query = "SELECT name, latest_version FROM ir_module_module WHERE state = 'installed'"
+    result = subprocess.run(["psql", "-h", "127.0.0.1", "-p", PGPORT, "-U", "odoo", "-d", BENCH_DB,
+                             "-tAF", "|", "-c", query], capture_output=True, text=True)
+    if result.returncode:
+        return []  # no database yet: created with every module
+    installed = dict(line.split("|") for line in result.stdout.splitlines() if "|" in line)
+    return sorted(name for name, version in wanted.items() if installed.get(name) != version)
 
 
 @contextmanager
@@ -132,36 +151,43 @@ def _template_partner(cr):
 
 
 def _insert_customers(cr, rows):
+    overrides = dict(type="'contact'", active="true", is_company="true", is_customer="true",
+                     parent_id="NULL", commercial_partner_id="NULL",
+                     claim_date="CASE WHEN v.user_id IS NULL THEN NULL ELSE now() at time zone 'UTC' END")
+    inserted = insert_like(cr, "res_partner", _template_partner(cr), VALUE_COLUMNS, rows, overrides)
+    cr.execute("UPDATE res_partner SET commercial_partner_id = id WHERE id = ANY(%s)", [inserted])
+
+
+def table_columns(cr, table):
+    cr.execute("""SELECT column_name FROM information_schema.columns
+                   WHERE table_name = %s AND column_name != 'id' ORDER BY ordinal_position""", [table])
+    return [name for name, in cr.fetchall()]
+
+
+def insert_like(cr, table, template_id, value_columns, rows, overrides=None):
+    """Insert one row of ``table`` per tuple of ``rows``: the ``value_columns`` from the
+    tuple (``v.<column>``), ``overrides`` as SQL expressions, every other column (the
+    not-null ones of every installed module included) copied from row ``template_id``,
+    which the ORM made. Returns the new ids."""
     from psycopg2.extras import execute_values  # noqa: PLC0415
 
-    template_id = _template_partner(cr)
-    cr.execute("""SELECT column_name FROM information_schema.columns
-                   WHERE table_name = 'res_partner' AND column_name != 'id'""")
-    columns = [name for name, in cr.fetchall()]
-    overrides = {name: f"v.{name}" for name in VALUE_COLUMNS}
-    overrides.update(type="'contact'", active="true", is_company="true", is_customer="true",
-                     parent_id="NULL", commercial_partner_id="NULL",
-                     claim_date="CASE WHEN v.user_id IS NULL THEN NULL ELSE now() at time zone 'UTC' END",
-                     create_date="now() at time zone 'UTC'", write_date="now() at time zone 'UTC'")
-    select = ", ".join(overrides.get(name, f"t.{name}") for name in columns)
-    execute_values(cr._obj, f"""
-        WITH inserted AS (
-            INSERT INTO res_partner ({", ".join(columns)})
-            SELECT {select}
-              FROM (VALUES %s) AS v({", ".join(VALUE_COLUMNS)})
-              JOIN res_partner t ON t.id = {template_id}
-            RETURNING id
-        )
-        UPDATE res_partner SET commercial_partner_id = res_partner.id
-          FROM inserted WHERE res_partner.id = inserted.id
-    """, rows, page_size=5000)
+    now = "now() at time zone 'UTC'"
+    exprs = {name: f"v.{name}" for name in value_columns}
+    exprs.update(create_date=now, write_date=now, **(overrides or {}))
+    columns = table_columns(cr, table)
+    select = ", ".join(exprs.get(name, f"t.{name}") for name in columns)
+    return [row[0] for row in execute_values(cr._obj, f"""
+        INSERT INTO {table} ({", ".join(columns)})
+        SELECT {select}
+          FROM (VALUES %s) AS v({", ".join(value_columns)})
+          JOIN {table} t ON t.id = {template_id}
+        RETURNING id
+    """, rows, page_size=5000, fetch=True)]
 
 
 def _insert_contacts(cr):
     """A contact with its own mobile for every other generated customer."""
-    cr.execute("""SELECT column_name FROM information_schema.columns
-                   WHERE table_name = 'res_partner' AND column_name != 'id'""")
-    columns = [name for name, in cr.fetchall()]
+    columns = table_columns(cr, "res_partner")
     overrides = dict(
         name="'联系人' || p.customer_code", complete_name="p.name || ', 联系人' || p.customer_code",
         parent_id="p.id", commercial_partner_id="p.id", type="'contact'", is_company="false",

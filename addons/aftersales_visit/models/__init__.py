@@ -1,1 +1,15 @@
-# Models arrive with the module's issue.
+from . import aftersales_visit_method
+from . import aftersales_visit_question
+from . import aftersales_visit_template
+from . import aftersales_visit_flow
+from . import aftersales_visit_flow_stage
+from . import aftersales_visit_answer
+from . import aftersales_visit
+from . import aftersales_ticket_stage
+from . import aftersales_sla_rule
+from . import aftersales_ticket
+from . import aftersales_care_rule
+from . import res_partner
+from . import sale_order
+from . import stock_picking
+from . import contract_return

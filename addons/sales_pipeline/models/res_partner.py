@@ -289,8 +289,9 @@ class ResPartner(models.Model):
 
     @api.depends("share_ids")
     def _compute_share_count(self):
+        readable = self.env["customer.share"].has_access("read")
         for partner in self:
-            partner.share_count = len(partner.share_ids)
+            partner.share_count = len(partner.share_ids) if readable else 0
 
     def _compute_shared_user_ids(self):
         for partner in self:

@@ -1,0 +1,23 @@
+from odoo import fields, models
+
+
+class AftersalesVisitMethod(models.Model):
+    _name = "aftersales.visit.method"
+    _description = "Revisit Method"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    code = fields.Selection(
+        selection=[
+            ("phone", "Phone"),
+            ("visit", "On-site Visit"),
+            ("wechat", "WeChat"),
+            ("email", "E-mail"),
+            ("survey", "Survey"),
+        ],
+        required=True,
+        default="phone",
+        help="How the revisit is made; decides the icon and the activity type shown to the assignee.",
+    )
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)

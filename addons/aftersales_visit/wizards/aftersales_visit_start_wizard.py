@@ -1,0 +1,70 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class AftersalesVisitStartWizard(models.TransientModel):
+    _name = "aftersales.visit.start.wizard"
+    _description = "Start a Revisit Flow"
+
+    partner_id = fields.Many2one(comodel_name="res.partner", string="Customer", required=True,
+                                 domain=[("is_customer", "=", True)])
+    sale_order_id = fields.Many2one(
+        comodel_name="sale.order",
+        string="Contract",
+        domain="[('partner_id.commercial_partner_id', '=', partner_id)]",
+    )
+    flow_id = fields.Many2one(comodel_name="aftersales.visit.flow", string="Flow", required=True)
+    start_date = fields.Date(
+        required=True,
+        default=fields.Date.context_today,
+        help="The first stage is planned its delay after this date.",
+    )
+    user_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Assigned To",
+        domain=[("share", "=", False)],
+        help="Empty: the stage's assignee rule decides.",
+    )
+
+    @api.model
+    def _action_open(self, partner, order):
+        action = self.env["ir.actions.act_window"]._for_xml_id("aftersales_visit.aftersales_visit_start_wizard_action")
+        action["context"] = {"default_partner_id": partner.id, "default_sale_order_id": order.id}
+        return action
+
+    def action_start(self):
+        self.ensure_one()
+        Visit = self.env["aftersales.visit"]
+        running = Visit.search_count([
+            ("flow_id", "=", self.flow_id.id),
+            ("partner_id", "=", self.partner_id.id),
+            ("sale_order_id", "=", self.sale_order_id.id),
+            ("state", "in", ("planned", "open")),
+        ], limit=1)
+        if running:
+            raise UserError(self.env._(
+                "The flow %(flow)s is already running for %(customer)s: finish or cancel its open revisit first.",
+                flow=self.flow_id.name, customer=self.partner_id.name,
+            ))
+        stage = self.flow_id.stage_ids[:1]
+        visit = Visit.create({
+            "flow_id": self.flow_id.id,
+            "stage_id": stage.id,
+            "trigger": "manual",
+            "partner_id": self.partner_id.id,
+            "sale_order_id": self.sale_order_id.id,
+            "user_id": self.user_id.id,
+            "company_id": (self.sale_order_id.company_id or self.env.company).id,
+            "scheduled_date": self.start_date + timedelta(days=stage.delay_days),
+        })
+        if visit.scheduled_date <= fields.Date.context_today(self):
+            visit._start()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "aftersales.visit",
+            "res_id": visit.id,
+            "view_mode": "form",
+            "target": "current",
+        }
