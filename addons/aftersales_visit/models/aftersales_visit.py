@@ -324,8 +324,13 @@ class AftersalesVisit(models.Model):
         return managers.filtered(lambda u: u.active and not u.share and u.id != self.env.ref("base.user_root").id)
 
     def _prepare_complaint_vals(self, reasons):
+        # Written for the people who will handle it, whoever (or whichever job) completes the visit.
+        lang = self.user_id.lang or self.partner_id.lang or self.env.lang
+        handler = self.env.user if self.env.user._is_internal() and self.env.user.has_group(
+            "aftersales_visit.group_aftersales_user") and not self.env.su else self.env["res.users"]
         return {
-            "name": self.env._("Bad revisit answer: %s", self.partner_id.name),
+            "name": self.with_context(lang=lang).env._("Bad revisit answer: %s", self.partner_id.name),
+            "user_id": handler.id,
             "ticket_type": "complaint",
             "priority": "2",
             "partner_id": self.partner_id.id,

@@ -1,0 +1,101 @@
+import hmac
+import logging
+import re
+from xml.parsers.expat import ExpatError
+
+import xmltodict
+from wechatpy.crypto import WeChatCrypto
+from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
+from wechatpy.utils import WeChatSigner
+
+from odoo import http
+from odoo.http import request
+
+_logger = logging.getLogger(__name__)
+
+MAX_BODY = 64 * 1024  # WeChat pushes are a few hundred bytes
+UNSAFE_XML = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+class WechatCallback(http.Controller):
+    """The URL entered as "server address" in the official account (服务器配置)."""
+
+    @http.route("/wechat/callback/<string:app_id>", type="http", auth="public", methods=["GET"],
+                csrf=False, save_session=False)
+    def verify(self, app_id, signature="", timestamp="", nonce="", echostr="", **kwargs):
+        """The handshake: echo ``echostr`` back when the signature is ours."""
+        account = self._account(app_id)
+        if not account or not self._signed(account, signature, timestamp, nonce):
+            return self._reject(403, "bad signature")
+        return request.make_response(echostr, headers=[("Content-Type", "text/plain")])
+
+    @http.route("/wechat/callback/<string:app_id>", type="http", auth="public", methods=["POST"],
+                csrf=False, save_session=False)
+    def receive(self, app_id, signature="", timestamp="", nonce="", msg_signature="", encrypt_type="", **kwargs):
+        """Store the push once and answer at once; the queue job does the work."""
+        account = self._account(app_id)
+        if not account:
+            return self._reject(404, "unknown account")
+        if not self._signed(account, signature, timestamp, nonce):
+            return self._reject(403, "bad signature")
+        body = self._body()
+        if body is None:
+            return self._reject(413, "body missing or too large")
+        if UNSAFE_XML.search(body):
+            return self._reject(400, "DTD or entity in XML")
+        try:
+            message = self._parse(body)
+            if encrypt_type == "aes" or account.encrypt_mode == "safe":
+                message = self._decrypt(account, body, msg_signature, timestamp, nonce)
+        except (InvalidSignatureException, InvalidAppIdException):
+            return self._reject(403, "bad message signature")
+        except (ExpatError, ValueError, KeyError, TypeError) as error:
+            return self._reject(400, f"malformed XML ({error.__class__.__name__})")
+        if not message.get("FromUserName") or not message.get("MsgType"):
+            return self._reject(400, "not a WeChat push")
+        if request.env["wechat.message"].sudo()._store(account, message):
+            request.env.ref("wechat_leads.ir_cron_process_messages").sudo()._trigger()
+        return request.make_response("success", headers=[("Content-Type", "text/plain")])
+
+    # ------------------------------------------------------------------
+
+    @staticmethod
+    def _account(app_id):
+        return request.env["wechat.account"].sudo().search([("app_id", "=", app_id)], limit=1)
+
+    @staticmethod
+    def _signed(account, signature, timestamp, nonce):
+        token = account.sudo().token
+        if not (token and signature and timestamp and nonce):
+            return False
+        signer = WeChatSigner()  # wechatpy's check_signature compares with ==; this does not leak timing
+        signer.add_data(token, timestamp, nonce)
+        return hmac.compare_digest(signer.signature, signature)
+
+    @staticmethod
+    def _body():
+        length = request.httprequest.content_length
+        if not length or length > MAX_BODY:  # WeChat always sends a Content-Length
+            return None
+        return request.httprequest.get_data()
+
+    @staticmethod
+    def _parse(body):
+        parsed = xmltodict.parse(body, disable_entities=True)
+        message = parsed.get("xml") if isinstance(parsed, dict) else None
+        if not isinstance(message, dict):
+            raise ValueError("no <xml> root")
+        return message
+
+    def _decrypt(self, account, body, msg_signature, timestamp, nonce):
+        account = account.sudo()
+        crypto = WeChatCrypto(account.token, account.encoding_aes_key, account.app_id)
+        plain = crypto.decrypt_message(body.decode(), msg_signature, timestamp, nonce)
+        if UNSAFE_XML.search(plain.encode() if isinstance(plain, str) else plain):
+            raise ValueError("DTD or entity in the decrypted XML")
+        return self._parse(plain)
+
+    @staticmethod
+    def _reject(status, reason):
+        _logger.info("WeChat callback refused (%s): %s", status, reason)
+        return request.make_response(reason, status=status, headers=[("Content-Type", "text/plain")])

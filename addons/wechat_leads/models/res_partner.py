@@ -1,0 +1,29 @@
+from odoo import fields, models
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    wechat_follower_ids = fields.One2many(
+        comodel_name="wechat.follower",
+        inverse_name="partner_id",
+        string="WeChat Followers",
+    )
+    wechat_follower_count = fields.Integer(compute="_compute_wechat_follower_count")
+
+    def _compute_wechat_follower_count(self):
+        counts = dict(self.env["wechat.follower"]._read_group(
+            [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]))
+        for partner in self:
+            partner.wechat_follower_count = counts.get(partner._origin, 0)
+
+    def action_view_wechat_followers(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("wechat_leads.wechat_follower_action")
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        return action
+
+    def _wechat_follower(self):
+        """The subscribed follower through whom this customer can be written to, if any."""
+        followers = self.commercial_partner_id.sudo().wechat_follower_ids.filtered("subscribed")
+        return followers.sorted("subscribe_time", reverse=True)[:1]

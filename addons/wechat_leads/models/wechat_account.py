@@ -1,0 +1,194 @@
+import logging
+from contextlib import contextmanager
+
+import requests
+from wechatpy.exceptions import WeChatClientException
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+
+from ..wechat_client import OFFICIAL_API, AccountClient
+
+_logger = logging.getLogger(__name__)
+
+# What a network or WeChat failure raises; the sync and the sends catch these only.
+API_ERRORS = (WeChatClientException, requests.RequestException, ValueError, KeyError)
+
+
+class WechatAccount(models.Model):
+    _name = "wechat.account"
+    _description = "WeChat Official Account"
+    _order = "name"
+
+    name = fields.Char(required=True)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(comodel_name="res.company", required=True, default=lambda self: self.env.company)
+    app_id = fields.Char(string="AppID", required=True, index=True, copy=False)
+    app_secret = fields.Char(string="AppSecret", groups="base.group_system", copy=False)
+    token = fields.Char(
+        string="Token",
+        groups="base.group_system",
+        copy=False,
+        help="The Token entered in the official account's server configuration; signs every callback.",
+    )
+    encoding_aes_key = fields.Char(
+        string="EncodingAESKey",
+        groups="base.group_system",
+        copy=False,
+        help="43 characters, from the official account's server configuration (safe and compatible modes).",
+    )
+    encrypt_mode = fields.Selection(
+        selection=[("plain", "Plain Text"), ("compatible", "Compatible"), ("safe", "Safe (AES)")],
+        string="Message Encryption",
+        required=True,
+        default="safe",
+    )
+    api_base_url = fields.Char(
+        string="API Address",
+        groups="base.group_system",
+        default=OFFICIAL_API,
+        help="WeChat's API address. Change it only for a proxy or a test stand-in.",
+    )
+    access_token = fields.Char(groups="base.group_system", copy=False, readonly=True)
+    access_token_expires = fields.Integer(groups="base.group_system", copy=False, readonly=True)
+    callback_url = fields.Char(string="Callback URL", compute="_compute_callback_url")
+    conversion_trigger = fields.Selection(
+        selection=[("auto", "Automatically, on subscription"), ("manual", "By Hand (a rep presses Convert)")],
+        string="Convert Followers",
+        required=True,
+        default="manual",
+    )
+    conversion_target = fields.Selection(
+        selection=[
+            ("lead", "A Lead"),
+            ("pool", "A Customer in the Public Pool"),
+            ("scene_owner", "A Customer of the Rep whose QR Code was Scanned"),
+        ],
+        string="Followers Become",
+        required=True,
+        default="scene_owner",
+        help="Followers who came without a rep's QR code go to the public pool (or, converted by hand, "
+        "to the rep who converts them).",
+    )
+    quote_template_id = fields.Char(
+        string="Quotation Template Message ID",
+        help="ID of a template message approved for the account (keys first, keyword1..3, remark). "
+        "Empty: quotations are sent as a text message with their link.",
+    )
+    follower_ids = fields.One2many(comodel_name="wechat.follower", inverse_name="account_id")
+    follower_count = fields.Integer(compute="_compute_follower_count")
+    next_openid = fields.Char(readonly=True, copy=False, help="Where the follower sync goes on.")
+    last_sync = fields.Datetime(readonly=True, copy=False)
+    sync_error = fields.Text(readonly=True, copy=False)
+
+    _app_id_uniq = models.Constraint("unique(app_id)", "This AppID is already configured.")
+
+    def _compute_callback_url(self):
+        base = self.env["ir.config_parameter"].sudo().get_param("web.base.url")
+        for account in self:
+            account.callback_url = f"{base}/wechat/callback/{account.app_id}" if account.app_id else False
+
+    def _compute_follower_count(self):
+        counts = dict(self.env["wechat.follower"]._read_group(
+            [("account_id", "in", self.ids)], ["account_id"], ["__count"]))
+        for account in self:
+            account.follower_count = counts.get(account, 0)
+
+    @api.constrains("encrypt_mode", "encoding_aes_key")
+    def _check_aes_key(self):
+        for account in self.sudo():
+            if account.encrypt_mode != "plain" and len(account.encoding_aes_key or "") != 43:
+                raise ValidationError(self.env._(
+                    "The EncodingAESKey of %s must have 43 characters for the compatible and safe modes.",
+                    account.name))
+
+    def action_view_followers(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("wechat_leads.wechat_follower_action")
+        action["domain"] = [("account_id", "=", self.id)]
+        return action
+
+    def action_sync_now(self):
+        self.ensure_one()
+        self._sync_followers()
+        if self.sync_error:
+            raise UserError(self.env._("WeChat did not answer as expected: %s", self.sync_error))
+        return True
+
+    # ------------------------------------------------------------------
+    # API client and its shared token
+    # ------------------------------------------------------------------
+
+    def _client(self):
+        self.ensure_one()
+        return AccountClient(self)
+
+    def _read_token(self):
+        with self.env.registry.cursor() as cr:
+            cr.execute(SQL("SELECT access_token, access_token_expires FROM wechat_account WHERE id = %s", self.id))
+            row = cr.fetchone()
+        return (row[0], row[1] or 0) if row else None
+
+    def _store_token(self, token, expires):
+        with self.env.registry.cursor() as cr:
+            self._write_token(cr, token, expires)
+
+    def _write_token(self, cr, token, expires):
+        cr.execute(SQL("UPDATE wechat_account SET access_token = %s, access_token_expires = %s WHERE id = %s",
+                       token or None, expires, self.id))
+
+    @contextmanager
+    def _token_lock(self):
+        """The token row locked (other workers wait), with its current value and a writer."""
+        with self.env.registry.cursor() as cr:
+            cr.execute(SQL(
+                "SELECT access_token, access_token_expires FROM wechat_account WHERE id = %s FOR UPDATE", self.id))
+            row = cr.fetchone()
+            yield ((row[0], row[1] or 0) if row else None), (lambda token, expires: self._write_token(cr, token, expires))
+
+    # ------------------------------------------------------------------
+    # Follower sync
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_sync_followers(self):
+        """Bring followers and their details from WeChat; failures are logged and retried next run."""
+        for account in self.search([]):
+            account._sync_followers()
+            self.env["ir.cron"]._commit_progress(1)
+
+    def _sync_followers(self, page_limit=50):
+        self.ensure_one()
+        try:
+            self._sync_follower_list(page_limit)
+            self._sync_follower_details()
+        except API_ERRORS as error:
+            _logger.warning("WeChat sync of %s failed, will retry: %s", self.app_id, error)
+            self.sync_error = str(error) or error.__class__.__name__
+            return False
+        self.write({"sync_error": False, "last_sync": fields.Datetime.now()})
+        return True
+
+    def _sync_follower_list(self, page_limit):
+        """Page through user/get from where the last run stopped; add the openids we lack."""
+        client = self._client()
+        Follower = self.env["wechat.follower"].sudo()
+        for _page in range(page_limit):
+            result = client.user.get_followers(self.next_openid or None)
+            openids = (result.get("data") or {}).get("openid") or []
+            Follower._ensure_followers(self, openids)
+            next_openid = result.get("next_openid") or False
+            done = not openids or not next_openid or next_openid == self.next_openid
+            self.next_openid = False if done else next_openid
+            if done:
+                return
+
+    def _sync_follower_details(self, batch_size=100):
+        """user/info/batchget for the followers whose details are missing."""
+        client = self._client()
+        Follower = self.env["wechat.follower"].sudo()
+        while followers := Follower.search([("account_id", "=", self.id), ("info_pending", "=", True)],
+                                           limit=batch_size, order="id"):
+            infos = client.user.get_batch(followers.mapped("openid"))
+            followers._apply_user_infos(infos)

@@ -1,0 +1,223 @@
+from datetime import datetime
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.fields import Domain
+
+
+class WechatFollower(models.Model):
+    """A follower of an official account (微信粉丝), and the lead or customer it became."""
+
+    _name = "wechat.follower"
+    _description = "WeChat Follower"
+    _inherit = ["mail.thread"]
+    _order = "subscribe_time desc, id desc"
+    _rec_name = "nickname"
+
+    account_id = fields.Many2one(comodel_name="wechat.account", required=True, ondelete="cascade", index=True)
+    openid = fields.Char(string="OpenID", required=True, readonly=True)
+    unionid = fields.Char(string="UnionID", readonly=True, index="btree_not_null")
+    nickname = fields.Char(tracking=True)
+    avatar_url = fields.Char(string="Avatar")
+    city = fields.Char()
+    province = fields.Char()
+    country = fields.Char()
+    language = fields.Char()
+    remark = fields.Char(help="The remark the account gave this follower in WeChat.")
+    mobile = fields.Char(help="When known (a form, a conversation): used to find the customer already entered.")
+    subscribed = fields.Boolean(default=True, readonly=True, tracking=True)
+    subscribe_time = fields.Datetime(readonly=True)
+    unsubscribe_time = fields.Datetime(readonly=True)
+    subscribe_scene = fields.Char(readonly=True, help="How the follower came (ADD_SCENE_QR_CODE, ADD_SCENE_SEARCH...).")
+    qr_scene = fields.Char(string="QR Scene", readonly=True)
+    qrcode_id = fields.Many2one(comodel_name="wechat.qrcode", string="Rep QR Code", readonly=True, index="btree_not_null")
+    scene_user_id = fields.Many2one(related="qrcode_id.user_id", string="Rep of the QR Code", store=True)
+    tag_ids = fields.Many2many(comodel_name="wechat.follower.tag", string="Tags", readonly=True)
+    info_pending = fields.Boolean(readonly=True, default=True, help="Details still to be fetched from WeChat.")
+    partner_id = fields.Many2one(comodel_name="res.partner", string="Customer", readonly=True, index="btree_not_null",
+                                 tracking=True)
+    lead_id = fields.Many2one(comodel_name="crm.lead", string="Lead", readonly=True, index="btree_not_null",
+                              tracking=True)
+    state = fields.Selection(
+        selection=[("new", "New"), ("lead", "Lead"), ("customer", "Customer")],
+        compute="_compute_state",
+        store=True,
+    )
+    message_log_ids = fields.One2many(comodel_name="wechat.message", inverse_name="follower_id", string="WeChat Messages")
+    last_message = fields.Text(readonly=True)
+    last_message_date = fields.Datetime(readonly=True)
+    company_id = fields.Many2one(related="account_id.company_id", store=True)
+
+    _openid_uniq = models.Constraint("unique(account_id, openid)", "This follower already exists.")
+
+    @api.depends("partner_id", "lead_id")
+    def _compute_state(self):
+        for follower in self:
+            follower.state = "customer" if follower.partner_id else "lead" if follower.lead_id else "new"
+
+    @api.depends("nickname", "openid")
+    def _compute_display_name(self):
+        for follower in self:
+            follower.display_name = follower.nickname or follower.openid
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_convert(self):
+        """Make leads or customers of these followers (as the account says); skip converted ones."""
+        todo = self.filtered(lambda f: f.state == "new")
+        if not todo:
+            raise UserError(self.env._("These followers are already leads or customers."))
+        todo._convert(by_hand=True)
+        return True
+
+    def action_new_quotation(self):
+        """A quotation for this follower's customer, created first when needed (one click from WeChat)."""
+        self.ensure_one()
+        if not self.partner_id:
+            self._convert_to_customer(by_hand=True)
+        action = self.partner_id.action_new_quotation()
+        action["context"] = dict(action["context"], default_origin=self.env._("WeChat"))
+        return action
+
+    # ------------------------------------------------------------------
+    # Events from the callback (run by the message queue)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _ensure_followers(self, account, openids):
+        """Followers of ``account`` for ``openids``, created (details pending) when missing."""
+        existing = self.search([("account_id", "=", account.id), ("openid", "in", openids)])
+        missing = set(openids) - set(existing.mapped("openid"))
+        created = self.create([{"account_id": account.id, "openid": openid} for openid in sorted(missing)])
+        return existing | created
+
+    def _on_subscribe(self, when, scene=None):
+        self.ensure_one()
+        values = {"subscribed": True, "subscribe_time": when, "unsubscribe_time": False, "info_pending": True}
+        if scene:
+            qrcode = self.env["wechat.qrcode"].sudo().search(
+                [("account_id", "=", self.account_id.id), ("scene", "=", scene)], limit=1)
+            values.update(qr_scene=scene, qrcode_id=qrcode.id or self.qrcode_id.id)
+        self.write(values)
+        if self.account_id.conversion_trigger == "auto" and self.state == "new":
+            self._convert(by_hand=False)
+
+    def _on_unsubscribe(self, when):
+        self.write({"subscribed": False, "unsubscribe_time": when})
+
+    def _on_text(self, when, content):
+        self.write({"last_message": content, "last_message_date": when})
+        self.message_post(body=content, subtype_xmlid="mail.mt_note", author_id=self.partner_id.id or None)
+
+    def _apply_user_infos(self, infos):
+        """Details from user/info/batchget; the followers not in ``infos`` are done too."""
+        by_openid = {info.get("openid"): info for info in infos}
+        tags = self.env["wechat.follower.tag"].sudo()
+        for follower in self:
+            info = by_openid.get(follower.openid)
+            values = {"info_pending": False}
+            if info and info.get("subscribe", 1):
+                tag_ids = tags.search([("account_id", "=", follower.account_id.id),
+                                       ("wechat_tag_id", "in", info.get("tagid_list") or [])]).ids
+                values.update({
+                    "unionid": info.get("unionid") or follower.unionid,
+                    "nickname": info.get("nickname") or follower.nickname,
+                    "avatar_url": info.get("headimgurl") or follower.avatar_url,
+                    "city": info.get("city"), "province": info.get("province"), "country": info.get("country"),
+                    "language": info.get("language"), "remark": info.get("remark"),
+                    "subscribe_scene": info.get("subscribe_scene"),
+                    "subscribed": True,
+                    "tag_ids": [fields.Command.set(tag_ids)],
+                })
+                if info.get("subscribe_time"):
+                    values["subscribe_time"] = datetime.fromtimestamp(int(info["subscribe_time"]))
+                if info.get("qr_scene_str") and not follower.qr_scene:
+                    values["qr_scene"] = info["qr_scene_str"]
+            elif info:
+                values["subscribed"] = False
+            follower.write(values)
+
+    # ------------------------------------------------------------------
+    # Conversion
+    # ------------------------------------------------------------------
+
+    def _convert(self, by_hand):
+        for follower in self:
+            if follower.account_id.conversion_target == "lead":
+                follower._convert_to_lead(by_hand)
+            else:
+                follower._convert_to_customer(by_hand)
+
+    def _conversion_owner(self, by_hand):
+        """The rep of the scanned QR code; for a conversion by hand, else the rep who converts."""
+        if self.account_id.conversion_target == "pool" and not by_hand:
+            return self.env["res.users"]
+        if self.scene_user_id:
+            return self.scene_user_id
+        if by_hand and self.account_id.conversion_target != "pool" and self.env.user.has_group(
+                "sales_team.group_sale_salesman"):
+            return self.env.user
+        return self.env["res.users"]
+
+    def _convert_to_lead(self, by_hand):
+        self.ensure_one()
+        lead = self.env["crm.lead"].sudo().create({
+            "name": self.env._("WeChat follower %s", self.display_name),
+            "type": "lead",
+            "contact_name": self.nickname or self.openid,
+            "phone": self.mobile,
+            "user_id": self._conversion_owner(by_hand).id,
+            "description": self.env._("Followed %(account)s on %(date)s.", account=self.account_id.name,
+                                      date=fields.Datetime.to_string(self.subscribe_time) or "-"),
+            "company_id": self.company_id.id,
+        })
+        self.sudo().lead_id = lead
+        self.message_post(body=self.env._("Lead %s created.", lead.name), subtype_xmlid="mail.mt_note")
+        return lead
+
+    def _convert_to_customer(self, by_hand):
+        self.ensure_one()
+        customer = self._find_customer()
+        if customer:
+            self.sudo().partner_id = customer
+            customer.sudo().wechat_id = customer.sudo().wechat_id or self._wechat_key()
+            self.message_post(body=self.env._("Linked to the customer already entered, %s.", customer.sudo().name),
+                              subtype_xmlid="mail.mt_note")
+            return customer
+        owner = self._conversion_owner(by_hand)
+        if by_hand and owner == self.env.user:
+            self.env["res.partner"]._check_owner_quota(owner, "claimed", 1)
+        customer = self.env["res.partner"].sudo().with_context(wechat_follower_conversion=True).create({
+            "name": self.nickname or self.env._("WeChat follower %s", self.openid[-6:]),
+            "is_company": True,
+            "is_customer": True,
+            "user_id": owner.id,
+            "mobile": self.mobile,
+            "wechat_id": self._wechat_key(),
+            "city": self.city,
+            "source_id": self.env.ref("sales_pipeline.customer_source_wechat").id,
+            "company_id": self.company_id.id,
+        })
+        self.sudo().partner_id = customer
+        self.message_post(
+            body=Markup("%s") % self.env._("Customer %(name)s created (%(owner)s).", name=customer.name,
+                                           owner=owner.name or self.env._("public pool")),
+            subtype_xmlid="mail.mt_note")
+        return customer
+
+    def _wechat_key(self):
+        return self.unionid or self.openid
+
+    def _find_customer(self):
+        """The customer this follower already is: by the follower, its UnionID/OpenID, or its mobile."""
+        Partner = self.env["res.partner"].sudo().with_context(active_test=False)
+        keys = [key for key in (self.unionid, self.openid) if key]
+        domain = Domain("wechat_id", "in", keys)
+        if self.mobile:
+            domain |= Domain("mobile", "=", self.mobile)
+        customer = Partner.search(Domain("is_customer", "=", True) & domain, limit=1, order="id")
+        return customer.commercial_partner_id

@@ -1,0 +1,94 @@
+import time
+import uuid
+
+from wechatpy.crypto import WeChatCrypto
+from wechatpy.utils import WeChatSigner
+
+from odoo import api
+from odoo.tests import HttpCase
+
+from odoo.addons.sales_pipeline.tests.common import SalesPipelineCase
+
+from .wechat_stub import WechatStub
+
+TOKEN = "sp-wechat-token"
+AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
+APP_ID = "wx_test_app_0001"
+
+
+def sign(*parts):
+    signer = WeChatSigner()
+    signer.add_data(*parts)
+    return signer.signature
+
+
+def push_xml(openid="oUser0001", msg_type="event", created=None, **fields):
+    """The XML WeChat pushes: ``fields`` become elements (Event, EventKey, Content, MsgId...)."""
+    body = "".join(f"<{key}><![CDATA[{value}]]></{key}>" for key, value in fields.items())
+    return (
+        f"<xml><ToUserName><![CDATA[gh_test]]></ToUserName><FromUserName><![CDATA[{openid}]]></FromUserName>"
+        f"<CreateTime>{created or int(time.time())}</CreateTime><MsgType><![CDATA[{msg_type}]]></MsgType>"
+        f"{body}</xml>"
+    )
+
+
+class WechatCase(SalesPipelineCase, HttpCase):
+    """An official account pointed at a WeChat stand-in on 127.0.0.1, and helpers to push to the callback."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.stub = WechatStub().start()
+        cls.addClassCleanup(cls.stub.stop)
+        cls.account = cls.env["wechat.account"].create({
+            "name": "Test account", "app_id": APP_ID, "app_secret": "secret", "token": TOKEN,
+            "encoding_aes_key": AES_KEY, "encrypt_mode": "plain", "api_base_url": cls.stub.url,
+            "conversion_trigger": "manual", "conversion_target": "scene_owner",
+        })
+        cls.qrcode_a = cls.env["wechat.qrcode"].create({
+            "account_id": cls.account.id, "user_id": cls.rep_a.id, "scene": "rep_a"})
+        cls.Message = cls.env["wechat.message"]
+        cls.Follower = cls.env["wechat.follower"]
+
+    def setUp(self):
+        super().setUp()
+        self.stub.mode = None
+        self.stub.calls.clear()
+        self.stub.sent.clear()
+        self.stub.followers.clear()
+        self.stub.token_count, self.stub.valid_token = 0, None
+
+    # ------------------------------------------------------------------
+
+    def callback_url(self, **params):
+        query = "&".join(f"{key}={value}" for key, value in params.items())
+        return f"/wechat/callback/{self.account.app_id}?{query}"
+
+    def signed(self, token=TOKEN):
+        timestamp, nonce = str(int(time.time())), uuid.uuid4().hex[:10]
+        return {"timestamp": timestamp, "nonce": nonce, "signature": sign(token, timestamp, nonce)}
+
+    def post(self, xml, params=None, encrypt=False):
+        """POST ``xml`` to the callback as WeChat does (signed; AES-encrypted when ``encrypt``)."""
+        params = params if params is not None else self.signed()
+        body = xml.encode() if isinstance(xml, str) else xml
+        if encrypt:
+            crypto = WeChatCrypto(TOKEN, AES_KEY, self.account.app_id)
+            encrypted = crypto.encrypt_message(xml, params["nonce"], params["timestamp"])
+            msg_signature = encrypted.split("<MsgSignature><![CDATA[")[1].split("]]>")[0]
+            params = dict(params, encrypt_type="aes", msg_signature=msg_signature)
+            body = encrypted.encode()
+        self.env.flush_all()
+        return self.url_open(self.callback_url(**params), data=body, headers={"Content-Type": "text/xml"})
+
+    def process_queue(self):
+        """Run the message job as the scheduler does."""
+        self.env.flush_all()
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            env["wechat.message"]._cron_process()
+        self.env.invalidate_all()
+
+    def stored(self):
+        self.env.invalidate_all()
+        return self.Message.search([("account_id", "=", self.account.id)])
