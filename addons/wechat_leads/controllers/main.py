@@ -20,23 +20,24 @@ UNSAFE_XML = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 class WechatCallback(http.Controller):
     """The URL entered as "server address" in the official account (服务器配置)."""
 
-    @http.route("/wechat/callback/<string:app_id>", type="http", auth="public", methods=["GET"],
+    @http.route("/wechat/callback/<string:app_id>", type="http", auth="none", methods=["GET"],
                 csrf=False, save_session=False)
     def verify(self, app_id, signature="", timestamp="", nonce="", echostr="", **kwargs):
         """The handshake: echo ``echostr`` back when the signature is ours."""
-        account = self._account(app_id)
-        if not account or not self._signed(account, signature, timestamp, nonce):
+        settings = request.env["wechat.account"].sudo()._callback_settings(app_id)
+        if not settings or not self._signed(settings[1], signature, timestamp, nonce):
             return self._reject(403, "bad signature")
         return request.make_response(echostr, headers=[("Content-Type", "text/plain")])
 
-    @http.route("/wechat/callback/<string:app_id>", type="http", auth="public", methods=["POST"],
+    @http.route("/wechat/callback/<string:app_id>", type="http", auth="none", methods=["POST"],
                 csrf=False, save_session=False)
     def receive(self, app_id, signature="", timestamp="", nonce="", msg_signature="", encrypt_type="", **kwargs):
         """Store the push once and answer at once; the queue job does the work."""
-        account = self._account(app_id)
-        if not account:
+        settings = request.env["wechat.account"].sudo()._callback_settings(app_id)
+        if not settings:
             return self._reject(404, "unknown account")
-        if not self._signed(account, signature, timestamp, nonce):
+        account_id, token, aes_key, mode = settings
+        if not self._signed(token, signature, timestamp, nonce):
             return self._reject(403, "bad signature")
         body = self._body()
         if body is None:
@@ -45,27 +46,22 @@ class WechatCallback(http.Controller):
             return self._reject(400, "DTD or entity in XML")
         try:
             message = self._parse(body)
-            if encrypt_type == "aes" or account.encrypt_mode == "safe":
-                message = self._decrypt(account, body, msg_signature, timestamp, nonce)
+            if encrypt_type == "aes" or mode == "safe":
+                crypto = WeChatCrypto(token, aes_key, app_id)
+                message = self._decrypt(crypto, body, msg_signature, timestamp, nonce)
         except (InvalidSignatureException, InvalidAppIdException):
             return self._reject(403, "bad message signature")
         except (ExpatError, ValueError, KeyError, TypeError) as error:
             return self._reject(400, f"malformed XML ({error.__class__.__name__})")
         if not message.get("FromUserName") or not message.get("MsgType"):
             return self._reject(400, "not a WeChat push")
-        if request.env["wechat.message"].sudo()._store(account, message):
-            request.env.ref("wechat_leads.ir_cron_process_messages").sudo()._trigger()
+        request.env["wechat.message"].sudo()._store(account_id, message)
         return request.make_response("success", headers=[("Content-Type", "text/plain")])
 
     # ------------------------------------------------------------------
 
     @staticmethod
-    def _account(app_id):
-        return request.env["wechat.account"].sudo().search([("app_id", "=", app_id)], limit=1)
-
-    @staticmethod
-    def _signed(account, signature, timestamp, nonce):
-        token = account.sudo().token
+    def _signed(token, signature, timestamp, nonce):
         if not (token and signature and timestamp and nonce):
             return False
         signer = WeChatSigner()  # wechatpy's check_signature compares with ==; this does not leak timing
@@ -87,9 +83,7 @@ class WechatCallback(http.Controller):
             raise ValueError("no <xml> root")
         return message
 
-    def _decrypt(self, account, body, msg_signature, timestamp, nonce):
-        account = account.sudo()
-        crypto = WeChatCrypto(account.token, account.encoding_aes_key, account.app_id)
+    def _decrypt(self, crypto, body, msg_signature, timestamp, nonce):
         plain = crypto.decrypt_message(body.decode(), msg_signature, timestamp, nonce)
         if UNSAFE_XML.search(plain.encode() if isinstance(plain, str) else plain):
             raise ValueError("DTD or entity in the decrypted XML")

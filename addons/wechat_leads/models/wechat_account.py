@@ -4,7 +4,7 @@ from contextlib import contextmanager
 import requests
 from wechatpy.exceptions import WeChatClientException
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
@@ -102,6 +102,30 @@ class WechatAccount(models.Model):
                 raise ValidationError(self.env._(
                     "The EncodingAESKey of %s must have 43 characters for the compatible and safe modes.",
                     account.name))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not {"app_id", "token", "encoding_aes_key", "encrypt_mode", "active"}.isdisjoint(vals):
+            self.env.registry.clear_cache()
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()
+
+    @api.model
+    @tools.ormcache("app_id")
+    def _callback_settings(self, app_id):
+        """(id, token, EncodingAESKey, mode) of the active account ``app_id``, or None.
+        Cached: the callback reads it on every push."""
+        account = self.sudo().search([("app_id", "=", app_id)], limit=1)
+        if not account:
+            return None
+        return account.id, account.token, account.encoding_aes_key, account.encrypt_mode
 
     def action_view_followers(self):
         self.ensure_one()

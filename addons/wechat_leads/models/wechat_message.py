@@ -43,11 +43,12 @@ class WechatMessage(models.Model):
     _pending_index = models.Index("(id) WHERE state = 'pending'")
 
     @api.model
-    def _store(self, account, message):
-        """Insert the parsed push ``message`` (a dict of its XML) unless WeChat sent it before.
+    def _store(self, account_id, message):
+        """Insert the parsed push ``message`` (a dict of its XML) unless WeChat sent it before,
+        and wake the queue job up unless it already has work waiting.
 
-        One statement, no ORM: the callback must answer WeChat within 5 seconds
-        under load. Returns True when the message is new.
+        Plain SQL, no ORM: the callback must answer WeChat within 5 seconds under load.
+        Returns True when the message is new.
         """
         msg_type = (message.get("MsgType") or "").lower()
         openid = message.get("FromUserName") or ""
@@ -62,10 +63,21 @@ class WechatMessage(models.Model):
                        %s, now() AT TIME ZONE 'UTC', %s, now() AT TIME ZONE 'UTC')
                ON CONFLICT (account_id, dedupe_key) DO NOTHING
                RETURNING id""",
-            account.id, dedupe[:128], openid[:64], msg_type[:32], event and event[:64],
+            account_id, dedupe[:128], openid[:64], msg_type[:32], event and event[:64],
             (message.get("EventKey") or None), message.get("Content"), int(created) if str(created).isdigit() else 0,
             self.env.uid, self.env.uid,
         ))
+        row = self.env.cr.fetchone()
+        if row and not self._older_pending(row[0]):
+            self.env.ref("wechat_leads.ir_cron_process_messages").sudo()._trigger()
+        return bool(row)
+
+    @api.model
+    def _older_pending(self, message_id):
+        """Whether pushes older than ``message_id`` still wait: the job was woken up for
+        them and takes the newer ones in the same run (every 5 minutes at the latest)."""
+        self.env.cr.execute(SQL(
+            "SELECT 1 FROM wechat_message WHERE state = 'pending' AND id < %s LIMIT 1", message_id))
         return bool(self.env.cr.fetchone())
 
     @api.model

@@ -1,0 +1,188 @@
+"""WeChat callback under load (微信回调压测): signed pushes from this process to an Odoo
+server with 2 workers on loopback, at a fixed rate, 10 % of them sent again as WeChat
+retries. Prints events/s, p50/p99 latency, the duplicates stored (must be 0), the same
+rate against Odoo's own /web/health route on the same server, and how fast the queue job
+then handles the events.
+
+    python3 bench/wechat_callback.py [--rate 200] [--seconds 10] [--mode plain|safe]
+"""
+import argparse
+import asyncio
+import http.client
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+
+from common import BENCH_DB, PGPORT, ROOT, ensure_database, odoo_env
+
+PORT = int(os.environ.get("BENCH_HTTP_PORT", "8071"))
+APP_ID, TOKEN = "wx_bench_account", "bench-token"
+AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
+
+
+def prepare_account(mode):
+    with odoo_env() as env:
+        account = env["wechat.account"].search([("app_id", "=", APP_ID)])
+        values = {"name": "Bench account", "app_id": APP_ID, "app_secret": "x", "token": TOKEN,
+                  "encoding_aes_key": AES_KEY, "encrypt_mode": mode, "conversion_trigger": "manual"}
+        account = account.write(values) and account if account else account.create(values)
+        env.cr.execute("DELETE FROM wechat_message WHERE account_id = %s", [account.id])
+        env.cr.execute("DELETE FROM wechat_follower WHERE account_id = %s", [account.id])
+        env.cr.commit()
+        return account.id
+
+
+def start_server():
+    log = open(ROOT / ".run" / "bench-wechat-server.log", "w")
+    cmd = [sys.executable, "-m", "odoo", "-c", str(ROOT / "odoo.conf"), f"--addons-path={ROOT / 'addons'}",
+           f"--data-dir={ROOT / '.run' / 'data'}", "--db_host=127.0.0.1", f"--db_port={PGPORT}", "--db_user=odoo",
+           "-d", BENCH_DB, f"--db-filter=^{BENCH_DB}$", "--workers=2", "--max-cron-threads=0",
+           f"--http-port={PORT}", "--log-level=warn", "--limit-time-real=60"]
+    server = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+    for _ in range(120):
+        try:
+            request("GET", "/web/health")
+            return server
+        except OSError:
+            time.sleep(0.5)
+    server.kill()
+    sys.exit("the Odoo server did not start: see .run/bench-wechat-server.log")
+
+
+def request(method, path, body=None):
+    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+    try:
+        start = time.perf_counter()
+        conn.request(method, path, body=body, headers={"Content-Type": "text/xml", "Connection": "close"})
+        response = conn.getresponse()
+        response.read()
+        return response.status, time.perf_counter() - start
+    finally:
+        conn.close()
+
+
+def push(index, created, mode):
+    from wechatpy.crypto import WeChatCrypto  # noqa: PLC0415
+    from wechatpy.utils import WeChatSigner  # noqa: PLC0415
+
+    xml = (f"<xml><ToUserName><![CDATA[gh_bench]]></ToUserName><FromUserName><![CDATA[oBench{index % 5000:05d}]]>"
+           f"</FromUserName><CreateTime>{created}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
+           f"<Content><![CDATA[压测消息 {index}]]></Content><MsgId>{10**12 + index}</MsgId></xml>")
+    timestamp, nonce = str(int(time.time())), uuid.uuid4().hex[:10]
+    signer = WeChatSigner()
+    signer.add_data(TOKEN, timestamp, nonce)
+    query = f"signature={signer.signature}&timestamp={timestamp}&nonce={nonce}"
+    if mode == "safe":
+        encrypted = WeChatCrypto(TOKEN, AES_KEY, APP_ID).encrypt_message(xml, nonce, timestamp)
+        msg_signature = encrypted.split("<MsgSignature><![CDATA[")[1].split("]]>")[0]
+        return f"/wechat/callback/{APP_ID}?{query}&encrypt_type=aes&msg_signature={msg_signature}", encrypted.encode()
+    return f"/wechat/callback/{APP_ID}?{query}", xml.encode()
+
+
+def load(rate, seconds, requests_of):
+    """Open loop: request i leaves at start + i / rate, whatever the answers' speed (asyncio,
+    one short connection per request as WeChat does, so that the generator stays light)."""
+    total = int(rate * seconds)
+    return asyncio.run(_load(rate, [requests_of(index) for index in range(total)]))
+
+
+async def _load(rate, prepared, in_flight=16):
+    latencies, statuses = [], []
+    # more simultaneous connections than the server's listen backlog get dropped, and the
+    # SYN retries (1 s, 3 s...) would measure the kernel; WeChat's servers space theirs too
+    slots = asyncio.Semaphore(in_flight)
+
+    async def one(method, path, body):
+        start = time.perf_counter()
+        try:
+            async with slots:
+                status = await _exchange(method, path, body)
+        except OSError:
+            status = 0  # refused or reset: WeChat would count it as unanswered and retry
+        latencies.append(time.perf_counter() - start)
+        statuses.append(status)
+
+    async def _exchange(method, path, body):
+        reader, writer = await asyncio.open_connection("127.0.0.1", PORT)
+        head = (f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                f"Content-Type: text/xml\r\nContent-Length: {len(body or b'')}\r\n\r\n")
+        writer.write(head.encode() + (body or b""))
+        await writer.drain()
+        status_line = await reader.readline()
+        await reader.read()
+        writer.close()
+        return int(status_line.split()[1]) if status_line else 0
+
+    start = time.perf_counter()
+    tasks = []
+    for index, (method, path, body) in enumerate(prepared):
+        delay = start + index / rate - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(one(method, path, body)))
+    await asyncio.gather(*tasks)
+    elapsed = time.perf_counter() - start
+    latencies.sort()
+    return {
+        "sent": len(prepared), "per_second": len(prepared) / elapsed,
+        "p50": statistics.median(latencies) * 1000, "p99": latencies[int(len(latencies) * 0.99) - 1] * 1000,
+        "errors": sum(1 for status in statuses if status != 200),
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rate", type=int, default=200)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--mode", choices=["plain", "safe"], default="plain")
+    args = parser.parse_args()
+    ensure_database()
+    account_id = prepare_account(args.mode)
+    server = start_server()
+    try:
+        created = int(time.time())
+        rng = random.Random(7)
+        indexes, pushes = [], []  # signed (and encrypted) beforehand, so that the load is not slowed by it
+        for index in range(args.rate * args.seconds):
+            # one push in ten is the retry of an earlier one (same MsgId): WeChat resends when slow
+            if index > 10 and rng.random() < 0.1:
+                index = rng.randrange(index - 10, index)
+            indexes.append(index)
+            pushes.append(push(index, created, args.mode))
+
+        health = ("GET", "/web/health", None)
+        load(args.rate // 4, 2, lambda i: health)  # warm up the workers
+        ours = load(args.rate, args.seconds, lambda i: ("POST", *pushes[i]))
+        standard = load(args.rate, args.seconds, lambda i: health)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    with odoo_env() as env:
+        env.cr.execute("SELECT count(*), count(DISTINCT dedupe_key) FROM wechat_message WHERE account_id = %s",
+                       [account_id])
+        stored, distinct = env.cr.fetchone()
+        start = time.perf_counter()
+        env["wechat.message"]._cron_process()
+        processed_s = time.perf_counter() - start
+        env.cr.execute("SELECT count(*) FROM wechat_message WHERE account_id = %s AND state = 'done'", [account_id])
+        done = env.cr.fetchone()[0]
+    unique_sent = len(set(indexes))
+    retries = len(indexes) - unique_sent
+
+    print(f"\nWeChat callback, {args.mode} mode, {args.rate} events/s for {args.seconds} s, Odoo with 2 workers")
+    print(f"{'':34}{'sent':>7}{'per s':>8}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
+    for label, row in (("our callback (signed pushes)", ours), ("Odoo /web/health (standard)", standard)):
+        print(f"{label:34}{row['sent']:7d}{row['per_second']:8.1f}{row['p50']:9.1f}{row['p99']:9.1f}{row['errors']:8d}")
+    print(f"\nratio p99 ours / standard: {ours['p99'] / standard['p99']:.2f}")
+    print(f"stored {stored} messages for {unique_sent} distinct pushes (+{retries} retries): "
+          f"duplicates {stored - distinct}, lost {max(unique_sent - stored, 0)}")
+    print(f"queue job: {done} handled in {processed_s:.1f} s ({done / processed_s:.0f} events/s)")
+    print(f"target p99 < 300 ms at 200 events/s: {'yes' if ours['p99'] < 300 and args.rate >= 200 else 'NO'}")
+
+
+if __name__ == "__main__":
+    main()
