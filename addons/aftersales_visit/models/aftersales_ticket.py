@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.fields import Domain
 from odoo.tools import SQL
 
-from .aftersales_visit import records_action
+from ..utils import records_action
 from .aftersales_sla_rule import PRIORITIES, TICKET_TYPES
 
 

@@ -7,6 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
 
+from ..utils import records_action
 from .aftersales_visit_flow import TRIGGERS
 
 VISIT_STATES = [
@@ -15,13 +16,6 @@ VISIT_STATES = [
     ("done", "Done"),
     ("cancel", "Cancelled"),
 ]
-
-
-def records_action(env, xmlid, domain, context):
-    """The window action ``xmlid``, narrowed to ``domain`` with ``context``."""
-    action = env["ir.actions.act_window"]._for_xml_id(xmlid)
-    action.update(domain=domain, context=context)
-    return action
 
 
 class AftersalesVisit(models.Model):

@@ -2,6 +2,8 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
+from ..utils import count_by
+
 TRIGGERS = [
     ("delivery_done", "Delivery Done"),
     ("contract_executed", "Contract Executed"),
@@ -44,9 +46,7 @@ class AftersalesVisitFlow(models.Model):
     visit_count = fields.Integer(compute="_compute_visit_count")
 
     def _compute_visit_count(self):
-        counts = dict(self.env["aftersales.visit"]._read_group(
-            [("flow_id", "in", self.ids)], ["flow_id"], ["__count"],
-        ))
+        counts = count_by(self.env["aftersales.visit"], "flow_id", self)
         for flow in self:
             flow.visit_count = counts.get(flow, 0)
 

@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from ..utils import count_by
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
@@ -15,10 +17,8 @@ class ResPartner(models.Model):
     ticket_count = fields.Integer(compute="_compute_aftersales_counts", string="Ticket Count")
 
     def _compute_aftersales_counts(self):
-        visits = dict(self.env["aftersales.visit"]._read_group(
-            [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]))
-        tickets = dict(self.env["aftersales.ticket"]._read_group(
-            [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]))
+        visits = count_by(self.env["aftersales.visit"], "partner_id", self)
+        tickets = count_by(self.env["aftersales.ticket"], "partner_id", self)
         for partner in self:
             partner.visit_count = visits.get(partner._origin, 0)
             partner.ticket_count = tickets.get(partner._origin, 0)

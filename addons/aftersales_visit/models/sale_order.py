@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from ..utils import count_by
+
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
@@ -8,10 +10,8 @@ class SaleOrder(models.Model):
     ticket_count = fields.Integer(compute="_compute_aftersales_counts", string="Ticket Count")
 
     def _compute_aftersales_counts(self):
-        visits = dict(self.env["aftersales.visit"]._read_group(
-            [("sale_order_id", "in", self.ids)], ["sale_order_id"], ["__count"]))
-        tickets = dict(self.env["aftersales.ticket"]._read_group(
-            [("sale_order_id", "in", self.ids)], ["sale_order_id"], ["__count"]))
+        visits = count_by(self.env["aftersales.visit"], "sale_order_id", self)
+        tickets = count_by(self.env["aftersales.ticket"], "sale_order_id", self)
         for order in self:
             order.visit_count = visits.get(order._origin, 0)
             order.ticket_count = tickets.get(order._origin, 0)
