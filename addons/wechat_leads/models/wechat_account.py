@@ -185,6 +185,7 @@ class WechatAccount(models.Model):
     def _sync_followers(self, page_limit=50):
         self.ensure_one()
         try:
+            self._sync_tags()
             self._sync_follower_list(page_limit)
             self._sync_follower_details()
         except API_ERRORS as error:
@@ -193,6 +194,17 @@ class WechatAccount(models.Model):
             return False
         self.write({"sync_error": False, "last_sync": fields.Datetime.now()})
         return True
+
+    def _sync_tags(self):
+        """The account's follower tags (tags/get), by their WeChat id."""
+        Tag = self.env["wechat.follower.tag"].sudo()
+        existing = {tag.wechat_tag_id: tag for tag in Tag.search([("account_id", "=", self.id)])}
+        for item in self._client().tag.get():
+            tag = existing.get(item["id"])
+            if not tag:
+                Tag.create({"account_id": self.id, "wechat_tag_id": item["id"], "name": item["name"]})
+            elif tag.name != item["name"]:
+                tag.name = item["name"]
 
     def _sync_follower_list(self, page_limit):
         """Page through user/get from where the last run stopped; add the openids we lack."""

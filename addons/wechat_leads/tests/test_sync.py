@@ -18,8 +18,10 @@ class TestSync(WechatCase):
 
     def test_sync_pages_through_followers_and_fetches_details(self):
         self.stub.add_followers(7)
+        self.stub.followers["oF0001"]["tagid_list"] = [100, 101]
         self.sync()
         followers = self.followers()
+        self.assertEqual(sorted(followers[1].tag_ids.mapped("name")), ["展会", "老客户"])
         self.assertEqual(len(followers), 7)
         self.assertEqual(followers[0].nickname, "粉丝0")
         self.assertEqual(followers[0].unionid, "uF0000")

@@ -15,6 +15,7 @@ class WechatStub:
 
     def __init__(self, page_size=3):
         self.followers = {}  # openid -> user info
+        self.tags = [{"id": 100, "name": "老客户", "count": 0}, {"id": 101, "name": "展会", "count": 0}]
         self.page_size = page_size
         self.mode = None
         self.delay = 2
@@ -81,6 +82,8 @@ class WechatStub:
         if path.endswith(("/message/custom/send", "/message/template/send")):
             self.sent.append((path.rsplit("/", 1)[-1], body))
             return {"errcode": 0, "errmsg": "ok", "msgid": len(self.sent)}
+        if path.endswith("/tags/get"):
+            return {"tags": self.tags}
         if path.endswith("/qrcode/create"):
             return {"ticket": f"TICKET-{body['action_info']['scene']['scene_str']}", "url": "http://weixin.qq.com/q/x"}
         return {"errcode": 40004, "errmsg": "unknown api"}
