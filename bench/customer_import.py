@@ -32,40 +32,46 @@ def make_file(rows, seed_prefix):
     return buffer.getvalue()
 
 
+def measure(env, rows=10_000):
+    """Seconds of our import (check + import) and of base_import for the same ``rows``; rolled back."""
+    env = env(context={"tracking_disable": True})
+    ours_file = make_file(rows, "1")
+    odoo_file = make_file(rows, "2")
+
+    def run_ours():
+        record = env["customer.import"].create({"file": base64.b64encode(ours_file), "filename": "bench.xlsx"})
+        record.action_check()
+        record.state = "running"
+        record._process_pending_lines()
+        assert record.create_count == rows, (record.create_count, record.refused_count)
+
+    def run_base_import():
+        wizard = env["base_import.import"].create({
+            "res_model": "res.partner",
+            "file": odoo_file,
+            "file_name": "bench.xlsx",
+            "file_type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        })
+        result = wizard.execute_import(FIELDS, HEADER, {"has_headers": True, "quoting": '"', "separator": ","})
+        assert len(result["ids"]) == rows, result["messages"][:3]
+
+    savepoint = env.cr.savepoint()
+    ours = timed(run_ours)[0]
+    savepoint.rollback()
+    savepoint = env.cr.savepoint()
+    standard = timed(run_base_import)[0]
+    savepoint.rollback()
+    env.cr.rollback()
+    return ours, standard
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=10_000)
     args = parser.parse_args()
     ensure_database()
     with odoo_env() as env:
-        env = env(context={"tracking_disable": True})
-        ours_file = make_file(args.rows, "1")
-        odoo_file = make_file(args.rows, "2")
-
-        def run_ours():
-            record = env["customer.import"].create({"file": base64.b64encode(ours_file), "filename": "bench.xlsx"})
-            record.action_check()
-            record.state = "running"
-            record._process_pending_lines()
-            assert record.create_count == args.rows, (record.create_count, record.refused_count)
-
-        def run_base_import():
-            wizard = env["base_import.import"].create({
-                "res_model": "res.partner",
-                "file": odoo_file,
-                "file_name": "bench.xlsx",
-                "file_type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            })
-            result = wizard.execute_import(FIELDS, HEADER, {"has_headers": True, "quoting": '"', "separator": ","})
-            assert len(result["ids"]) == args.rows, result["messages"][:3]
-
-        savepoint = env.cr.savepoint()
-        ours = timed(run_ours)[0]
-        savepoint.rollback()
-        savepoint = env.cr.savepoint()
-        standard = timed(run_base_import)[0]
-        savepoint.rollback()
-        env.cr.rollback()
+        ours, standard = measure(env, args.rows)
         print(f"rows: {args.rows}")
         print(f"{'Odoo base_import (res.partner)':34} {standard:7.1f} s")
         print(f"{'our import (check + import)':34} {ours:7.1f} s")

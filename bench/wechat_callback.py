@@ -134,30 +134,24 @@ async def _load(rate, prepared, in_flight=16):
     }
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--rate", type=int, default=200)
-    parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--mode", choices=["plain", "safe"], default="plain")
-    args = parser.parse_args()
-    ensure_database()
-    account_id = prepare_account(args.mode)
+def measure(rate=200, seconds=10, mode="plain"):
+    """Load the callback and /web/health at ``rate``; then count what was stored and run the queue."""
+    account_id = prepare_account(mode)
     server = start_server()
     try:
         created = int(time.time())
         rng = random.Random(7)
         indexes, pushes = [], []  # signed (and encrypted) beforehand, so that the load is not slowed by it
-        for index in range(args.rate * args.seconds):
+        for index in range(rate * seconds):
             # one push in ten is the retry of an earlier one (same MsgId): WeChat resends when slow
             if index > 10 and rng.random() < 0.1:
                 index = rng.randrange(index - 10, index)
             indexes.append(index)
-            pushes.append(push(index, created, args.mode))
-
+            pushes.append(push(index, created, mode))
         health = ("GET", "/web/health", None)
-        load(args.rate // 4, 2, lambda i: health)  # warm up the workers
-        ours = load(args.rate, args.seconds, lambda i: ("POST", *pushes[i]))
-        standard = load(args.rate, args.seconds, lambda i: health)
+        load(rate // 4, 2, lambda i: health)  # warm up the workers
+        ours = load(rate, seconds, lambda i: ("POST", *pushes[i]))
+        standard = load(rate, seconds, lambda i: health)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -170,17 +164,30 @@ def main():
         processed_s = time.perf_counter() - start
         env.cr.execute("SELECT count(*) FROM wechat_message WHERE account_id = %s AND state = 'done'", [account_id])
         done = env.cr.fetchone()[0]
-    unique_sent = len(set(indexes))
-    retries = len(indexes) - unique_sent
+    unique = len(set(indexes))
+    return {"ours": ours, "standard": standard, "stored": stored, "duplicates": stored - distinct,
+            "unique": unique, "retries": len(indexes) - unique, "lost": max(unique - stored, 0),
+            "processed": done, "processed_s": processed_s}
 
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rate", type=int, default=200)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--mode", choices=["plain", "safe"], default="plain")
+    args = parser.parse_args()
+    ensure_database()
+    result = measure(args.rate, args.seconds, args.mode)
+    ours, standard = result["ours"], result["standard"]
     print(f"\nWeChat callback, {args.mode} mode, {args.rate} events/s for {args.seconds} s, Odoo with 2 workers")
     print(f"{'':34}{'sent':>7}{'per s':>8}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
     for label, row in (("our callback (signed pushes)", ours), ("Odoo /web/health (standard)", standard)):
         print(f"{label:34}{row['sent']:7d}{row['per_second']:8.1f}{row['p50']:9.1f}{row['p99']:9.1f}{row['errors']:8d}")
     print(f"\nratio p99 ours / standard: {ours['p99'] / standard['p99']:.2f}")
-    print(f"stored {stored} messages for {unique_sent} distinct pushes (+{retries} retries): "
-          f"duplicates {stored - distinct}, lost {max(unique_sent - stored, 0)}")
-    print(f"queue job: {done} handled in {processed_s:.1f} s ({done / processed_s:.0f} events/s)")
+    print(f"stored {result['stored']} messages for {result['unique']} distinct pushes (+{result['retries']} retries): "
+          f"duplicates {result['duplicates']}, lost {result['lost']}")
+    print(f"queue job: {result['processed']} handled in {result['processed_s']:.1f} s "
+          f"({result['processed'] / result['processed_s']:.0f} events/s)")
     print(f"target p99 < 300 ms at 200 events/s: {'yes' if ours['p99'] < 300 and args.rate >= 200 else 'NO'}")
 
 

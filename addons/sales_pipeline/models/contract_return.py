@@ -1,6 +1,8 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from .locking import lock_rows
+
 RETURN_STATES = [
     ("draft", "Draft"),
     ("to_approve", "Waiting for Approval"),
@@ -106,6 +108,8 @@ class ContractReturn(models.Model):
 
     def action_process(self):
         """Take the goods back into stock, credit the customer and refund what was paid."""
+        lock_rows(self.env, "contract_return", self.ids, self.env._(
+            "This return is being processed at this very moment."))
         for record in self:
             if record.state != "approved":
                 raise UserError(self.env._("%s must be approved before it is processed.", record.name))
@@ -121,6 +125,8 @@ class ContractReturn(models.Model):
     def _check_can_decide(self):
         if not self.env.user.has_group("sales_team.group_sale_salesman_all_leads"):
             raise AccessError(self.env._("Only a sales manager can decide a return."))
+        lock_rows(self.env, "contract_return", self.ids, self.env._(
+            "Someone is deciding on this return at this very moment: reload it to see the decision."))
         for record in self:
             if record.state != "to_approve":
                 raise UserError(self.env._("%s is not waiting for approval.", record.name))

@@ -463,6 +463,9 @@ class SaleOrder(models.Model):
 
     def _check_can_decide(self):
         self.ensure_one()
+        # two approvers (or one double click) at the same moment: one decides, the other is told
+        lock_rows(self.env, "sale_order", self.ids, self.env._(
+            "Someone is deciding on %s at this very moment: reload it to see the decision.", self.name))
         step = self._current_approval_step()
         if not step:
             raise UserError(self.env._("%s is not waiting for approval.", self.name))

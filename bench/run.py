@@ -1,0 +1,130 @@
+"""The whole benchmark suite in one run on the same generated data: ours against standard
+Odoo (without our rules or code paths) where there is one, against the targets of issue 9.
+
+    python3 bench/run.py [--customers 100000] [--quick]    (--quick: smaller loads, for a try)
+
+Prints one table; copy it with the machine and date into RESULTS.md.
+"""
+import argparse
+import platform
+import statistics
+import time
+from datetime import timedelta
+
+import aftersales_cron
+import customer_import
+import quick_search
+import wechat_callback
+from common import ensure_database, odoo_env
+from generate import generate
+
+LIST_FIELDS = ["name", "customer_code", "user_id", "city", "mobile", "industry_id", "pool_state", "is_protected"]
+CUSTOMERS = [("is_customer", "=", True), ("parent_id", "=", False)]
+
+
+def median_seconds(env, func, rounds):
+    samples = []
+    for _ in range(rounds):
+        env.invalidate_all()
+        start = time.perf_counter()
+        func()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def customer_list_and_search(env, rep, rounds):
+    """The customer list (first page, its columns) and a name search, as a rep vs as admin."""
+    admin = env.ref("base.user_admin")
+    results = {}
+    for label, domain in (("customer list, first page", CUSTOMERS),
+                          ("customer search by name", CUSTOMERS + [("name", "ilike", "华信机电")])):
+        def page(user, domain=domain):
+            return lambda: env["res.partner"].with_user(user).search_read(domain, LIST_FIELDS, limit=80)
+        page(rep)()  # warm-up
+        results[label] = (median_seconds(env, page(rep), rounds), median_seconds(env, page(admin), rounds))
+    return results
+
+
+def recall_cron(env, due):
+    """Our recall cron at full size with ``due`` idle customers (claimed 40 days ago, no follow-up)."""
+    params = env["ir.config_parameter"].sudo()
+    saved = {key: params.get_param(f"sales_pipeline.{key}") for key in ("recall_followup_days", "recall_warning_days")}
+    params.set_param("sales_pipeline.recall_followup_days", "30")
+    params.set_param("sales_pipeline.recall_warning_days", "0")
+    env.cr.execute("""UPDATE res_partner SET claim_date = now() at time zone 'UTC' - interval '1 day'
+                       WHERE customer_code LIKE 'B%%' AND pool_state = 'claimed'""")
+    env.cr.execute("""UPDATE res_partner SET claim_date = now() at time zone 'UTC' - interval '40 days',
+                             last_followup_date = NULL
+                       WHERE id IN (SELECT id FROM res_partner WHERE customer_code LIKE 'B%%'
+                                       AND pool_state = 'claimed' AND NOT is_protected ORDER BY id LIMIT %s)""",
+                   [due])
+    env.cr.commit()
+    env.invalidate_all()
+    start = time.perf_counter()
+    env["res.partner"]._cron_recall_customers()
+    seconds = time.perf_counter() - start
+    env.cr.execute("""SELECT count(*) FROM res_partner WHERE customer_code LIKE 'B%%' AND pool_state = 'claimed'
+                       AND claim_date < now() at time zone 'UTC' - %s""", [timedelta(days=30)])
+    left = env.cr.fetchone()[0]
+    assert left == 0, f"{left} idle customers not recalled"
+    for key, value in saved.items():
+        params.set_param(f"sales_pipeline.{key}", value or "0")
+    env.cr.commit()
+    return seconds
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument("--quick", action="store_true", help="smaller loads (import 1,000 rows, 3 s of WeChat)")
+    args = parser.parse_args()
+    rounds = 3 if args.quick else 5
+    ensure_database()
+    rows = []  # (measure, ours, standard, ratio or None, target text, met)
+    with odoo_env() as env:
+        counts = generate(env, args.customers)
+        rep = env["res.users"].search([("login", "=", "bench_rep_00")])
+
+        for label, (ours, standard) in customer_list_and_search(env, rep, rounds).items():
+            ratio = ours / standard
+            rows.append((f"{label} (rep vs admin), ms", ours * 1000, standard * 1000, ratio, "≤ 1.3×", ratio <= 1.3))
+
+        quick = quick_search.measure(env, rep, rounds)
+        rows.append(("quick search p95 (rep vs default search), ms", quick["ours_p95"] * 1000,
+                     quick["standard_p95"] * 1000, quick["ours_p95"] / quick["standard_p95"], "< 50 ms",
+                     quick["ours_p95"] < 0.05))
+
+        import_rows = 1000 if args.quick else 10_000
+        ours, standard = customer_import.measure(env, import_rows)
+        rows.append((f"Excel import {import_rows:,} rows (vs base_import), s", ours, standard, ours / standard,
+                     "≤ 0.5×", ours / standard <= 0.5))
+
+        recall = recall_cron(env, 1000)
+        rows.append(("recall cron, 1,000 idle of all customers, s", recall, None, None, "< 30 s", recall < 30))
+
+        revisits = aftersales_cron.measure(env, 1000)
+        (ours_s, _q), (std_s, _sq) = revisits["ours"], revisits["standard"]
+        rows.append(("revisit cron, 1,000 due (vs activity_schedule), s", ours_s, std_s, ours_s / std_s,
+                     "< 30 s", ours_s < 30))
+
+    wechat = wechat_callback.measure(200, 3 if args.quick else 10, "plain")
+    ours, standard = wechat["ours"], wechat["standard"]
+    rows.append(("WeChat callback at 200/s: p99 ms (vs /web/health)", ours["p99"], standard["p99"],
+                 ours["p99"] / standard["p99"], "< 300 ms", ours["p99"] < 300))
+    rows.append(("WeChat callback at 200/s: answered per s", ours["per_second"], standard["per_second"],
+                 ours["per_second"] / standard["per_second"], "200/s", ours["per_second"] >= 195))
+    rows.append(("WeChat duplicates stored / pushes lost", wechat["duplicates"], wechat["lost"], None, "0 / 0",
+                 wechat["duplicates"] == 0 and wechat["lost"] == 0))
+
+    print(f"\nBenchmarks {time.strftime('%Y-%m-%d')} on {platform.node()} ({platform.processor() or platform.machine()}), "
+          + ", ".join(f"{count:,} {label}" for label, count in counts.items()))
+    print(f"| {'measure':54} | {'ours':>9} | {'standard':>9} | {'ratio':>6} | {'target':>8} | met |")
+    print(f"| {'-' * 54} | {'-' * 9}:| {'-' * 9}:| {'-' * 6}:| {'-' * 8} | --- |")
+    for label, ours, standard, ratio, target, met in rows:
+        std_text = "–" if standard is None else f"{standard:9.1f}"
+        ratio_text = "–" if ratio is None else f"{ratio:6.2f}"
+        print(f"| {label:54} | {ours:9.1f} | {std_text:>9} | {ratio_text:>6} | {target:>8} | {'yes' if met else 'NO'} |")
+
+
+if __name__ == "__main__":
+    main()
