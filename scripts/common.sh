@@ -68,6 +68,20 @@ ensure_postgresql_installed() {
     fi
 }
 
+# Headless Chromium for the browser tours and screenshots (Odoo's HttpCase finds it on PATH).
+ensure_chromium_installed() {
+    command -v chromium >/dev/null 2>&1 || command -v google-chrome >/dev/null 2>&1 \
+        || command -v chromium-browser >/dev/null 2>&1 && return 0
+    if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+        info "Chromium not found: installing Debian's chromium (and CJK fonts for the screenshots)"
+        DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null \
+            && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null \
+            || die "Chromium is missing and 'apt-get install chromium' failed: the browser tours need it."
+    else
+        die "Chromium is missing: install it with 'sudo apt-get install chromium fonts-noto-cjk' (the browser tours need it)."
+    fi
+}
+
 # Run a PostgreSQL server binary as the cluster's owner (initdb refuses root).
 as_pg_owner() {
     if [ "$(id -u)" = "0" ]; then

@@ -28,6 +28,9 @@
         "views/menus.xml",
     ],
     "demo": ["demo/aftersales_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["aftersales_visit/static/tests/tours/*.js"],
+    },
     "installable": True,
     "application": True,
 }

@@ -2,7 +2,7 @@
     "name": "Sales Pipeline",
     "summary": "Customers for Chinese sales teams: public pool, claiming, "
     "sharing and protection (客户公海、领用、共享、保护)",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Sales/CRM",
     "website": "https://github.com/sales-pipeline/odoo-sales-pipeline",
     "author": "Sales Pipeline Authors",
@@ -51,8 +51,12 @@
         "demo/res_users_demo.xml",
         "demo/res_partner_demo.xml",
         "demo/crm_lead_demo.xml",
+        "demo/sale_order_demo.xml",
     ],
     "uninstall_hook": "uninstall_hook",
+    "assets": {
+        "web.assets_tests": ["sales_pipeline/static/tests/tours/*.js"],
+    },
     "installable": True,
     "application": True,
 }

@@ -18,5 +18,6 @@
         "views/sale_order_views.xml",
         "views/menus.xml",
     ],
+    "demo": ["demo/wechat_demo.xml"],
     "installable": True,
 }

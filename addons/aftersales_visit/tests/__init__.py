@@ -5,3 +5,4 @@ from . import test_ticket
 from . import test_care
 from . import test_translations
 from . import test_views
+from . import test_tours

@@ -61,6 +61,8 @@ class CrmLead(models.Model):
     step_checklist = fields.Html(string="Step Checklist", compute="_compute_step_requirements", sanitize=False)
 
     _name_normalized_idx = models.Index("(lower(trim(name))) WHERE type = 'opportunity'")
+    # the reps' customer rule collects the customers of a rep's documents: an index-only scan
+    _user_partner_idx = models.Index("(user_id, partner_id) WHERE user_id IS NOT NULL")
 
     # ------------------------------------------------------------------
     # Computes

@@ -23,3 +23,4 @@ from . import test_quote_export
 from . import test_contract_approval
 from . import test_contract_execution
 from . import test_contract_return
+from . import test_tours

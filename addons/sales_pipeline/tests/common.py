@@ -161,3 +161,42 @@ class ContractCase(SalesPipelineCase):
             "order_id": order.id, "journal_id": self.journal.id, "amount": amount, "allow_partial": partial,
         })
         return wizard.action_execute()
+
+
+class ScreenshotMixin:
+    """Save what the browser shows once a page is ready, under the ``screenshots`` folder
+    of the Odoo configuration (scripts/test: .run/screenshots/screens, git-ignored)."""
+
+    def save_screen(self, name, url, login, ready_selector, size=None):
+        from pathlib import Path  # noqa: PLC0415
+        from unittest.mock import patch  # noqa: PLC0415
+
+        from odoo.tools import config  # noqa: PLC0415
+
+        from odoo.tests.common import ChromeBrowser  # noqa: PLC0415
+
+        folder = Path(config["screenshots"]) / "screens"
+        folder.mkdir(parents=True, exist_ok=True)
+        stop = ChromeBrowser.stop
+
+        def capture_then_stop(browser):
+            import base64  # noqa: PLC0415
+
+            shot = browser._websocket_request("Page.captureScreenshot", params={"format": "png"})
+            (folder / f"{name}.png").write_bytes(base64.b64decode(shot["data"]))
+            return stop(browser)
+
+        code = """(async () => {
+            const deadline = Date.now() + 20000;
+            while (!document.querySelector(%r)) {
+                if (Date.now() > deadline) { console.error("screen not ready: %s"); return; }
+                await new Promise((resolve) => setTimeout(resolve, 100));
+            }
+            await new Promise((resolve) => setTimeout(resolve, 800));
+            console.log("test successful");
+        })()""" % (ready_selector, name)
+        size_patch = patch.object(type(self), "browser_size", size) if size else patch.object(
+            type(self), "browser_size", type(self).browser_size)
+        with patch.object(ChromeBrowser, "stop", capture_then_stop), size_patch:
+            self.browser_js(url, code, login=login, timeout=60)
+        return folder / f"{name}.png"
