@@ -66,7 +66,7 @@ def generate_projects(env, count):
     template = _template_project(env)
     rows = [(f"BPRJ{i:07d} 仓储改造项目", pid, uid) for i, (pid, uid) in enumerate(_customers(env, count)) if i >= existing]
     insert_like(env.cr, "crm_lead", template, ("name", "partner_id", "user_id"), rows,
-                {"type": "'opportunity'", "active": "true"})
+                {"type": "'opportunity'", "active": "true", "partner_commercial_id": "v.partner_id"})
     env.cr.execute("ANALYZE crm_lead")
     env.cr.commit()
     print(f"generated {len(rows)} projects in {time.perf_counter() - start:.1f} s", file=sys.stderr)
@@ -81,7 +81,8 @@ def generate_quotes(env, count):
     order_tpl, line_tpl, _picking, _move, _visit = _templates(env)
     rows = [(f"BQ{i:07d}", pid, pid, pid, uid) for i, (pid, uid) in enumerate(_customers(env, count, offset=1))
             if i >= existing]
-    order_ids = insert_like(env.cr, "sale_order", order_tpl, ORDER_COLUMNS, rows, {"state": "'draft'"})
+    order_ids = insert_like(env.cr, "sale_order", order_tpl, ORDER_COLUMNS, rows,
+                            {"state": "'draft'", "partner_commercial_id": "v.partner_id"})
     _insert_lines(env, line_tpl, order_ids)
     env.cr.commit()
     print(f"generated {len(rows)} quotations in {time.perf_counter() - start:.1f} s", file=sys.stderr)
@@ -98,7 +99,8 @@ def generate_delivered_orders(env, count):
     order_tpl, line_tpl, picking_tpl, move_tpl, visit_tpl = _templates(env)
     rows = [(f"BSO{i:07d}", pid, pid, pid, uid) for i, (pid, uid) in enumerate(_customers(env, count)) if i >= existing]
     order_ids = insert_like(cr, "sale_order", order_tpl, ORDER_COLUMNS, rows,
-                            {"state": "'sale'", "date_order": "now() at time zone 'UTC' - interval '3 days'"})
+                            {"state": "'sale'", "date_order": "now() at time zone 'UTC' - interval '3 days'",
+                             "partner_commercial_id": "v.partner_id"})
     line_ids = _insert_lines(env, line_tpl, order_ids)
     picking_ids = insert_like(
         cr, "stock_picking", picking_tpl, ("sale_id",), [(oid,) for oid in order_ids],

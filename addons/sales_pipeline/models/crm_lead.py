@@ -12,6 +12,13 @@ class CrmLead(models.Model):
 
     _inherit = "crm.lead"
 
+    partner_commercial_id = fields.Many2one(
+        comodel_name="res.partner",
+        related="partner_id.commercial_partner_id",
+        store=True,
+        string="Customer Account",
+        help="The customer company of the contact, kept here for the reps' record rules.",
+    )
     member_ids = fields.One2many(
         comodel_name="project.member",
         inverse_name="lead_id",
@@ -61,8 +68,8 @@ class CrmLead(models.Model):
     step_checklist = fields.Html(string="Step Checklist", compute="_compute_step_requirements", sanitize=False)
 
     _name_normalized_idx = models.Index("(lower(trim(name))) WHERE type = 'opportunity'")
-    # the reps' customer rule collects the customers of a rep's documents: an index-only scan
-    _user_partner_idx = models.Index("(user_id, partner_id) WHERE user_id IS NOT NULL")
+    # the reps' customer rule collects the customers of a rep's documents: one index-only scan
+    _user_customer_idx = models.Index("(user_id, partner_commercial_id) WHERE user_id IS NOT NULL")
 
     # ------------------------------------------------------------------
     # Computes

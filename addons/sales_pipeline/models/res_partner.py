@@ -332,7 +332,7 @@ class ResPartner(models.Model):
     def _compute_document_user_ids(self):
         self.env.cr.execute(SQL(
             "SELECT commercial_partner_id, array_agg(DISTINCT user_id) FROM (%s) docs GROUP BY commercial_partner_id",
-            self._document_users_query(SQL("p.commercial_partner_id IN %s", tuple(self.commercial_partner_id.ids) or (0,))),
+            self._document_users_query(SQL("doc.partner_commercial_id IN %s", tuple(self.commercial_partner_id.ids) or (0,))),
         ))
         users_by_partner = dict(self.env.cr.fetchall())
         for partner in self:
@@ -355,14 +355,14 @@ class ResPartner(models.Model):
         Plain SQL on purpose: record rules use it, and going through the ORM
         would apply the rules of res.partner again inside themselves.
         """
+        for model in ("sale.order", "crm.lead"):
+            self.env[model].flush_model(["partner_commercial_id", "user_id"])
         return SQL(
             """
-            SELECT p.commercial_partner_id, doc.user_id FROM sale_order doc
-              JOIN res_partner p ON p.id = doc.partner_id
+            SELECT doc.partner_commercial_id AS commercial_partner_id, doc.user_id FROM sale_order doc
              WHERE doc.user_id IS NOT NULL AND %(condition)s
              UNION
-            SELECT p.commercial_partner_id, doc.user_id FROM crm_lead doc
-              JOIN res_partner p ON p.id = doc.partner_id
+            SELECT doc.partner_commercial_id, doc.user_id FROM crm_lead doc
              WHERE doc.user_id IS NOT NULL AND %(condition)s
             """,
             condition=condition,

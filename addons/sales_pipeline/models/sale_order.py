@@ -21,6 +21,13 @@ CONTRACT_LOCKED_FIELDS = (
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
+    partner_commercial_id = fields.Many2one(
+        comodel_name="res.partner",
+        related="partner_id.commercial_partner_id",
+        store=True,
+        string="Customer Account",
+        help="The customer company of the contact, kept here for the reps' record rules.",
+    )
     customer_tier = fields.Selection(
         selection=CUSTOMER_TIERS,
         string="Customer Tier",
@@ -95,8 +102,8 @@ class SaleOrder(models.Model):
         string="Revisions",
     )
 
-    # the reps' customer rule collects the customers of a rep's documents: an index-only scan
-    _user_partner_idx = models.Index("(user_id, partner_id) WHERE user_id IS NOT NULL")
+    # the reps' customer rule collects the customers of a rep's documents: one index-only scan
+    _user_customer_idx = models.Index("(user_id, partner_commercial_id) WHERE user_id IS NOT NULL")
 
     @api.depends("partner_id")
     def _compute_customer_tier(self):
