@@ -12,7 +12,7 @@ import sys
 import time
 from datetime import date, timedelta
 
-from common import ensure_database, ensure_reps, generate_customers, insert_like, odoo_env
+from common import ensure_database, ensure_reps, generate_customers, insert_like, odoo_env, vacuum_analyze
 
 ORDER_COLUMNS = ("name", "partner_id", "partner_invoice_id", "partner_shipping_id", "user_id")
 
@@ -24,6 +24,8 @@ def generate(env, customers=100_000, reps=50):
     generate_projects(env, customers // 2)
     generate_quotes(env, customers // 5)
     generate_delivered_orders(env, customers)
+    env.cr.commit()
+    vacuum_analyze()
     return counts(env)
 
 
