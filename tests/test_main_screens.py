@@ -1,6 +1,7 @@
 """A screenshot of each main screen, as the demo users see them (in Chinese), saved by the
 test command under .run/screenshots/screens/ (git-ignored). Each screen must load without
-a JavaScript error; a missing demo record fails the test."""
+a JavaScript error; a missing demo record fails the test. (Named to run before
+test_reliability.py, whose committed records would show on the screens.)"""
 from odoo.tests import HttpCase, tagged
 
 from odoo.addons.sales_pipeline.tests.common import ScreenshotMixin
