@@ -106,6 +106,17 @@ class WechatFollower(models.Model):
         if self.account_id.conversion_trigger == "auto" and self.state == "new":
             self._convert(by_hand=False)
 
+    def _on_scan(self, when, scene):
+        """An existing follower scanned a rep's QR code: the rep is remembered, the subscription kept.
+        A follower WeChat had not told us about yet counts as subscribing now."""
+        self.ensure_one()
+        if not self.subscribe_time:
+            return self._on_subscribe(when, scene=scene)
+        qrcode = self.env["wechat.qrcode"].sudo().search(
+            [("account_id", "=", self.account_id.id), ("scene", "=", scene)], limit=1)
+        if qrcode:
+            self.write({"qr_scene": scene, "qrcode_id": qrcode.id})
+
     def _on_unsubscribe(self, when):
         self.write({"subscribed": False, "unsubscribe_time": when})
 

@@ -111,7 +111,7 @@ class WechatMessage(models.Model):
         if self.event in ("subscribe", "subscribe_scan"):
             follower._on_subscribe(when, scene=_scene_of(self.event_key))
         elif self.event == "scan":
-            follower._on_subscribe(when, scene=self.event_key)
+            follower._on_scan(when, self.event_key)
         elif self.event == "unsubscribe":
             follower._on_unsubscribe(when)
         elif self.msg_type == "text":

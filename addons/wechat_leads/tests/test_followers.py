@@ -56,11 +56,15 @@ class TestFollowers(WechatCase):
         self.assertEqual((lead.type, lead.user_id), ("lead", self.rep_a))
         self.assertEqual(self.follower().state, "lead")
 
-    def test_scan_by_a_follower_sets_the_rep(self):
-        self.post(push_xml(Event="subscribe"))
+    def test_scan_by_a_follower_sets_the_rep_and_keeps_the_subscription(self):
+        self.post(push_xml(Event="subscribe", created=1900000000))
+        self.process_queue()
+        subscribed_on = self.follower().subscribe_time
         self.post(push_xml(Event="SCAN", EventKey="rep_a", created=2000000000))
+        self.post(push_xml(Event="SCAN", EventKey="unknown_scene", created=2000000100))
         self.process_queue()
         self.assertEqual(self.follower().scene_user_id, self.rep_a)
+        self.assertEqual(self.follower().subscribe_time, subscribed_on)
 
     def test_manual_conversion_by_a_rep_and_in_bulk(self):
         for openid in ("oA", "oB", "oC"):
