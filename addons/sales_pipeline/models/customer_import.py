@@ -135,8 +135,7 @@ class CustomerImport(models.Model):
         self.line_ids.unlink()
         line_vals = self._plan_rows(rows)
         self.env["customer.import.line"].create(line_vals)
-        self.write({"state": "checked"})
-        self._write_report()
+        self.write({"state": "checked", "report_file": False})  # built when downloaded
         return True
 
     def action_import(self):
@@ -152,7 +151,10 @@ class CustomerImport(models.Model):
         return True
 
     def action_download_report(self):
+        """The per-row report, built on demand (not on every check and import: big files)."""
         self.ensure_one()
+        if not self.report_file:
+            self._write_report()
         return {
             "type": "ir.actions.act_url",
             "url": f"/web/content/{self._name}/{self.id}/report_file/{self.report_filename}?download=true",
@@ -190,8 +192,7 @@ class CustomerImport(models.Model):
             lines._import_batch()
             if commit and not Cron._commit_progress(len(lines)):
                 return False
-        self.sudo().write({"state": "done"})
-        self._write_report()
+        self.sudo().write({"state": "done", "report_file": False})  # built again when downloaded
         return True
 
     # ------------------------------------------------------------------

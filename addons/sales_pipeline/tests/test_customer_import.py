@@ -153,6 +153,8 @@ class TestCustomerImport(SalesPipelineCase):
         header = ["Customer Name", "Mobile", "Region"]
         record = self._import(self.clerk, [["English Co", "13300000009", "South China"], ["Bad", "1", ""]], header)
         record.action_check()
+        self.assertFalse(record.report_file, "built when asked for")
+        record.action_download_report()
         report = load_workbook(io.BytesIO(base64.b64decode(record.report_file)))
         rows = list(report.active.iter_rows(values_only=True))
         self.assertEqual(rows[0][:3], ("Row", "Customer", "Action"))
