@@ -155,6 +155,19 @@ odoo_cmd() {
         --db_host=127.0.0.1 --db_port="$PGPORT" --db_user="$PGUSER_NAME" "$@"
 }
 
+# Our modules whose version installed in database $1 is not their manifest's (comma-separated).
+stale_modules() {
+    local installed
+    installed="$(psql_cmd -d "$1" -F'|' -c "SELECT name, latest_version FROM ir_module_module WHERE state = 'installed'")"
+    INSTALLED="$installed" "$PYTHON" - "$ROOT/addons" <<'PY'
+import ast, os, pathlib, sys
+installed = dict(line.split("|", 1) for line in os.environ["INSTALLED"].splitlines() if "|" in line)
+stale = [path.parent.name for path in sorted(pathlib.Path(sys.argv[1]).glob("*/__manifest__.py"))
+         if installed.get(path.parent.name) != ast.literal_eval(path.read_text())["version"]]
+print(",".join(stale))
+PY
+}
+
 our_modules() {
     local dirs=()
     for manifest in "$ROOT"/addons/*/__manifest__.py; do
