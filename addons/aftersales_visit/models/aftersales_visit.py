@@ -1,5 +1,4 @@
 from collections import defaultdict
-from datetime import timedelta
 
 from markupsafe import Markup
 
@@ -338,24 +337,28 @@ class AftersalesVisit(models.Model):
         stage = self.stage_id._next_stage()
         if not stage:
             return
-        next_visit = self.sudo().create({
-            "flow_id": self.flow_id.id,
-            "stage_id": stage.id,
-            "trigger": self.trigger,
-            "trigger_ref": self.trigger_ref,
-            "partner_id": self.partner_id.id,
-            "contact_id": self.contact_id.id,
-            "sale_order_id": self.sale_order_id.id,
-            "picking_id": self.picking_id.id,
-            "return_id": self.return_id.id,
-            "origin_ticket_id": self.origin_ticket_id.id,
-            "company_id": self.company_id.id,
-            "previous_visit_id": self.id,
-            "scheduled_date": fields.Date.context_today(self) + timedelta(days=stage.delay_days),
-        })
+        next_visit = self.sudo().create(dict(
+            stage._prepare_visit_vals(self.trigger, self._get_aftersales_trigger_values(),
+                                      fields.Date.context_today(self)),
+            contact_id=self.contact_id.id,
+            previous_visit_id=self.id,
+        ))
         self.next_visit_id = next_visit
         if next_visit.scheduled_date <= fields.Date.context_today(self):
             next_visit._start()
+
+    def _get_aftersales_trigger_values(self):
+        """What started this visit's flow, as the trigger gave it (for the next stages)."""
+        self.ensure_one()
+        return {
+            "trigger_ref": self.trigger_ref,
+            "partner_id": self.partner_id.id,
+            "sale_order_id": self.sale_order_id.id,
+            "picking_id": self.picking_id.id,
+            "return_id": self.return_id.id,
+            "ticket_id": self.origin_ticket_id.id,
+            "company_id": self.company_id.id,
+        }
 
     def _answers_html(self):
         rows = Markup("").join(

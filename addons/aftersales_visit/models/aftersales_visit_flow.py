@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from odoo import api, fields, models
 
 from ..utils import count_by
@@ -73,7 +71,8 @@ class AftersalesVisitFlow(models.Model):
             if not values.get("partner_id"):
                 continue
             for flow in self._flows_for(trigger, values):
-                vals_list.append(flow._prepare_first_visit_vals(trigger, values, when))
+                vals_list.append(flow.stage_ids[:1]._prepare_visit_vals(
+                    trigger, values, fields.Date.context_today(self, timestamp=when)))
         vals_list = Visit._drop_already_started(vals_list)
         return Visit.create(vals_list) if vals_list else Visit
 
@@ -87,20 +86,3 @@ class AftersalesVisitFlow(models.Model):
         if trigger == "ticket_closed":
             flows = flows.filtered(lambda f: not f.ticket_type or f.ticket_type == values.get("ticket_type"))
         return flows.filtered("stage_ids")
-
-    def _prepare_first_visit_vals(self, trigger, values, when):
-        self.ensure_one()
-        stage = self.stage_ids[:1]
-        return {
-            "flow_id": self.id,
-            "stage_id": stage.id,
-            "trigger": trigger,
-            "trigger_ref": values["trigger_ref"],
-            "partner_id": values["partner_id"],
-            "sale_order_id": values.get("sale_order_id", False),
-            "picking_id": values.get("picking_id", False),
-            "return_id": values.get("return_id", False),
-            "origin_ticket_id": values.get("ticket_id", False),
-            "company_id": values.get("company_id") or self.env.company.id,
-            "scheduled_date": fields.Date.context_today(self, timestamp=when) + timedelta(days=stage.delay_days),
-        }

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -78,6 +80,24 @@ class AftersalesVisitFlowStage(models.Model):
         for stage in self:
             if stage.assignee_rule == "fixed" and not stage.user_id:
                 raise ValidationError(self.env._("Stage %s is assigned to a fixed user: choose the user.", stage.name))
+
+    def _prepare_visit_vals(self, trigger, values, start):
+        """A revisit of this stage, planned its delay after the day ``start``, about what
+        ``values`` says (the ``_get_aftersales_trigger_values()`` of what started the flow)."""
+        self.ensure_one()
+        return {
+            "flow_id": self.flow_id.id,
+            "stage_id": self.id,
+            "trigger": trigger,
+            "trigger_ref": values.get("trigger_ref"),
+            "partner_id": values["partner_id"],
+            "sale_order_id": values.get("sale_order_id", False),
+            "picking_id": values.get("picking_id", False),
+            "return_id": values.get("return_id", False),
+            "origin_ticket_id": values.get("ticket_id", False),
+            "company_id": values.get("company_id") or self.env.company.id,
+            "scheduled_date": start + timedelta(days=self.delay_days),
+        }
 
     def _next_stage(self):
         self.ensure_one()

@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -49,16 +47,14 @@ class AftersalesVisitStartWizard(models.TransientModel):
                 flow=self.flow_id.name, customer=self.partner_id.name,
             ))
         stage = self.flow_id.stage_ids[:1]
-        visit = Visit.create({
-            "flow_id": self.flow_id.id,
-            "stage_id": stage.id,
-            "trigger": "manual",
-            "partner_id": self.partner_id.id,
-            "sale_order_id": self.sale_order_id.id,
-            "user_id": self.user_id.id,
-            "company_id": (self.sale_order_id.company_id or self.env.company).id,
-            "scheduled_date": self.start_date + timedelta(days=stage.delay_days),
-        })
+        visit = Visit.create(dict(
+            stage._prepare_visit_vals("manual", {
+                "partner_id": self.partner_id.id,
+                "sale_order_id": self.sale_order_id.id,
+                "company_id": (self.sale_order_id.company_id or self.env.company).id,
+            }, self.start_date),
+            user_id=self.user_id.id,
+        ))
         if visit.scheduled_date <= fields.Date.context_today(self):
             visit._start()
         return {

@@ -47,14 +47,17 @@ class SaleOrder(models.Model):
         return self.env._(
             "%(customer)s, your quotation %(name)s (%(amount)s) is ready: %(url)s",
             customer=self.partner_id.name, name=self.name,
-            amount=f"{self.currency_id.symbol}{self.amount_total:,.2f}", url=url,
+            amount=self._wechat_amount(), url=url,
         )
+
+    def _wechat_amount(self):
+        return f"{self.currency_id.symbol}{self.amount_total:,.2f}"
 
     def _wechat_template_data(self):
         return {
             "first": {"value": self.env._("Your quotation is ready")},
             "keyword1": {"value": self.name},
-            "keyword2": {"value": f"{self.currency_id.symbol}{self.amount_total:,.2f}"},
+            "keyword2": {"value": self._wechat_amount()},
             "keyword3": {"value": fields.Date.to_string(self.validity_date) or ""},
             "remark": {"value": self.env._("Open the link to read and accept it.")},
         }

@@ -1,7 +1,5 @@
 from datetime import datetime
 
-from markupsafe import Markup
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
@@ -99,9 +97,7 @@ class WechatFollower(models.Model):
         self.ensure_one()
         values = {"subscribed": True, "subscribe_time": when, "unsubscribe_time": False, "info_pending": True}
         if scene:
-            qrcode = self.env["wechat.qrcode"].sudo().search(
-                [("account_id", "=", self.account_id.id), ("scene", "=", scene)], limit=1)
-            values.update(qr_scene=scene, qrcode_id=qrcode.id or self.qrcode_id.id)
+            values.update(qr_scene=scene, qrcode_id=self._qrcode_of(scene).id or self.qrcode_id.id)
         self.write(values)
         if self.account_id.conversion_trigger == "auto" and self.state == "new":
             self._convert(by_hand=False)
@@ -112,10 +108,14 @@ class WechatFollower(models.Model):
         self.ensure_one()
         if not self.subscribe_time:
             return self._on_subscribe(when, scene=scene)
-        qrcode = self.env["wechat.qrcode"].sudo().search(
-            [("account_id", "=", self.account_id.id), ("scene", "=", scene)], limit=1)
+        qrcode = self._qrcode_of(scene)
         if qrcode:
             self.write({"qr_scene": scene, "qrcode_id": qrcode.id})
+
+    def _qrcode_of(self, scene):
+        """The rep QR code of this follower's account that carries ``scene``, if any."""
+        return self.env["wechat.qrcode"].sudo().search(
+            [("account_id", "=", self.account_id.id), ("scene", "=", scene)], limit=1)
 
     def _on_unsubscribe(self, when):
         self.write({"subscribed": False, "unsubscribe_time": when})
@@ -202,7 +202,7 @@ class WechatFollower(models.Model):
         owner = self._conversion_owner(by_hand)
         if by_hand and owner == self.env.user:
             self.env["res.partner"]._check_owner_quota(owner, "claimed", 1)
-        customer = self.env["res.partner"].sudo().with_context(wechat_follower_conversion=True).create({
+        customer = self.env["res.partner"].sudo().create({
             "name": self.nickname or self.env._("WeChat follower %s", self.openid[-6:]),
             "is_company": True,
             "is_customer": True,
@@ -215,8 +215,8 @@ class WechatFollower(models.Model):
         })
         self.sudo().partner_id = customer
         self.message_post(
-            body=Markup("%s") % self.env._("Customer %(name)s created (%(owner)s).", name=customer.name,
-                                           owner=owner.name or self.env._("public pool")),
+            body=self.env._("Customer %(name)s created (%(owner)s).", name=customer.name,
+                            owner=owner.name or self.env._("public pool")),
             subtype_xmlid="mail.mt_note")
         return customer
 
