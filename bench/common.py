@@ -17,34 +17,22 @@ PGPORT = os.environ.get("PGPORT", "55432")
 
 def ensure_database():
     """Create the bench database with our modules unless it exists (needs scripts/run's cluster);
-    update the modules whose version there is not the manifest's."""
-    stale = ",".join(_stale_modules())
+    update the modules whose version there is not the manifest's (scripts/common.sh's stale_modules)."""
     script = f"""
 source "{ROOT}/scripts/common.sh"
 find_odoo; start_postgresql
 if ! database_exists "{BENCH_DB}"; then
     info "Creating the bench database {BENCH_DB}"
     odoo_cmd -d "{BENCH_DB}" -i "$(our_modules)" --stop-after-init --log-level=warn
-elif [ -n "{stale}" ]; then
-    info "Updating {stale} in {BENCH_DB}"
-    odoo_cmd -d "{BENCH_DB}" -u "{stale}" --stop-after-init --log-level=warn
+else
+    stale="$(stale_modules "{BENCH_DB}")"
+    if [ -n "$stale" ]; then
+        info "Updating $stale in {BENCH_DB}"
+        odoo_cmd -d "{BENCH_DB}" -u "$stale" -i "$stale" --stop-after-init --log-level=warn
+    fi
 fi
 """
     subprocess.run(["bash", "-c", script], check=True)
-
-
-def _stale_modules():
-    import ast  # noqa: PLC0415
-
-    wanted = {path.parent.name: ast.literal_eval(path.read_text())["version"]
-              for path in (ROOT / "addons").glob("*/__manifest__.py")}
-    query = "SELECT name, latest_version FROM ir_module_module WHERE state = 'installed'"
-    result = subprocess.run(["psql", "-h", "127.0.0.1", "-p", PGPORT, "-U", "odoo", "-d", BENCH_DB,
-                             "-tAF", "|", "-c", query], capture_output=True, text=True)
-    if result.returncode:
-        return []  # no database yet: created with every module
-    installed = dict(line.split("|") for line in result.stdout.splitlines() if "|" in line)
-    return sorted(name for name, version in wanted.items() if installed.get(name) != version)
 
 
 def vacuum_analyze():

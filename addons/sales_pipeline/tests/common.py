@@ -1,10 +1,15 @@
+import base64
 import unittest
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, nullcontext
 from datetime import timedelta
+from pathlib import Path
+from unittest.mock import patch
 
 from odoo import api, fields
 from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase, new_test_user
+from odoo.tests.common import ChromeBrowser
+from odoo.tools import config
 
 REP_GROUPS = "base.group_user,sales_team.group_sale_salesman"
 MANAGER_GROUPS = "base.group_user,sales_team.group_sale_salesman_all_leads"
@@ -168,20 +173,11 @@ class ScreenshotMixin:
     of the Odoo configuration (scripts/test: .run/screenshots/screens, git-ignored)."""
 
     def save_screen(self, name, url, login, ready_selector, size=None):
-        from pathlib import Path  # noqa: PLC0415
-        from unittest.mock import patch  # noqa: PLC0415
-
-        from odoo.tools import config  # noqa: PLC0415
-
-        from odoo.tests.common import ChromeBrowser  # noqa: PLC0415
-
         folder = Path(config["screenshots"]) / "screens"
         folder.mkdir(parents=True, exist_ok=True)
         stop = ChromeBrowser.stop
 
         def capture_then_stop(browser):
-            import base64  # noqa: PLC0415
-
             shot = browser._websocket_request("Page.captureScreenshot", params={"format": "png"})
             (folder / f"{name}.png").write_bytes(base64.b64decode(shot["data"]))
             return stop(browser)
@@ -195,8 +191,7 @@ class ScreenshotMixin:
             await new Promise((resolve) => setTimeout(resolve, 800));
             console.log("test successful");
         })()""" % (ready_selector, name)
-        size_patch = patch.object(type(self), "browser_size", size) if size else patch.object(
-            type(self), "browser_size", type(self).browser_size)
+        size_patch = patch.object(type(self), "browser_size", size) if size else nullcontext()
         with patch.object(ChromeBrowser, "stop", capture_then_stop), size_patch:
             self.browser_js(url, code, login=login, timeout=60)
         return folder / f"{name}.png"
