@@ -202,14 +202,10 @@ class CustomerImport(models.Model):
     def _read_rows(self):
         """Rows of the first sheet as dicts keyed by column key, with their row number."""
         try:
-            from openpyxl import load_workbook  # noqa: PLC0415
-
-            workbook = load_workbook(io.BytesIO(base64.b64decode(self.file)), read_only=True, data_only=True)
+            rows = self._sheet_rows(base64.b64decode(self.file))
+            header = next(rows, None) or ()
         except Exception:
             raise UserError(self.env._("This file cannot be read: upload an Excel (.xlsx) file.")) from None
-        sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = next(rows, None) or ()
         keys = self._map_header(header)
         result = []
         for number, cells in enumerate(rows, start=2):
@@ -221,10 +217,26 @@ class CustomerImport(models.Model):
                 result.append((number, values))
             if len(result) > MAX_ROWS:
                 raise UserError(self.env._("A file may hold at most %s rows: split it.", MAX_ROWS))
-        workbook.close()
         if not result:
             raise UserError(self.env._("The file has no customer rows under its header."))
         return result
+
+    @staticmethod
+    def _sheet_rows(data):
+        """Cell values of the first sheet, row by row. Like base_import: with xlrd where it reads
+        .xlsx (xlrd 1.2, twice as fast here), else with openpyxl."""
+        try:
+            from xlrd import open_workbook, xlsx  # noqa: PLC0415, F401
+        except ImportError:
+            from openpyxl import load_workbook  # noqa: PLC0415
+
+            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            yield from workbook.worksheets[0].iter_rows(values_only=True)
+            workbook.close()
+            return
+        sheet = open_workbook(file_contents=data).sheet_by_index(0)
+        for index in range(sheet.nrows):
+            yield sheet.row_values(index)
 
     def _map_header(self, header):
         by_label = {}

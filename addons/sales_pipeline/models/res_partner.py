@@ -282,10 +282,17 @@ class ResPartner(models.Model):
     @api.depends("phone", "mobile", "wechat_id", "child_ids.phone", "child_ids.mobile", "child_ids.wechat_id")
     def _compute_reach_search_text(self):
         for partner in self:
-            values = []
-            for person in partner | partner.child_ids:
-                values += [phone_digits(person.phone), phone_digits(person.mobile), person.wechat_id or ""]
-            partner.reach_search_text = " ".join(dict.fromkeys(v for v in values if v)) or False
+            partner.reach_search_text = self._reach_search_text_of(
+                (person.phone, person.mobile, person.wechat_id) for person in partner | partner.child_ids
+            )
+
+    @api.model
+    def _reach_search_text_of(self, people):
+        """reach_search_text of a customer from the (phone, mobile, WeChat id) of itself and its contacts."""
+        values = []
+        for phone, mobile, wechat_id in people:
+            values += [phone_digits(phone), phone_digits(mobile), wechat_id or ""]
+        return " ".join(dict.fromkeys(v for v in values if v)) or False
 
     @api.depends("share_ids")
     def _compute_share_count(self):
@@ -573,9 +580,18 @@ class ResPartner(models.Model):
         owned = self.filtered("user_id")
         if owned:
             owned.sudo().write({"claim_date": fields.Datetime.now()})
-            for customer in owned:
-                action = "claim" if customer.user_id == self.env.user else "assign"
-                customer._log_pool_event(action, customer.user_id)
+            owned._log_new_owners()
+
+    def _log_new_owners(self):
+        """Pool history of new customers created with an owner: claimed by their creator, or assigned."""
+        self.env["customer.pool.log"].sudo().create([
+            {
+                "partner_id": customer.id,
+                "action": "claim" if customer.user_id == self.env.user else "assign",
+                "user_id": customer.user_id.id,
+            }
+            for customer in self
+        ])
 
     def _assign_customer_code(self):
         for partner, code in zip(self, self._next_customer_codes(len(self))):
@@ -595,8 +611,9 @@ class ResPartner(models.Model):
         self.env.cr.execute(SQL(
             "SELECT nextval(%s) FROM generate_series(1, %s)", f"ir_sequence_{sequence.id:03d}", count,
         ))
+        numbers = [number for number, in self.env.cr.fetchall()]  # before reading the sequence: it may query
         prefix, suffix = sequence._get_prefix_suffix()
-        return [f"{prefix}{number:0{sequence.padding}d}{suffix}" for number, in self.env.cr.fetchall()]
+        return [f"{prefix}{number:0{sequence.padding}d}{suffix}" for number in numbers]
 
     def _check_ownership_write(self, vals):
         changed = [fname for fname in OWNERSHIP_FIELDS if fname in vals]
