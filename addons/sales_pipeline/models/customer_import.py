@@ -221,22 +221,31 @@ class CustomerImport(models.Model):
             raise UserError(self.env._("The file has no customer rows under its header."))
         return result
 
-    @staticmethod
-    def _sheet_rows(data):
+    @classmethod
+    def _sheet_rows(cls, data):
         """Cell values of the first sheet, row by row. Like base_import: with xlrd where it reads
         .xlsx (xlrd 1.2, twice as fast here), else with openpyxl."""
         try:
-            from xlrd import open_workbook, xlsx  # noqa: PLC0415, F401
+            from xlrd import xlsx  # noqa: F401
         except ImportError:
-            from openpyxl import load_workbook  # noqa: PLC0415
+            return cls._openpyxl_rows(data)
+        return cls._xlrd_rows(data)
 
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            yield from workbook.worksheets[0].iter_rows(values_only=True)
-            workbook.close()
-            return
+    @staticmethod
+    def _xlrd_rows(data):
+        from xlrd import open_workbook  # noqa: PLC0415
+
         sheet = open_workbook(file_contents=data).sheet_by_index(0)
         for index in range(sheet.nrows):
             yield sheet.row_values(index)
+
+    @staticmethod
+    def _openpyxl_rows(data):
+        from openpyxl import load_workbook  # noqa: PLC0415
+
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        yield from workbook.worksheets[0].iter_rows(values_only=True)
+        workbook.close()
 
     def _map_header(self, header):
         by_label = {}

@@ -176,6 +176,22 @@ class TestCustomerImport(SalesPipelineCase):
             empty.action_check()
         self.assertFalse(not_excel.line_ids | no_name.line_ids | empty.line_ids)
 
+    def test_both_excel_readers_read_the_same_cells(self):
+        """xlrd (used where it reads .xlsx, as base_import does) and openpyxl (elsewhere) agree."""
+        Import = self.env["customer.import"]
+        data = base64.b64decode(make_xlsx([
+            ["", "华东新客户", "公司", 13800000001, "021-5555 6666", None, "上海", "East China", "", ""],
+            ["C000001", "Person", "个人", 13900000002.0, 55556666, "wx_1", "", "", "Referral", "sp_rep_b"],
+        ]))
+
+        def texts(rows):
+            return [[Import._cell_text(cell) for cell in row] for row in rows]
+
+        by_xlrd, by_openpyxl = texts(Import._xlrd_rows(data)), texts(Import._openpyxl_rows(data))
+        self.assertEqual(by_xlrd, by_openpyxl)
+        self.assertEqual(by_xlrd[1][:5], ["", "华东新客户", "公司", "13800000001", "021-5555 6666"])
+        self.assertEqual(by_xlrd[2][3:5], ["13900000002", "55556666"], "numbers typed as numbers")
+
     def test_import_needs_a_check_first(self):
         record = self._import(self.clerk, [["", "Unchecked", "", "", "", "", "", "", "", ""]])
         with self.assertRaisesRegex(UserError, "Check the file"):
