@@ -1,5 +1,5 @@
 """WeChat callback under load (微信回调压测): signed pushes from this process to an Odoo
-server with 2 workers on loopback, at a fixed rate, 10 % of them sent again as WeChat
+server on loopback with the workers Odoo's deployment guide advises (2 x cores + 1), at a fixed rate, 10 % of them sent again as WeChat
 retries. Prints events/s, p50/p99 latency, the duplicates stored (must be 0), the same
 rate against Odoo's own /web/health route on the same server, and how fast the queue job
 then handles the events.
@@ -20,6 +20,8 @@ import uuid
 from common import BENCH_DB, PGPORT, ROOT, ensure_database, odoo_env
 
 PORT = int(os.environ.get("BENCH_HTTP_PORT", "8071"))
+# Odoo's deployment guide: workers = 2 x CPU cores + 1
+WORKERS = 2 * (os.cpu_count() or 1) + 1
 APP_ID, TOKEN = "wx_bench_account", "bench-token"
 AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
 
@@ -36,11 +38,11 @@ def prepare_account(mode):
         return account.id
 
 
-def start_server():
+def start_server(workers):
     log = open(ROOT / ".run" / "bench-wechat-server.log", "w")
     cmd = [sys.executable, "-m", "odoo", "-c", str(ROOT / "odoo.conf"), f"--addons-path={ROOT / 'addons'}",
            f"--data-dir={ROOT / '.run' / 'data'}", "--db_host=127.0.0.1", f"--db_port={PGPORT}", "--db_user=odoo",
-           "-d", BENCH_DB, f"--db-filter=^{BENCH_DB}$", "--workers=2", "--max-cron-threads=0",
+           "-d", BENCH_DB, f"--db-filter=^{BENCH_DB}$", f"--workers={workers}", "--max-cron-threads=0",
            f"--http-port={PORT}", "--log-level=warn", "--limit-time-real=60"]
     server = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
     for _ in range(120):
@@ -134,10 +136,33 @@ async def _load(rate, prepared, in_flight=16):
     }
 
 
-def measure(rate=200, seconds=10, mode="plain"):
+def cpu_per_request(server, requests):
+    """Milliseconds of CPU the Odoo server and PostgreSQL spend per request, sent one at a time:
+    what the machine's cores must supply for each push, whatever the concurrency."""
+    import psutil  # noqa: PLC0415
+
+    def cpu_seconds():
+        processes = [psutil.Process(server.pid), *psutil.Process(server.pid).children(recursive=True)]
+        processes += [process for process in psutil.process_iter(["name"]) if process.info["name"] == "postgres"]
+        total = 0.0
+        for process in processes:
+            try:
+                times = process.cpu_times()
+            except psutil.Error:
+                continue
+            total += times.user + times.system
+        return total
+
+    before = cpu_seconds()
+    for method, path, body in requests:
+        request(method, path, body)
+    return (cpu_seconds() - before) * 1000 / len(requests)
+
+
+def measure(rate=200, seconds=10, mode="plain", workers=WORKERS):
     """Load the callback and /web/health at ``rate``; then count what was stored and run the queue."""
     account_id = prepare_account(mode)
-    server = start_server()
+    server = start_server(workers)
     try:
         created = int(time.time())
         rng = random.Random(7)
@@ -152,12 +177,17 @@ def measure(rate=200, seconds=10, mode="plain"):
         load(rate // 4, 2, lambda i: health)  # warm up the workers
         ours = load(rate, seconds, lambda i: ("POST", *pushes[i]))
         standard = load(rate, seconds, lambda i: health)
+        cpu = {
+            "ours": cpu_per_request(server, [("POST", *push(10**7 + i, created, mode)) for i in range(300)]),
+            "standard": cpu_per_request(server, [health] * 300),
+        }
     finally:
         server.terminate()
         server.wait(timeout=30)
     with odoo_env() as env:
-        env.cr.execute("SELECT count(*), count(DISTINCT dedupe_key) FROM wechat_message WHERE account_id = %s",
-                       [account_id])
+        # the pushes of the load (MsgId 10^12 + index), not those of the CPU measure (10^12 + 10^7 + i)
+        env.cr.execute("""SELECT count(*), count(DISTINCT dedupe_key) FROM wechat_message
+                           WHERE account_id = %s AND dedupe_key::bigint < %s""", [account_id, 10**12 + 10**7])
         stored, distinct = env.cr.fetchone()
         start = time.perf_counter()
         env["wechat.message"]._cron_process()
@@ -165,7 +195,7 @@ def measure(rate=200, seconds=10, mode="plain"):
         env.cr.execute("SELECT count(*) FROM wechat_message WHERE account_id = %s AND state = 'done'", [account_id])
         done = env.cr.fetchone()[0]
     unique = len(set(indexes))
-    return {"ours": ours, "standard": standard, "stored": stored, "duplicates": stored - distinct,
+    return {"ours": ours, "standard": standard, "cpu": cpu, "stored": stored, "duplicates": stored - distinct,
             "unique": unique, "retries": len(indexes) - unique, "lost": max(unique - stored, 0),
             "processed": done, "processed_s": processed_s}
 
@@ -175,15 +205,22 @@ def main():
     parser.add_argument("--rate", type=int, default=200)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--mode", choices=["plain", "safe"], default="plain")
+    parser.add_argument("--workers", type=int, default=WORKERS)
     args = parser.parse_args()
     ensure_database()
-    result = measure(args.rate, args.seconds, args.mode)
+    result = measure(args.rate, args.seconds, args.mode, args.workers)
     ours, standard = result["ours"], result["standard"]
-    print(f"\nWeChat callback, {args.mode} mode, {args.rate} events/s for {args.seconds} s, Odoo with 2 workers")
+    print(f"\nWeChat callback, {args.mode} mode, {args.rate} events/s for {args.seconds} s, "
+          f"Odoo with {args.workers} workers")
     print(f"{'':34}{'sent':>7}{'per s':>8}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
     for label, row in (("our callback (signed pushes)", ours), ("Odoo /web/health (standard)", standard)):
         print(f"{label:34}{row['sent']:7d}{row['per_second']:8.1f}{row['p50']:9.1f}{row['p99']:9.1f}{row['errors']:8d}")
     print(f"\nratio p99 ours / standard: {ours['p99'] / standard['p99']:.2f}")
+    cpu = result["cpu"]
+    print(f"server CPU per request, one at a time (Odoo + PostgreSQL): ours {cpu['ours']:.1f} ms, "
+          f"/web/health {cpu['standard']:.1f} ms, ratio {cpu['ours'] / cpu['standard']:.2f}; "
+          f"{os.cpu_count()} cores supply at most {1000 * (os.cpu_count() or 1) / cpu['ours']:.0f} pushes/s "
+          f"before the load generator takes its share")
     print(f"stored {result['stored']} messages for {result['unique']} distinct pushes (+{result['retries']} retries): "
           f"duplicates {result['duplicates']}, lost {result['lost']}")
     print(f"queue job: {result['processed']} handled in {result['processed_s']:.1f} s "
