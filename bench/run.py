@@ -9,11 +9,12 @@ import argparse
 import platform
 import statistics
 import time
-from datetime import timedelta
 
 import aftersales_cron
 import customer_import
 import quick_search
+import recall_cron
+import recall_restart
 import wechat_callback
 from common import ensure_database, odoo_env
 from generate import generate
@@ -45,34 +46,6 @@ def customer_list_and_search(env, rep, rounds):
     return results
 
 
-def recall_cron(env, due):
-    """Our recall cron at full size with ``due`` idle customers (claimed 40 days ago, no follow-up)."""
-    params = env["ir.config_parameter"].sudo()
-    saved = {key: params.get_param(f"sales_pipeline.{key}") for key in ("recall_followup_days", "recall_warning_days")}
-    params.set_param("sales_pipeline.recall_followup_days", "30")
-    params.set_param("sales_pipeline.recall_warning_days", "0")
-    env.cr.execute("""UPDATE res_partner SET claim_date = now() at time zone 'UTC' - interval '1 day'
-                       WHERE customer_code LIKE 'B%%' AND pool_state = 'claimed'""")
-    env.cr.execute("""UPDATE res_partner SET claim_date = now() at time zone 'UTC' - interval '40 days',
-                             last_followup_date = NULL
-                       WHERE id IN (SELECT id FROM res_partner WHERE customer_code LIKE 'B%%'
-                                       AND pool_state = 'claimed' AND NOT is_protected ORDER BY id LIMIT %s)""",
-                   [due])
-    env.cr.commit()
-    env.invalidate_all()
-    start = time.perf_counter()
-    env["res.partner"]._cron_recall_customers()
-    seconds = time.perf_counter() - start
-    env.cr.execute("""SELECT count(*) FROM res_partner WHERE customer_code LIKE 'B%%' AND pool_state = 'claimed'
-                       AND claim_date < now() at time zone 'UTC' - %s""", [timedelta(days=30)])
-    left = env.cr.fetchone()[0]
-    assert left == 0, f"{left} idle customers not recalled"
-    for key, value in saved.items():
-        params.set_param(f"sales_pipeline.{key}", value or "0")
-    env.cr.commit()
-    return seconds
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--customers", type=int, default=100_000)
@@ -99,7 +72,7 @@ def main():
         rows.append((f"Excel import {import_rows:,} rows (vs base_import), s", ours, standard, ours / standard,
                      "≤ 0.5×", ours / standard <= 0.5))
 
-        recall = recall_cron(env, 1000)
+        recall = recall_cron.measure(env, 1000)
         rows.append(("recall cron, 1,000 idle of all customers, s", recall, None, None, "< 30 s", recall < 30))
 
         revisits = aftersales_cron.measure(env, 1000)
@@ -115,6 +88,14 @@ def main():
                  ours["per_second"] / standard["per_second"], "200/s", ours["per_second"] >= 195))
     rows.append(("WeChat duplicates stored / pushes lost", wechat["duplicates"], wechat["lost"], None, "0 / 0",
                  wechat["duplicates"] == 0 and wechat["lost"] == 0))
+    cpu = wechat["cpu"]
+    rows.append(("WeChat: server CPU per push, ms (vs /web/health)", cpu["ours"], cpu["standard"],
+                 cpu["ours"] / cpu["standard"], "–", None))
+
+    checks = recall_restart.drill(3000, 100)
+    passed = sum(1 for _label, ok, _detail in checks if ok)
+    rows.append(("PostgreSQL restart in the recall cron: checks passed", passed, len(checks), None, "all",
+                 passed == len(checks)))
 
     print(f"\nBenchmarks {time.strftime('%Y-%m-%d')} on {platform.node()} ({platform.processor() or platform.machine()}), "
           + ", ".join(f"{count:,} {label}" for label, count in counts.items()))
@@ -123,7 +104,8 @@ def main():
     for label, ours, standard, ratio, target, met in rows:
         std_text = "–" if standard is None else f"{standard:9.1f}"
         ratio_text = "–" if ratio is None else f"{ratio:6.2f}"
-        print(f"| {label:54} | {ours:9.1f} | {std_text:>9} | {ratio_text:>6} | {target:>8} | {'yes' if met else 'NO'} |")
+        met_text = "–" if met is None else ("yes" if met else "NO")
+        print(f"| {label:54} | {ours:9.1f} | {std_text:>9} | {ratio_text:>6} | {target:>8} | {met_text} |")
 
 
 if __name__ == "__main__":
