@@ -2,6 +2,7 @@
 connection each start together (a barrier) as users double-clicking or racing would.
 
 - 20 reps claim one pool customer at once: one wins.
+- one rep with room for one more customer claims five at once (five tabs): gets one.
 - 10 revisions of a quotation at once when one more is allowed: one is made.
 - 5 approvers approve one contract at once: approved once.
 - a double (triple) click on one-step execution: executed once.
@@ -78,18 +79,19 @@ class TestReliability(TransactionCase):
             return func(api.Environment(cr, api.SUPERUSER_ID, {}))
 
     def race(self, users, action):
-        """``action(env)`` as each of ``users`` at once, each in its own transaction, retried on
+        """``action(env)`` (or ``action[i](env)``) as each of ``users`` at once, each in its own transaction, retried on
         serialization failures as Odoo retries a request. Returns the outcomes: "ok" or the
         UserError's message."""
         barrier = threading.Barrier(len(users))
         outcomes = [None] * len(users)
+        actions = action if isinstance(action, list) else [action] * len(users)
 
         def run(index, uid):
             try:
                 with self.registry.cursor() as cr:
                     env = api.Environment(cr, uid, {})
                     barrier.wait(timeout=30)
-                    retrying(lambda: action(env), env)
+                    retrying(lambda: actions[index](env), env)
                 outcomes[index] = "ok"
             except UserError as error:
                 outcomes[index] = str(error)
@@ -130,6 +132,28 @@ class TestReliability(TransactionCase):
             env["res.partner"].browse(customer_id).user_id.id,
             env["res.partner"].browse(customer_id).pool_log_ids.mapped("action")))
         self.assertEqual(customer, (winner, ["claim"]))
+
+    def test_one_rep_claims_five_customers_at_once_with_room_for_one(self):
+        """Five tabs of one rep claim five pool customers together with a quota of one: the rep
+        ends up holding one."""
+        def prepare(env):
+            env["ir.config_parameter"].set_param("sales_pipeline.max_claimed", "1")
+            rep = new_test_user(env, login=f"rel_quota_rep_{self.suffix}", groups=REP_GROUPS, name="Quota Rep")
+            customers = env["res.partner"].create([{
+                "name": f"Wanted {n} {self.suffix}", "is_company": True, "is_customer": True} for n in range(5)])
+            return rep.id, customers.ids
+
+        rep, customer_ids = self.committed(prepare)
+        outcomes = self.race([rep] * 5, [
+            lambda env, customer_id=customer_id: env["res.partner"].browse(customer_id).action_claim()
+            for customer_id in customer_ids
+        ])
+        self.assertEqual(outcomes.count("ok"), 1, outcomes)
+        for outcome in outcomes:
+            if outcome != "ok":
+                self.assertRegex(outcome, "may hold at most 1|in progress")
+        held = self.committed(lambda env: env["res.partner"].search_count([("user_id", "=", rep)]))
+        self.assertEqual(held, 1)
 
     def test_parallel_revisions_at_the_limit_make_one(self):
         rep = self.rep_ids[0]

@@ -1064,6 +1064,11 @@ class ResPartner(models.Model):
         limit = user._get_customer_quota(kind)
         if not limit or adding <= 0:
             return
+        # Two claims of one rep at once would each count without the other: one at a time per rep
+        # (the touch makes a transaction that counted before our commit fail in turn).
+        lock_rows(self.env, "res_users", user.ids, self.env._(
+            "Another change to the customers of %s is in progress: try again in a moment.", user.name,
+        ), touch=True)
         domain = [("is_customer", "=", True), ("parent_id", "=", False), ("user_id", "=", user.id)]
         if kind == "protected":
             domain.append(("is_protected", "=", True))
