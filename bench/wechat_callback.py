@@ -42,7 +42,9 @@ def start_server(workers):
     log = open(ROOT / ".run" / "bench-wechat-server.log", "w")
     cmd = [sys.executable, "-m", "odoo", "-c", str(ROOT / "odoo.conf"), f"--addons-path={ROOT / 'addons'}",
            f"--data-dir={ROOT / '.run' / 'data'}", "--db_host=127.0.0.1", f"--db_port={PGPORT}", "--db_user=odoo",
-           "-d", BENCH_DB, f"--db-filter=^{BENCH_DB}$", f"--workers={workers}", "--max-cron-threads=0",
+           # --database without --db-filter: pushes carry no session cookie, and with a filter Odoo
+           # lists the server's databases (a new connection) on each of them to find theirs
+           "-d", BENCH_DB, f"--workers={workers}", "--max-cron-threads=0",
            f"--http-port={PORT}", "--log-level=warn", "--limit-time-real=60"]
     server = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
     for _ in range(120):
