@@ -10,7 +10,7 @@ create side effects (customer numbers, quotas, ownership history) run as in ``cr
 
 It only runs where it was checked: when a module outside ``CHECKED_CREATE_MODULES`` overrides
 ``res.partner.create``, or a value is not a plain stored column, ``can_insert_customers`` says no
-and the caller uses ``create``. tests/test_customer_import.py compares, column by column, the rows
+and the caller uses ``create``. tests/test_partner_bulk_insert.py compares, column by column, the rows
 written here with the rows ``create`` writes.
 """
 from odoo import fields
@@ -75,7 +75,7 @@ def insert_customers(partners, vals_list):
         "uid": env.uid,
         "now": env.cr.now(),
         "claim_date": fields.Datetime.now(),
-        "country": env["res.country"].browse(defaults.get("country_id")) or env.company.country_id,
+        "company_country": env.company.country_id,
     }
     rows = [
         {
@@ -127,7 +127,7 @@ def _computed_columns(partners, record_id, vals, context):
         "commercial_company_name": name if vals.get("is_company") else None,
         "partner_share": True,
         "email_normalized": (vals.get("email") and email_normalize(vals["email"])) or None,
-        "phone_sanitized": _sanitized_phone(partners, vals, context["country"]) or None,
+        "phone_sanitized": _sanitized_phone(partners, vals, context["company_country"]) or None,
         "pool_state": ("claimed" if vals.get("user_id") else "pool") if vals.get("is_customer") else None,
         "reach_search_text": partners._reach_search_text_of(
             [(vals.get("phone"), vals.get("mobile"), vals.get("wechat_id"))]
@@ -142,7 +142,9 @@ def _computed_columns(partners, record_id, vals, context):
     return columns
 
 
-def _sanitized_phone(partners, vals, country):
+def _sanitized_phone(partners, vals, company_country):
+    """As _compute_phone_sanitized: the first number that formats, in the partner's country or the company's."""
+    country = partners.env["res.country"].browse(vals.get("country_id")) or company_country
     for fname in partners._phone_get_number_fields():
         if vals.get(fname):
             sanitized = partners._phone_format_number(vals[fname], country=country)

@@ -58,8 +58,9 @@ class TestPartnerBulkInsert(SalesPipelineCase):
             self._vals(name="王先生", is_company=False, email="not an e-mail", comment=False, user_id=self.rep_a.id),
             self._vals(name="Sparse Co", mobile=False, phone=False, wechat_id=False, email=False, city=False,
                        street=False, comment=False, source_id=False),
+            self._vals(name="北京客户", country_id=self.env.ref("base.cn").id),
         ])
-        self.assertEqual(inserted.mapped("pool_state"), ["pool", "claimed", "pool"])
+        self.assertEqual(inserted.mapped("pool_state"), ["pool", "claimed", "pool", "pool"])
         self.assertEqual(inserted[1].user_id, self.rep_a)
         found = self.Partner.with_user(self.rep_a).search([("quick_search", "ilike", "13800138000")])
         self.assertIn(inserted[1], found, "found by its mobile (reach_search_text) by the rep it belongs to")
