@@ -3,6 +3,7 @@ connection each start together (a barrier) as users double-clicking or racing wo
 
 - 20 reps claim one pool customer at once: one wins.
 - one rep with room for one more customer claims five at once (five tabs): gets one.
+- five reps enter the same project name at once where duplicates are forbidden: one project.
 - 10 revisions of a quotation at once when one more is allowed: one is made.
 - 5 approvers approve one contract at once: approved once.
 - a double (triple) click on one-step execution: executed once.
@@ -154,6 +155,38 @@ class TestReliability(TransactionCase):
                 self.assertRegex(outcome, "may hold at most 1|in progress")
         held = self.committed(lambda env: env["res.partner"].search_count([("user_id", "=", rep)]))
         self.assertEqual(held, 1)
+
+    def test_five_reps_enter_one_project_name_at_once_when_duplicates_are_forbidden(self):
+        """Five reps enter the same project name at once under the "forbid" policy, unique in the
+        company or per customer: one project."""
+        for scope in ("company", "customer"):
+            with self.subTest(scope=scope):
+                self._enter_one_name_at_once(scope)
+
+    def _enter_one_name_at_once(self, scope):
+        name = f"Metro Line 9 Tender {scope} {self.suffix}"
+        customer_id = self.committed(lambda env: env["res.partner"].create({
+            "name": f"Metro Company {scope} {self.suffix}", "is_company": True, "is_customer": True}).id)
+
+        def set_policy(policy):
+            def apply(env):
+                company = env.company
+                saved = company.project_duplicate_policy, company.project_duplicate_scope
+                company.write({"project_duplicate_policy": policy[0], "project_duplicate_scope": policy[1]})
+                return saved
+            return apply
+
+        saved = self.committed(set_policy(("forbid", scope)))
+        try:
+            outcomes = self.race(self.rep_ids[5:10], lambda env: env["crm.lead"].create({
+                "name": name, "type": "opportunity", "user_id": env.uid, "partner_id": customer_id}))
+        finally:
+            self.committed(set_policy(saved))
+        self.assertEqual(outcomes.count("ok"), 1, outcomes)
+        for outcome in outcomes:
+            if outcome != "ok":
+                self.assertIn("already exists", outcome)
+        self.assertEqual(self.committed(lambda env: env["crm.lead"].search_count([("name", "=", name)])), 1)
 
     def test_parallel_revisions_at_the_limit_make_one(self):
         rep = self.rep_ids[0]

@@ -123,6 +123,7 @@ class CrmLead(models.Model):
         for lead in self:
             if lead._get_duplicate_policy() != "forbid":
                 continue
+            lead._take_turn_in_duplicate_scope()
             duplicates = lead._find_duplicate_projects()
             if duplicates:
                 raise ValidationError(self.env._(
@@ -132,6 +133,20 @@ class CrmLead(models.Model):
                     if lead._get_duplicate_scope() == "customer" and lead.partner_id else "",
                     projects=", ".join(duplicates.sudo().mapped(lambda d: f"{d.name} ({d.user_id.name or '-'})")),
                 ))
+
+    def _take_turn_in_duplicate_scope(self):
+        """Checks of one scope (the company, or the customer) take turns: each rewrites the scope's
+        row until its transaction ends. A second check waits for the first; if the first then
+        commits, the second fails with a serialization error, which Odoo retries, and the retry
+        sees the first's project. Without it, two users entering one name at once both pass."""
+        if self._get_duplicate_scope() == "customer":
+            table, row_id = "res_partner", self.partner_id.commercial_partner_id.id
+        else:
+            table, row_id = "res_company", (self.company_id or self.env.company).id
+        if row_id:
+            self.env.cr.execute(SQL(
+                "UPDATE %s SET write_date = write_date WHERE id = %s", SQL.identifier(table), row_id,
+            ))
 
     def _get_duplicate_policy(self):
         return (self.company_id or self.env.company).project_duplicate_policy if self.type == "opportunity" else "allow"
