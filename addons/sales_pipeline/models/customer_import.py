@@ -233,11 +233,21 @@ class CustomerImport(models.Model):
 
     @staticmethod
     def _xlrd_rows(data):
-        from xlrd import open_workbook  # noqa: PLC0415
+        """Rows as openpyxl gives them: dates as datetimes, booleans as booleans, errors as None."""
+        import xlrd  # noqa: PLC0415
 
-        sheet = open_workbook(file_contents=data).sheet_by_index(0)
+        book = xlrd.open_workbook(file_contents=data)
+        sheet = book.sheet_by_index(0)
+        converters = {
+            xlrd.XL_CELL_DATE: lambda value: xlrd.xldate.xldate_as_datetime(value, book.datemode),
+            xlrd.XL_CELL_BOOLEAN: bool,
+            xlrd.XL_CELL_ERROR: lambda value: None,
+        }
         for index in range(sheet.nrows):
-            yield sheet.row_values(index)
+            yield [
+                converters[cell.ctype](cell.value) if cell.ctype in converters else cell.value
+                for cell in sheet.row(index)
+            ]
 
     @staticmethod
     def _openpyxl_rows(data):

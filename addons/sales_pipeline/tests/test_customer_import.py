@@ -1,5 +1,6 @@
 import base64
 import io
+from datetime import datetime
 
 from openpyxl import Workbook, load_workbook
 
@@ -182,6 +183,7 @@ class TestCustomerImport(SalesPipelineCase):
         data = base64.b64decode(make_xlsx([
             ["", "华东新客户", "公司", 13800000001, "021-5555 6666", None, "上海", "East China", "", ""],
             ["C000001", "Person", "个人", 13900000002.0, 55556666, "wx_1", "", "", "Referral", "sp_rep_b"],
+            ["", "Dated", "", "", "", "", datetime(2026, 3, 8, 9, 30), True, "", ""],
         ]))
 
         def texts(rows):
@@ -191,6 +193,7 @@ class TestCustomerImport(SalesPipelineCase):
         self.assertEqual(by_xlrd, by_openpyxl)
         self.assertEqual(by_xlrd[1][:5], ["", "华东新客户", "公司", "13800000001", "021-5555 6666"])
         self.assertEqual(by_xlrd[2][3:5], ["13900000002", "55556666"], "numbers typed as numbers")
+        self.assertEqual(by_xlrd[3][6:8], ["2026-03-08 09:30:00", "True"], "a date and a boolean")
 
     def test_import_needs_a_check_first(self):
         record = self._import(self.clerk, [["", "Unchecked", "", "", "", "", "", "", "", ""]])
