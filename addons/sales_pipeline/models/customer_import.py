@@ -244,10 +244,13 @@ class CustomerImport(models.Model):
             xlrd.XL_CELL_ERROR: lambda value: None,
         }
         for index in range(sheet.nrows):
-            yield [
-                converters[cell.ctype](cell.value) if cell.ctype in converters else cell.value
-                for cell in sheet.row(index)
-            ]
+            values, types = sheet.row_values(index), sheet.row_types(index)
+            if converters.keys() & set(types):
+                values = [
+                    converters[ctype](value) if ctype in converters else value
+                    for value, ctype in zip(values, types)
+                ]
+            yield values
 
     @staticmethod
     def _openpyxl_rows(data):
