@@ -96,7 +96,7 @@ def insert_customers(partners, vals_list):
     customers = partners.browse(ids)
     for field in recompute:
         env.add_to_compute(field, customers)
-    customers._validate_fields(set(names) | set(defaults))
+    customers._validate_fields(set(names) | set(defaults) | COMPUTED_HERE)  # create checks computed ones when computed
     customers.check_access("create")
     customers.filtered("user_id")._log_new_owners()
     return customers
