@@ -38,6 +38,7 @@ class ContractReturn(models.Model):
     state = fields.Selection(selection=RETURN_STATES, default="draft", required=True, readonly=True, tracking=True)
     submitted_by_id = fields.Many2one(comodel_name="res.users", readonly=True)
     decided_by_id = fields.Many2one(comodel_name="res.users", string="Decided By", readonly=True)
+    decided_on = fields.Datetime(readonly=True)
     decision_note = fields.Text(readonly=True)
     picking_ids = fields.Many2many(comodel_name="stock.picking", string="Return Transfers", readonly=True)
     credit_note_id = fields.Many2one(comodel_name="account.move", string="Credit Note", readonly=True)
@@ -90,7 +91,7 @@ class ContractReturn(models.Model):
 
     def action_approve(self):
         self._check_can_decide()
-        self.sudo().write({"state": "approved", "decided_by_id": self.env.uid})
+        self.sudo().write({"state": "approved", "decided_by_id": self.env.uid, "decided_on": fields.Datetime.now()})
         for record in self:
             record.message_post(body=self.env._("Approved by %s.", self.env.user.name),
                                 partner_ids=record.submitted_by_id.partner_id.ids, subtype_xmlid="mail.mt_note")
@@ -100,7 +101,8 @@ class ContractReturn(models.Model):
         if not (note or "").strip():
             raise UserError(self.env._("Say why the return is rejected: the rep will read it."))
         self._check_can_decide()
-        self.sudo().write({"state": "rejected", "decided_by_id": self.env.uid, "decision_note": note})
+        self.sudo().write({"state": "rejected", "decided_by_id": self.env.uid, "decided_on": fields.Datetime.now(),
+                           "decision_note": note})
         for record in self:
             record.message_post(body=self.env._("Rejected by %(user)s: %(note)s", user=self.env.user.name, note=note),
                                 partner_ids=record.submitted_by_id.partner_id.ids, subtype_xmlid="mail.mt_note")

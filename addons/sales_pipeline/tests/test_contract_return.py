@@ -28,6 +28,8 @@ class TestContractReturn(ContractCase):
         with self.assertRaisesRegex(AccessError, "Only a sales manager"):
             record.with_user(self.rep_a).action_approve()
         record.with_user(self.manager).action_approve()
+        self.assertEqual(record.decided_by_id, self.manager)
+        self.assertTrue(record.decided_on, "when it was decided")
         record.with_user(self.rep_a).action_process()
         self.assertEqual(record.state, "done")
         self.assertEqual(record.picking_ids.state, "done")
@@ -54,6 +56,7 @@ class TestContractReturn(ContractCase):
             record.with_user(self.manager).action_reject(" ")
         record.with_user(self.manager).action_reject("Not our fault")
         self.assertEqual(record.state, "rejected")
+        self.assertEqual((record.decided_by_id, bool(record.decided_on)), (self.manager, True))
         self.assertIn("Not our fault", record.message_ids[0].body)
         with self.assertRaisesRegex(UserError, "must be approved"):
             record.with_user(self.rep_a).action_process()
