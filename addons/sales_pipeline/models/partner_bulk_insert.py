@@ -59,13 +59,12 @@ def insert_customers(partners, vals_list):
     env = partners.env
     partners = partners.browse()
     partners.check_access("create")
-    names = sorted({name for vals in vals_list for name in vals})
-    for name in names:
-        partners._check_field_access(partners._fields[name], "write")
     vals_list = [dict(vals) for vals in vals_list]
     partners._check_customer_entry(vals_list)
     partners._prepare_customer_codes(vals_list)
-    names = sorted({name for vals in vals_list for name in vals})
+    names = sorted({name for vals in vals_list for name in vals})  # with the customer numbers, as create
+    for name in names:
+        partners._check_field_access(partners._fields[name], "write")
 
     defaults, recompute = _defaults_and_recomputed(partners, names)
     default_columns = {name: _column_value(partners, name, value) for name, value in defaults.items()}
@@ -128,7 +127,7 @@ def _computed_columns(partners, record_id, vals, context):
         "partner_share": True,
         "email_normalized": (vals.get("email") and email_normalize(vals["email"])) or None,
         "phone_sanitized": _sanitized_phone(partners, vals, context["company_country"]) or None,
-        "pool_state": ("claimed" if vals.get("user_id") else "pool") if vals.get("is_customer") else None,
+        "pool_state": partners._pool_state_of(vals.get("is_customer"), vals.get("user_id")) or None,
         "reach_search_text": partners._reach_search_text_of(
             [(vals.get("phone"), vals.get("mobile"), vals.get("wechat_id"))]
         ) or None,

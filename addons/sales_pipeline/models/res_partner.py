@@ -227,10 +227,11 @@ class ResPartner(models.Model):
     @api.depends("is_customer", "user_id")
     def _compute_pool_state(self):
         for partner in self:
-            if not partner.is_customer:
-                partner.pool_state = False
-            else:
-                partner.pool_state = "claimed" if partner.user_id else "pool"
+            partner.pool_state = self._pool_state_of(partner.is_customer, partner.user_id)
+
+    @api.model
+    def _pool_state_of(self, is_customer, owner):
+        return ("claimed" if owner else "pool") if is_customer else False
 
     @api.depends("pool_state", "is_protected", "claim_date", "last_followup_date", "last_won_date")
     def _compute_recall_date(self):
@@ -584,12 +585,8 @@ class ResPartner(models.Model):
 
     def _log_new_owners(self):
         """Pool history of new customers created with an owner: claimed by their creator, or assigned."""
-        self.env["customer.pool.log"].sudo().create([
-            {
-                "partner_id": customer.id,
-                "action": "claim" if customer.user_id == self.env.user else "assign",
-                "user_id": customer.user_id.id,
-            }
+        self._log_pool_events([
+            (customer, "claim" if customer.user_id == self.env.user else "assign", customer.user_id)
             for customer in self
         ])
 
@@ -962,10 +959,10 @@ class ResPartner(models.Model):
     def _set_owner(self, user, action, note=False):
         """Hand customers to ``user`` (or to the pool), log it and drop old shares."""
         now = fields.Datetime.now()
-        for customer in self:
-            previous = customer.user_id
-            # the cooldown and the history name the rep who lost the customer
-            customer._log_pool_event(action, user if action in ("claim", "assign") else previous, note)
+        # the cooldown and the history name the rep who lost the customer
+        self._log_pool_events([
+            (customer, action, user if action in ("claim", "assign") else customer.user_id) for customer in self
+        ], note)
         vals = {
             "user_id": user.id,
             "claim_date": now if user else False,
@@ -987,14 +984,13 @@ class ResPartner(models.Model):
         message = messages[action]
         return f"{message} {note}" if note else message
 
-    def _log_pool_event(self, action, user, note=False):
-        self.ensure_one()
-        self.env["customer.pool.log"].sudo().create({
-            "partner_id": self.id,
-            "action": action,
-            "user_id": user.id,
-            "note": note,
-        })
+    @api.model
+    def _log_pool_events(self, events, note=False):
+        """One pool-history line per (customer, action, rep) of ``events``, in one create."""
+        self.env["customer.pool.log"].sudo().create([
+            {"partner_id": customer.id, "action": action, "user_id": user.id, "note": note}
+            for customer, action, user in events
+        ])
 
     def _post_pool_note(self, body, partner_ids=None):
         self.ensure_one()
