@@ -35,11 +35,16 @@ fi
     subprocess.run(["bash", "-c", script], check=True)
 
 
+def psql(*args):
+    """psql on the bench database (its own connection); returns what it prints."""
+    return subprocess.run(["psql", "-h", "127.0.0.1", "-p", PGPORT, "-U", "odoo", "-d", BENCH_DB, *args],
+                          check=True, capture_output=True, text=True).stdout
+
+
 def vacuum_analyze():
     """VACUUM ANALYZE the bench database (its own connection: VACUUM cannot run in a transaction).
     After bulk inserts, index-only scans need the visibility map that autovacuum would set later."""
-    subprocess.run(["psql", "-h", "127.0.0.1", "-p", PGPORT, "-U", "odoo", "-d", BENCH_DB, "-qc", "VACUUM ANALYZE"],
-                   check=True)
+    psql("-qc", "VACUUM ANALYZE")
 
 
 @contextmanager

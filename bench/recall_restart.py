@@ -19,7 +19,7 @@ import subprocess
 import sys
 import time
 
-from common import BENCH_DB, PGPORT, ROOT, ensure_database, odoo_env
+from common import PGPORT, ROOT, ensure_database, odoo_env, psql
 from recall_cron import left_idle, make_idle, restore
 
 
@@ -38,10 +38,8 @@ as_pg_owner "$PG_BIN/pg_ctl" -D "$PGDATA" restart -m fast -w -o "-p {PGPORT}" >/
     subprocess.run(["bash", "-c", script], check=True)
 
 
-def psql(query):
-    result = subprocess.run(["psql", "-h", "127.0.0.1", "-p", PGPORT, "-U", "odoo", "-d", BENCH_DB, "-tAc", query],
-                            check=True, capture_output=True, text=True)
-    return int(result.stdout.strip() or 0)
+def count(query):
+    return int(psql("-tAc", query).strip() or 0)
 
 
 def last_error(stderr):
@@ -76,7 +74,7 @@ def drill(due, batch):
         child = subprocess.Popen([sys.executable, __file__, "--child", "--batch", str(batch)],
                                  stderr=subprocess.PIPE, text=True)
         deadline = time.time() + 120
-        while psql(f"SELECT count(*) FROM customer_pool_log WHERE action = 'recall' AND date >= '{since}'") < batch:
+        while count(f"SELECT count(*) FROM customer_pool_log WHERE action = 'recall' AND date >= '{since}'") < batch:
             if child.poll() is not None or time.time() > deadline:
                 sys.exit("the cron ended (or never started) before a batch was committed: raise --due")
             time.sleep(0.05)
