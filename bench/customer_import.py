@@ -39,7 +39,7 @@ def measure(env, rows=10_000):
     odoo_file = make_file(rows, "2")
 
     def run_ours():
-        record = env["customer.import"].create({"file": base64.b64encode(ours_file), "filename": "bench.xlsx"})
+        record = env["res.partner.import"].create({"file": base64.b64encode(ours_file), "filename": "bench.xlsx"})
         record.action_check()
         record.state = "running"
         record._process_pending_lines()

@@ -31,7 +31,7 @@ def main():
             ],
         })
         env.flush_all()
-        Template = env["quote.export.template"]
+        Template = env["sale.order.export.template"]
         xlsx = Template.search([("file_type", "=", "xlsx")], limit=1)
         docx = Template.search([("file_type", "=", "docx")], limit=1)
         results = {

@@ -52,7 +52,7 @@ def history(env, ids, since):
     recalls of customers still owned)."""
     env.cr.execute("""
         WITH recalls AS (
-            SELECT partner_id, count(*) AS n FROM customer_pool_log
+            SELECT partner_id, count(*) AS n FROM res_partner_pool_log
              WHERE action = 'recall' AND partner_id = ANY(%(ids)s) AND date >= %(since)s GROUP BY partner_id
         )
         SELECT (SELECT count(*) FROM res_partner WHERE id = ANY(%(ids)s) AND pool_state = 'pool'),
@@ -74,7 +74,7 @@ def drill(due, batch):
         child = subprocess.Popen([sys.executable, __file__, "--child", "--batch", str(batch)],
                                  stderr=subprocess.PIPE, text=True)
         deadline = time.time() + 120
-        while count(f"SELECT count(*) FROM customer_pool_log WHERE action = 'recall' AND date >= '{since}'") < batch:
+        while count(f"SELECT count(*) FROM res_partner_pool_log WHERE action = 'recall' AND date >= '{since}'") < batch:
             if child.poll() is not None or time.time() > deadline:
                 sys.exit("the cron ended (or never started) before a batch was committed: raise --due")
             time.sleep(0.05)

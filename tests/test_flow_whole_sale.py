@@ -14,10 +14,10 @@ class TestWholeSale(TransactionCase):
                                     groups="base.group_user,sales_team.group_sale_salesman_all_leads")
         cls.clerk = new_test_user(cls.env, login="whole_clerk", groups="base.group_user,sales_pipeline.group_customer_clerk")
         cls.team = cls.env["crm.team"].create({"name": "Whole Team", "user_id": cls.manager.id})
-        cls.env["quote.discount.rule"].search([]).active = False
-        cls.env["quote.discount.rule"].create({"tier": "new", "default_discount": 2, "max_discount": 5})
-        cls.env["contract.approval.rule"].search([]).active = False
-        cls.env["contract.approval.rule"].create({
+        cls.env["sale.order.discount.rule"].search([]).active = False
+        cls.env["sale.order.discount.rule"].create({"tier": "new", "default_discount": 2, "max_discount": 5})
+        cls.env["sale.order.approval.rule"].search([]).active = False
+        cls.env["sale.order.approval.rule"].create({
             "name": "All contracts", "min_amount": 1,
             "level_ids": [(0, 0, {"approver_type": "team_leader"})],
         })
@@ -29,7 +29,7 @@ class TestWholeSale(TransactionCase):
         cls.env["stock.quant"]._update_available_quantity(cls.product, stock, 20)
         cls.journal = cls.env["account.journal"].search(
             [("type", "=", "bank"), ("company_id", "=", cls.env.company.id)], limit=1)
-        cls.template = cls.env.ref("sales_pipeline.project_process_template_standard")
+        cls.template = cls.env.ref("sales_pipeline.crm_lead_process_template_standard")
 
     def test_customer_to_return(self):
         # 1. a clerk enters the customer for the rep (专人录入)
@@ -42,9 +42,9 @@ class TestWholeSale(TransactionCase):
             "name": "Warehouse Shelves", "type": "opportunity", "partner_id": customer.id,
             "user_id": self.rep.id, "team_id": self.team.id, "process_template_id": self.template.id,
         })
-        self.env["customer.followup"].with_user(self.rep).create({"lead_id": project.id, "content": "<p>Visited</p>"})
+        self.env["res.partner.followup"].with_user(self.rep).create({"lead_id": project.id, "content": "<p>Visited</p>"})
         project.with_user(self.rep).action_next_step()
-        self.assertEqual(project.process_step_id, self.env.ref("sales_pipeline.project_process_step_needs"))
+        self.assertEqual(project.process_step_id, self.env.ref("sales_pipeline.crm_lead_process_step_needs"))
         # 3. a quotation from the project: the new-customer discount applies
         action = project.with_user(self.rep).action_new_quotation()
         quote = self.env["sale.order"].with_user(self.rep).with_context(action["context"]).create({
@@ -58,7 +58,7 @@ class TestWholeSale(TransactionCase):
         quote.with_user(self.manager).action_approve_contract("OK")
         self.assertEqual(quote.contract_state, "approved")
         # 5. one step: confirmed, delivered, invoiced, half paid
-        wizard = self.env["contract.execute.wizard"].with_user(self.rep).create({
+        wizard = self.env["sale.order.execute.wizard"].with_user(self.rep).create({
             "order_id": quote.id, "journal_id": self.journal.id, "amount": 2450,
         })
         wizard.action_execute()
@@ -69,7 +69,7 @@ class TestWholeSale(TransactionCase):
         self.assertEqual(customer.customer_tier, "old")
         # 6. two shelves come back: approved, taken back, credited
         action = quote.with_user(self.rep).action_new_return()
-        ret = self.env["contract.return"].with_user(self.rep).with_context(action["context"]).create({"reason": "Wrong size"})
+        ret = self.env["sale.order.return"].with_user(self.rep).with_context(action["context"]).create({"reason": "Wrong size"})
         ret.line_ids.quantity = 2
         ret.with_user(self.rep).action_submit()
         ret.with_user(self.manager).action_approve()

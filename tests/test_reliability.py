@@ -44,10 +44,10 @@ class TestReliability(TransactionCase):
                 "recall_followup_days", "recall_deal_days", "recall_warning_days")}
             for key in cls.saved_params:
                 params.set_param(f"sales_pipeline.{key}", "0")
-            cls.active_rule_ids = env["contract.approval.rule"].search([]).ids
-            env["contract.approval.rule"].browse(cls.active_rule_ids).active = False
-            cls.discount_rule_ids = env["quote.discount.rule"].search([]).ids
-            env["quote.discount.rule"].browse(cls.discount_rule_ids).active = False
+            cls.active_rule_ids = env["sale.order.approval.rule"].search([]).ids
+            env["sale.order.approval.rule"].browse(cls.active_rule_ids).active = False
+            cls.discount_rule_ids = env["sale.order.discount.rule"].search([]).ids
+            env["sale.order.discount.rule"].browse(cls.discount_rule_ids).active = False
             cls.rep_ids = [new_test_user(env, login=f"rel_rep_{n}_{cls.suffix}", groups=REP_GROUPS,
                                          name=f"Racing Rep {n}").id for n in range(20)]
             cls.manager_ids = [new_test_user(env, login=f"rel_mgr_{n}_{cls.suffix}", groups=MANAGER_GROUPS,
@@ -68,9 +68,9 @@ class TestReliability(TransactionCase):
             env = api.Environment(cr, api.SUPERUSER_ID, {})
             for key, value in cls.saved_params.items():
                 env["ir.config_parameter"].set_param(f"sales_pipeline.{key}", value or "0")
-            env["contract.approval.rule"].with_context(active_test=False).browse(cls.active_rule_ids).active = True
-            env["quote.discount.rule"].with_context(active_test=False).browse(cls.discount_rule_ids).active = True
-            env["contract.approval.rule"].search([("name", "like", cls.suffix)]).active = False
+            env["sale.order.approval.rule"].with_context(active_test=False).browse(cls.active_rule_ids).active = True
+            env["sale.order.discount.rule"].with_context(active_test=False).browse(cls.discount_rule_ids).active = True
+            env["sale.order.approval.rule"].search([("name", "like", cls.suffix)]).active = False
 
     # ------------------------------------------------------------------
 
@@ -213,13 +213,13 @@ class TestReliability(TransactionCase):
         def prepare(env):
             group = env["res.groups"].create({"name": f"Approvers {self.suffix}",
                                               "user_ids": [(6, 0, self.manager_ids)]})
-            env["contract.approval.rule"].create({
+            env["sale.order.approval.rule"].create({
                 "name": f"Reliability rule {self.suffix}", "min_amount": 1,
                 "level_ids": [(0, 0, {"approver_type": "group", "group_id": group.id})],
             })
             order = self.make_order(env, self.rep_ids[1])
             order.with_user(self.rep_ids[1]).action_submit_contract()
-            env["contract.approval.rule"].search([("name", "like", self.suffix)]).active = False
+            env["sale.order.approval.rule"].search([("name", "like", self.suffix)]).active = False
             return order.id
 
         order_id = self.committed(prepare)
@@ -247,7 +247,7 @@ class TestReliability(TransactionCase):
         order_id = self.committed(prepare)
 
         def execute(env):
-            wizard = env["contract.execute.wizard"].create({
+            wizard = env["sale.order.execute.wizard"].create({
                 "order_id": order_id, "journal_id": self.journal_id, "amount": 300})
             wizard.action_execute()
 
@@ -312,7 +312,7 @@ class TestReliability(TransactionCase):
             customers = env["res.partner"].browse(ids)
             return {
                 "pool": len(customers.filtered(lambda c: c.pool_state == "pool")),
-                "recall_logs": env["customer.pool.log"].search_count(
+                "recall_logs": env["res.partner.pool.log"].search_count(
                     [("partner_id", "in", ids), ("action", "=", "recall")]),
             }
 

@@ -12,4 +12,4 @@ from . import aftersales_care_rule
 from . import res_partner
 from . import sale_order
 from . import stock_picking
-from . import contract_return
+from . import sale_order_return

@@ -64,7 +64,7 @@ class AftersalesVisit(models.Model):
     phone = fields.Char(compute="_compute_phone")
     sale_order_id = fields.Many2one(comodel_name="sale.order", string="Contract", index="btree_not_null")
     picking_id = fields.Many2one(comodel_name="stock.picking", string="Delivery", readonly=True)
-    return_id = fields.Many2one(comodel_name="contract.return", string="Return", readonly=True)
+    return_id = fields.Many2one(comodel_name="sale.order.return", string="Return", readonly=True)
     origin_ticket_id = fields.Many2one(comodel_name="aftersales.ticket", string="From Ticket", readonly=True)
     company_id = fields.Many2one(comodel_name="res.company", required=True, default=lambda self: self.env.company)
     user_id = fields.Many2one(

@@ -45,7 +45,7 @@ class TestVisitAccess(AftersalesCase):
     def test_rep_sees_visits_of_customers_they_can_see(self):
         mine = self.as_user(self.Visit, self.rep_a).search([("id", "in", (self.secret_visit | self.open_visit).ids)])
         self.assertEqual(mine, self.secret_visit | self.open_visit)
-        self.env["customer.share"].create({"partner_id": self.customer.id, "user_id": self.rep_b.id})
+        self.env["res.partner.share"].create({"partner_id": self.customer.id, "user_id": self.rep_b.id})
         shared = self.as_user(self.Visit, self.rep_b).search([("id", "in", (self.secret_visit | self.open_visit).ids)])
         self.assertEqual(shared, self.open_visit)
 

@@ -149,7 +149,7 @@ class TestVisitFlow(AftersalesCase):
         returned = self.flow.copy({"name": "After returns", "trigger": "return_approved"})
         order = self.deliver(qty=2)
         action = order.with_user(self.rep_a).action_new_return()
-        record = self.env["contract.return"].with_user(self.rep_a).with_context(action["context"]).create({
+        record = self.env["sale.order.return"].with_user(self.rep_a).with_context(action["context"]).create({
             "reason": "Damaged",
         })
         record.line_ids.quantity = 1

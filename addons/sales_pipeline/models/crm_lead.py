@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
-from .project_process_step import REQUIREMENTS
+from .crm_lead_process_step import REQUIREMENTS
 
 
 class CrmLead(models.Model):
@@ -20,18 +20,18 @@ class CrmLead(models.Model):
         help="The customer company of the contact, kept here for the reps' record rules.",
     )
     member_ids = fields.One2many(
-        comodel_name="project.member",
+        comodel_name="crm.lead.member",
         inverse_name="lead_id",
         string="Followed By",
     )
     claim_request_ids = fields.One2many(
-        comodel_name="project.claim.request",
+        comodel_name="crm.lead.claim.request",
         inverse_name="lead_id",
         string="Claim Requests",
     )
     my_claim_pending = fields.Boolean(compute="_compute_my_claim_pending")
     followup_ids = fields.One2many(
-        comodel_name="customer.followup",
+        comodel_name="res.partner.followup",
         inverse_name="lead_id",
         string="Follow-ups",
     )
@@ -43,13 +43,13 @@ class CrmLead(models.Model):
     )
     duplicate_project_warning = fields.Html(compute="_compute_duplicate_project_ids", sanitize=False)
     process_template_id = fields.Many2one(
-        comodel_name="project.process.template",
+        comodel_name="crm.lead.process.template",
         string="Process",
         index="btree_not_null",
         tracking=True,
     )
     process_step_id = fields.Many2one(
-        comodel_name="project.process.step",
+        comodel_name="crm.lead.process.step",
         string="Step",
         index="btree_not_null",
         tracking=True,
@@ -86,7 +86,7 @@ class CrmLead(models.Model):
 
     @api.depends("followup_ids")
     def _compute_followup_count(self):
-        counts = dict(self.env["customer.followup"]._read_group(
+        counts = dict(self.env["res.partner.followup"]._read_group(
             [("lead_id", "in", self.ids)], ["lead_id"], ["__count"],
         ))
         for lead in self:
@@ -213,7 +213,7 @@ class CrmLead(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             if vals.get("process_template_id") and not vals.get("process_step_id"):
-                first = self.env["project.process.template"].browse(vals["process_template_id"]).step_ids[:1]
+                first = self.env["crm.lead.process.template"].browse(vals["process_template_id"]).step_ids[:1]
                 vals["process_step_id"] = first.id
             if vals.get("process_step_id"):
                 vals["process_step_date"] = fields.Datetime.now()
@@ -223,10 +223,10 @@ class CrmLead(models.Model):
 
     def write(self, vals):
         if "process_template_id" in vals and "process_step_id" not in vals:
-            template = self.env["project.process.template"].browse(vals["process_template_id"])
+            template = self.env["crm.lead.process.template"].browse(vals["process_template_id"])
             vals = dict(vals, process_step_id=template.step_ids[:1].id)
         if "process_step_id" in vals:
-            new_step = self.env["project.process.step"].browse(vals["process_step_id"])
+            new_step = self.env["crm.lead.process.step"].browse(vals["process_step_id"])
             for lead in self:
                 lead._check_can_move_to(new_step)
             vals = dict(vals, process_step_date=fields.Datetime.now(), step_approved_by_id=False)
@@ -261,7 +261,7 @@ class CrmLead(models.Model):
             raise UserError(self.env._("%(project)s is already followed by %(owner)s.", project=lead.name, owner=lead.user_id.name))
         if lead.claim_request_ids.filtered(lambda r: r.state == "pending" and r.user_id == user):
             raise UserError(self.env._("You have already asked for %s: wait for the manager's answer.", lead.name))
-        request = self.env["project.claim.request"].sudo().create({"lead_id": lead.id, "user_id": user.id, "note": note})
+        request = self.env["crm.lead.claim.request"].sudo().create({"lead_id": lead.id, "user_id": user.id, "note": note})
         lead.message_post(
             body=self.env._("%(rep)s asks to follow this project.%(why)s", rep=user.name,
                             why=f" {note}" if note else ""),

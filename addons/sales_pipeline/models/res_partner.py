@@ -7,7 +7,7 @@ from odoo.fields import Domain
 from odoo.tools import SQL, format_datetime, html_escape
 
 from .locking import lock_rows
-from .quote_discount_rule import CUSTOMER_TIERS
+from .sale_order_discount_rule import CUSTOMER_TIERS
 
 POOL_STATES = [
     ("pool", "Public Pool"),
@@ -93,44 +93,44 @@ class ResPartner(models.Model):
     )
     recall_warned = fields.Boolean(copy=False, readonly=True)
     qualification_id = fields.Many2one(
-        comodel_name="customer.qualification",
+        comodel_name="res.partner.qualification",
         string="Qualification",
         index="btree_not_null",
         ondelete="restrict",
     )
     region_id = fields.Many2one(
-        comodel_name="customer.region",
+        comodel_name="res.partner.region",
         string="Region",
         index="btree_not_null",
         ondelete="restrict",
     )
     source_id = fields.Many2one(
-        comodel_name="customer.source",
+        comodel_name="res.partner.source",
         string="Source",
         index="btree_not_null",
         ondelete="restrict",
     )
     value_grade_id = fields.Many2one(
-        comodel_name="customer.value.grade",
+        comodel_name="res.partner.value.grade",
         string="Value Grade",
         index="btree_not_null",
         ondelete="restrict",
     )
     followup_method_id = fields.Many2one(
-        comodel_name="customer.followup.method",
+        comodel_name="res.partner.followup.method",
         string="Follow-up Method",
         ondelete="restrict",
     )
     wechat_id = fields.Char(string="WeChat", index="trigram", copy=False)
     mobile = fields.Char(string="Mobile", index="trigram")
     share_ids = fields.One2many(
-        comodel_name="customer.share",
+        comodel_name="res.partner.share",
         inverse_name="partner_id",
         string="Shares",
     )
     share_count = fields.Integer(compute="_compute_share_count")
     pool_log_ids = fields.One2many(
-        comodel_name="customer.pool.log",
+        comodel_name="res.partner.pool.log",
         inverse_name="partner_id",
         string="Pool History",
     )
@@ -167,7 +167,7 @@ class ResPartner(models.Model):
         "or its value grade is a premium one.",
     )
     followup_ids = fields.One2many(
-        comodel_name="customer.followup",
+        comodel_name="res.partner.followup",
         inverse_name="partner_id",
         string="Follow-ups",
     )
@@ -266,7 +266,7 @@ class ResPartner(models.Model):
 
     @api.depends("followup_ids")
     def _compute_followup_count(self):
-        counts = dict(self.env["customer.followup"]._read_group(
+        counts = dict(self.env["res.partner.followup"]._read_group(
             [("partner_id", "in", self.ids)], ["partner_id"], ["__count"],
         ))
         for partner in self:
@@ -297,7 +297,7 @@ class ResPartner(models.Model):
 
     @api.depends("share_ids")
     def _compute_share_count(self):
-        readable = self.env["customer.share"].has_access("read")
+        readable = self.env["res.partner.share"].has_access("read")
         for partner in self:
             partner.share_count = len(partner.share_ids) if readable else 0
 
@@ -326,7 +326,7 @@ class ResPartner(models.Model):
             return Domain.FALSE
         query = SQL(
             """
-            SELECT share.partner_id FROM customer_share share
+            SELECT share.partner_id FROM res_partner_share share
              WHERE share.user_id IN %(users)s
                AND share.access IN %(accesses)s
                AND (share.expires_at IS NULL OR share.expires_at > %(now)s)
@@ -733,7 +733,7 @@ class ResPartner(models.Model):
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Share Customer"),
-            "res_model": "customer.share.wizard",
+            "res_model": "res.partner.share.wizard",
             "view_mode": "form",
             "target": "new",
             "context": {"default_partner_ids": self.ids},
@@ -744,7 +744,7 @@ class ResPartner(models.Model):
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Shares of %s", self.display_name),
-            "res_model": "customer.share",
+            "res_model": "res.partner.share",
             "view_mode": "list",
             "domain": [("partner_id", "=", self.id)],
             "context": {"default_partner_id": self.id},
@@ -787,7 +787,7 @@ class ResPartner(models.Model):
         customers = self._lock_customers()
         for customer in customers:
             customer._check_can_manage()
-        shares = self.env["customer.share"].sudo().search([
+        shares = self.env["res.partner.share"].sudo().search([
             ("partner_id", "in", customers.ids),
             ("user_id", "in", users.ids),
         ])
@@ -798,7 +798,7 @@ class ResPartner(models.Model):
 
     def _upsert_shares(self, users, access, expires_at):
         self.ensure_one()
-        Share = self.env["customer.share"].sudo()
+        Share = self.env["res.partner.share"].sudo()
         existing = Share.search([("partner_id", "=", self.id), ("user_id", "in", users.ids)])
         existing.write({"access": access, "expires_at": expires_at, "shared_by_id": self.env.uid})
         Share.create([
@@ -811,7 +811,7 @@ class ResPartner(models.Model):
             }
             for user in users - existing.user_id
         ])
-        access_label = dict(self.env["customer.share"]._fields["access"]._description_selection(self.env))[access]
+        access_label = dict(self.env["res.partner.share"]._fields["access"]._description_selection(self.env))[access]
         if expires_at:
             body = self.env._(
                 "Shared with %(users)s (%(access)s) until %(date)s.",
@@ -987,7 +987,7 @@ class ResPartner(models.Model):
     @api.model
     def _log_pool_events(self, events, note=False):
         """One pool-history line per (customer, action, rep) of ``events``, in one create."""
-        self.env["customer.pool.log"].sudo().create([
+        self.env["res.partner.pool.log"].sudo().create([
             {"partner_id": customer.id, "action": action, "user_id": user.id, "note": note}
             for customer, action, user in events
         ])
@@ -1036,7 +1036,7 @@ class ResPartner(models.Model):
         if not days:
             return
         since = fields.Datetime.now() - timedelta(days=days)
-        last_loss = self.env["customer.pool.log"].sudo().search(
+        last_loss = self.env["res.partner.pool.log"].sudo().search(
             [
                 ("partner_id", "in", self.ids),
                 ("user_id", "=", user.id),

@@ -2,8 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from .locking import lock_rows
-from .quote_discount_rule import CUSTOMER_TIERS
-from .quote_export_template import MIME_TYPES
+from .sale_order_discount_rule import CUSTOMER_TIERS
+from .sale_order_export_template import MIME_TYPES
 
 # What a superseded revision keeps read-only (the quotation itself, not its workflow).
 REVISION_LOCKED_FIELDS = (
@@ -81,14 +81,14 @@ class SaleOrder(models.Model):
     signed_scan_filename = fields.Char(copy=False)
     submitted_by_id = fields.Many2one(comodel_name="res.users", string="Submitted By", readonly=True, copy=False)
     approval_step_ids = fields.One2many(
-        comodel_name="contract.approval.step",
+        comodel_name="sale.order.approval.step",
         inverse_name="order_id",
         string="Approvals",
         readonly=True,
     )
     can_approve_contract = fields.Boolean(compute="_compute_can_approve_contract")
     contract_executed_on = fields.Datetime(string="Executed On", readonly=True, copy=False)
-    return_ids = fields.One2many(comodel_name="contract.return", inverse_name="order_id", string="Returns")
+    return_ids = fields.One2many(comodel_name="sale.order.return", inverse_name="order_id", string="Returns")
     return_count = fields.Integer(compute="_compute_return_count")
     margin_after_returns = fields.Monetary(
         compute="_compute_margin_after_returns",
@@ -139,11 +139,11 @@ class SaleOrder(models.Model):
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("New Return"),
-            "res_model": "contract.return",
+            "res_model": "sale.order.return",
             "view_mode": "form",
             "context": {
                 "default_order_id": self.id,
-                "default_line_ids": self.env["contract.return"]._prepare_lines_for(self),
+                "default_line_ids": self.env["sale.order.return"]._prepare_lines_for(self),
             },
         }
 
@@ -152,7 +152,7 @@ class SaleOrder(models.Model):
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Returns"),
-            "res_model": "contract.return",
+            "res_model": "sale.order.return",
             "view_mode": "list,form",
             "domain": [("order_id", "=", self.id)],
             "context": {"default_order_id": self.id},
@@ -390,7 +390,7 @@ class SaleOrder(models.Model):
         }
 
     def _get_export_template(self, file_type):
-        template = self.env["quote.export.template"].search([
+        template = self.env["sale.order.export.template"].search([
             ("file_type", "=", file_type), ("company_id", "in", [self.company_id.id, False]),
         ], order="company_id, sequence, id", limit=1)
         if not template:
@@ -409,7 +409,7 @@ class SaleOrder(models.Model):
             if order.contract_state == "to_approve":
                 raise UserError(self.env._("%s is already waiting for approval.", order.name))
             order._check_discounts_approved()
-            rule = self.env["contract.approval.rule"]._find_for(order)
+            rule = self.env["sale.order.approval.rule"]._find_for(order)
             vals = {
                 "contract_number": order.contract_number or self.env["ir.sequence"].sudo().next_by_code("sale.order.contract"),
                 "submitted_by_id": self.env.uid,
@@ -420,7 +420,7 @@ class SaleOrder(models.Model):
                 for index, level in enumerate(rule.level_ids, start=1)
             ]
             order.sudo().approval_step_ids.unlink()
-            self.env["contract.approval.step"].sudo().create(steps)
+            self.env["sale.order.approval.step"].sudo().create(steps)
             order.sudo().write(dict(vals, contract_state="to_approve" if steps else "approved"))
             order.message_post(
                 body=self.env._("Submitted for approval by %(user)s (%(rule)s).", user=self.env.user.name, rule=rule.name)
@@ -465,7 +465,7 @@ class SaleOrder(models.Model):
     def _current_approval_step(self):
         self.ensure_one()
         if self.contract_state != "to_approve":
-            return self.env["contract.approval.step"]
+            return self.env["sale.order.approval.step"]
         return self.sudo().approval_step_ids.filtered(lambda s: s.state == "pending")[:1]
 
     def _may_decide(self, step):
@@ -490,7 +490,7 @@ class SaleOrder(models.Model):
 
     def _contract_needs_approval(self):
         self.ensure_one()
-        return bool(self.env["contract.approval.rule"]._find_for(self))
+        return bool(self.env["sale.order.approval.rule"]._find_for(self))
 
     def _check_contract_approved(self):
         for order in self:
@@ -520,7 +520,7 @@ class SaleOrder(models.Model):
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Execute Contract"),
-            "res_model": "contract.execute.wizard",
+            "res_model": "sale.order.execute.wizard",
             "view_mode": "form",
             "target": "new",
             "context": {"default_order_id": self.id},

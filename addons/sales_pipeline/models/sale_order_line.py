@@ -5,7 +5,7 @@ class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
 
     discount_rule_id = fields.Many2one(
-        comodel_name="quote.discount.rule",
+        comodel_name="sale.order.discount.rule",
         string="Discount Rule",
         compute="_compute_discount_rule_id",
         store=True,
@@ -15,7 +15,7 @@ class SaleOrderLine(models.Model):
 
     @api.depends("product_id", "order_id.partner_id", "order_id.company_id")
     def _compute_discount_rule_id(self):
-        Rule = self.env["quote.discount.rule"]
+        Rule = self.env["sale.order.discount.rule"]
         rules_by_key = {}  # one search per tier and company, not per line
         for line in self:
             tier = line.order_id.partner_id.commercial_partner_id.customer_tier
@@ -65,9 +65,9 @@ class SaleOrderLine(models.Model):
     def _returnable_quantity(self, exclude=None):
         """Delivered, minus what open returns (not yet taken back) already claim."""
         self.ensure_one()
-        pending = self.env["contract.return.line"].sudo().search([
+        pending = self.env["sale.order.return.line"].sudo().search([
             ("sale_line_id", "=", self.id),
             ("return_id.state", "in", ("draft", "to_approve", "approved")),
-            ("return_id", "not in", (exclude or self.env["contract.return"]).ids),
+            ("return_id", "not in", (exclude or self.env["sale.order.return"]).ids),
         ])
         return self.qty_delivered - sum(pending.mapped("quantity"))

@@ -142,8 +142,8 @@ class ContractCase(SalesPipelineCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["contract.approval.rule"].search([]).active = False
-        cls.env["quote.discount.rule"].search([]).active = False
+        cls.env["sale.order.approval.rule"].search([]).active = False
+        cls.env["sale.order.discount.rule"].search([]).active = False
         cls.customer = cls.make_customer("Execution Customer", owner=cls.rep_a)
         cls.product = cls.env["product.product"].create({
             "name": "Stocked Widget", "type": "consu", "is_storable": True,
@@ -162,7 +162,7 @@ class ContractCase(SalesPipelineCase):
         })
 
     def _execute(self, order, amount, partial=False, user=None):
-        wizard = self.env["contract.execute.wizard"].with_user(user or self.rep_a).create({
+        wizard = self.env["sale.order.execute.wizard"].with_user(user or self.rep_a).create({
             "order_id": order.id, "journal_id": self.journal.id, "amount": amount, "allow_partial": partial,
         })
         return wizard.action_execute()

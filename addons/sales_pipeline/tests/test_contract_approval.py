@@ -9,11 +9,11 @@ class TestContractApproval(SalesPipelineCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["contract.approval.rule"].search([]).active = False
+        cls.env["sale.order.approval.rule"].search([]).active = False
         cls.director = new_test_user(cls.env, login="sp_director", groups=MANAGER_GROUPS, name="Director")
         cls.team = cls.env["crm.team"].create({"name": "East Team", "user_id": cls.manager.id})
         directors = cls.env["res.groups"].create({"name": "Directors", "user_ids": [(6, 0, cls.director.ids)]})
-        Rule = cls.env["contract.approval.rule"]
+        Rule = cls.env["sale.order.approval.rule"]
         cls.rule_small = Rule.create({
             "name": "Over 10k", "min_amount": 10000,
             "level_ids": [(0, 0, {"approver_type": "team_leader"})],
@@ -114,7 +114,7 @@ class TestContractApproval(SalesPipelineCase):
         self.assertEqual(order.contract_state, "none", "contract terms count too")
 
     def test_low_margin_needs_approval_whatever_the_amount(self):
-        self.env["contract.approval.rule"].create({
+        self.env["sale.order.approval.rule"].create({
             "name": "Thin margin", "margin_below": 20,
             "level_ids": [(0, 0, {"approver_type": "user", "user_id": self.director.id})],
         })
@@ -127,7 +127,7 @@ class TestContractApproval(SalesPipelineCase):
     def test_decision_wizard(self):
         order = self._order(20000)
         order.with_user(self.rep_a).action_submit_contract()
-        wizard = self.env["contract.decision.wizard"].with_user(self.manager).create({
+        wizard = self.env["sale.order.approval.wizard"].with_user(self.manager).create({
             "order_id": order.id, "decision": "reject", "comment": "Missing signature",
         })
         wizard.action_confirm()

@@ -54,7 +54,7 @@ class TestContractExecution(ContractCase):
         self.assertEqual(len(order.invoice_ids), 1)
 
     def test_needs_an_approved_contract(self):
-        self.env["contract.approval.rule"].create({
+        self.env["sale.order.approval.rule"].create({
             "name": "Everything", "min_amount": 1,
             "level_ids": [(0, 0, {"approver_type": "user", "user_id": self.manager.id})],
         })

@@ -14,7 +14,7 @@ class TestContractReturn(ContractCase):
     def _return(self, order, qty, user=None):
         user = user or self.rep_a
         action = order.with_user(user).action_new_return()
-        record = self.env["contract.return"].with_user(user).with_context(action["context"]).create({
+        record = self.env["sale.order.return"].with_user(user).with_context(action["context"]).create({
             "reason": "Damaged in transport",
         })
         record.line_ids.quantity = qty
@@ -75,6 +75,6 @@ class TestContractReturn(ContractCase):
         order = self._executed_order()
         record = self._return(order, 1)
         action = order.with_user(self.rep_a).action_view_returns()
-        self.assertEqual(self.env["contract.return"].search(action["domain"]), record)
+        self.assertEqual(self.env["sale.order.return"].search(action["domain"]), record)
         self.assertEqual(order.return_count, 1)
-        self.assertFalse(self.as_user(self.env["contract.return"], self.rep_b).search([("id", "=", record.id)]))
+        self.assertFalse(self.as_user(self.env["sale.order.return"], self.rep_b).search([("id", "=", record.id)]))

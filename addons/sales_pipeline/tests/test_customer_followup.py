@@ -13,10 +13,10 @@ class TestCustomerFollowup(SalesPipelineCase):
         super().setUpClass()
         cls.customer = cls.make_customer("Followed Ltd", owner=cls.rep_a, mobile="13900000001")
         cls.contact = cls.env["res.partner"].create({"name": "Zhao Min", "parent_id": cls.customer.id})
-        cls.phone_method = cls.env.ref("sales_pipeline.customer_followup_method_phone")
+        cls.phone_method = cls.env.ref("sales_pipeline.res_partner_followup_method_phone")
 
     def _followup(self, user, customer=None, **vals):
-        return self.env["customer.followup"].with_user(user).create({
+        return self.env["res.partner.followup"].with_user(user).create({
             "partner_id": (customer or self.customer).id,
             "content": "<p>Talked about prices.</p>",
             **vals,
@@ -45,11 +45,11 @@ class TestCustomerFollowup(SalesPipelineCase):
             "partner_id": self.customer.id,
             "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 2})],
         })
-        template = self.env["customer.followup.template"].create({
+        template = self.env["res.partner.followup.template"].create({
             "name": "Quote check",
             "body": "<p>{customer} / {contact} / {last_quote} / {owner} / {customer_code}</p>",
         })
-        form = Form(self.env["customer.followup"].with_user(self.rep_a))
+        form = Form(self.env["res.partner.followup"].with_user(self.rep_a))
         form.partner_id = self.customer
         form.template_id = template
         followup = form.save()
@@ -57,16 +57,16 @@ class TestCustomerFollowup(SalesPipelineCase):
 
     def test_placeholder_values_are_escaped(self):
         customer = self.make_customer("<b>Bold</b> & Co", owner=self.rep_a)
-        template = self.env["customer.followup.template"].create({"name": "T", "body": "<p>{customer}</p>"})
+        template = self.env["res.partner.followup.template"].create({"name": "T", "body": "<p>{customer}</p>"})
         self.assertIn("&lt;b&gt;Bold&lt;/b&gt; &amp; Co", template._render_for(customer))
 
     def test_unknown_placeholder_is_refused(self):
         with self.assertRaisesRegex(ValidationError, r"\{price\}"):
-            self.env["customer.followup.template"].create({"name": "Bad", "body": "<p>{price}</p>"})
-        self.assertFalse(self.env["customer.followup.template"].search([("name", "=", "Bad")]))
+            self.env["res.partner.followup.template"].create({"name": "Bad", "body": "<p>{price}</p>"})
+        self.assertFalse(self.env["res.partner.followup.template"].search([("name", "=", "Bad")]))
 
     def test_shipped_templates_render(self):
-        for template in self.env["customer.followup.template"].search([]):
+        for template in self.env["res.partner.followup.template"].search([]):
             with self.subTest(template=template.name):
                 rendered = template._render_for(self.customer)
                 self.assertNotRegex(rendered, r"\{\w+\}")
@@ -103,10 +103,10 @@ class TestCustomerFollowup(SalesPipelineCase):
     def test_followups_of_protected_customer_hidden_from_other_reps(self):
         followup = self._followup(self.rep_a)
         self.customer.action_protect()
-        self.assertFalse(self.as_user(self.env["customer.followup"], self.rep_b).search([("id", "=", followup.id)]))
-        self.assertTrue(self.as_user(self.env["customer.followup"], self.manager).search([("id", "=", followup.id)]))
+        self.assertFalse(self.as_user(self.env["res.partner.followup"], self.rep_b).search([("id", "=", followup.id)]))
+        self.assertTrue(self.as_user(self.env["res.partner.followup"], self.manager).search([("id", "=", followup.id)]))
 
     def test_attachments_belong_to_the_followup(self):
         attachment = self.env["ir.attachment"].with_user(self.rep_a).create({"name": "notes.txt", "raw": b"hello"})
         followup = self._followup(self.rep_a, attachment_ids=[(6, 0, attachment.ids)])
-        self.assertEqual((attachment.res_model, attachment.res_id), ("customer.followup", followup.id))
+        self.assertEqual((attachment.res_model, attachment.res_id), ("res.partner.followup", followup.id))

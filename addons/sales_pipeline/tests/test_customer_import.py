@@ -36,7 +36,7 @@ class TestCustomerImport(SalesPipelineCase):
         cls.foreign = cls.make_customer("Other Rep Co", owner=cls.rep_b, mobile="13600000002", protected=True)
 
     def _import(self, user, rows, header=HEADER):
-        return self.env["customer.import"].with_user(user).create({
+        return self.env["res.partner.import"].with_user(user).create({
             "file": make_xlsx(rows, header),
             "filename": "customers.xlsx",
         })
@@ -89,8 +89,8 @@ class TestCustomerImport(SalesPipelineCase):
         self.assertEqual(len(created), 2)
         pooled = created.filtered(lambda p: p.name == "华东新客户")
         self.assertEqual(pooled.pool_state, "pool")
-        self.assertEqual(pooled.region_id, self.env.ref("sales_pipeline.customer_region_east"))
-        self.assertEqual(pooled.source_id, self.env.ref("sales_pipeline.customer_source_import"))
+        self.assertEqual(pooled.region_id, self.env.ref("sales_pipeline.res_partner_region_east"))
+        self.assertEqual(pooled.source_id, self.env.ref("sales_pipeline.res_partner_source_import"))
         self.assertTrue(pooled.customer_code)
         person = created - pooled
         self.assertEqual((person.user_id, person.is_company, person.wechat_id), (self.rep_b, False, "wx_person"))
@@ -164,7 +164,7 @@ class TestCustomerImport(SalesPipelineCase):
         self.assertIn("Bad mobile", rows[2][3])
 
     def test_bad_files_are_refused_clearly(self):
-        not_excel = self.env["customer.import"].with_user(self.clerk).create({
+        not_excel = self.env["res.partner.import"].with_user(self.clerk).create({
             "file": base64.b64encode(b"name,mobile\nx,1"), "filename": "x.csv",
         })
         with self.assertRaisesRegex(UserError, "cannot be read"):
@@ -179,7 +179,7 @@ class TestCustomerImport(SalesPipelineCase):
 
     def test_both_excel_readers_read_the_same_cells(self):
         """xlrd (used where it reads .xlsx, as base_import does) and openpyxl (elsewhere) agree."""
-        Import = self.env["customer.import"]
+        Import = self.env["res.partner.import"]
         data = base64.b64decode(make_xlsx([
             ["", "华东新客户", "公司", 13800000001, "021-5555 6666", None, "上海", "East China", "", ""],
             ["C000001", "Person", "个人", 13900000002.0, 55556666, "wx_1", "", "", "Referral", "sp_rep_b"],
@@ -202,8 +202,8 @@ class TestCustomerImport(SalesPipelineCase):
 
     def test_other_users_cannot_see_my_import(self):
         record = self._import(self.clerk, [["", "Private Row", "", "", "", "", "", "", "", ""]])
-        self.assertFalse(self.as_user(self.env["customer.import"], self.rep_a).search([("id", "=", record.id)]))
-        self.assertTrue(self.as_user(self.env["customer.import"], self.manager).search([("id", "=", record.id)]))
+        self.assertFalse(self.as_user(self.env["res.partner.import"], self.rep_a).search([("id", "=", record.id)]))
+        self.assertTrue(self.as_user(self.env["res.partner.import"], self.manager).search([("id", "=", record.id)]))
 
     def test_large_file_imports_in_background_batches(self):
         rows = [["", f"Bulk Customer {n:05d}", "公司", f"150{n:08d}", "", "", "", "", "", ""] for n in range(1200)]
@@ -213,7 +213,7 @@ class TestCustomerImport(SalesPipelineCase):
         record.action_import()
         self.assertEqual(record.state, "running", "over 500 rows: the scheduler takes it")
         with self.enter_registry_test_mode(), self.registry.cursor() as cr:
-            api.Environment(cr, api.SUPERUSER_ID, {})["customer.import"]._cron_process_imports()
+            api.Environment(cr, api.SUPERUSER_ID, {})["res.partner.import"]._cron_process_imports()
         self.env.invalidate_all()
         self.assertEqual(record.state, "done")
         self.assertEqual(record.progress, 100.0)

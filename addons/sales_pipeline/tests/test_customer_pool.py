@@ -85,7 +85,7 @@ class TestCustomerPool(SalesPipelineCase):
 
     def test_assign_wizard_assigns_many(self):
         customers = self.make_customer("Batch 1") | self.make_customer("Batch 2", owner=self.rep_a)
-        wizard = self.env["customer.assign.wizard"].with_user(self.manager).create({
+        wizard = self.env["res.partner.assign.wizard"].with_user(self.manager).create({
             "partner_ids": [(6, 0, customers.ids)],
             "user_id": self.rep_b.id,
         })

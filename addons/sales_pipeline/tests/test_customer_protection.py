@@ -73,6 +73,6 @@ class TestCustomerProtection(SalesPipelineCase):
         self.as_user(customer, self.rep_a).action_protect()
         logs = customer.pool_log_ids
         self.assertTrue(logs)
-        Log = self.env["customer.pool.log"]
+        Log = self.env["res.partner.pool.log"]
         self.assertFalse(self.as_user(Log, self.rep_b).search([("id", "in", logs.ids)]))
         self.assertEqual(self.as_user(Log, self.rep_a).search([("id", "in", logs.ids)]), logs)

@@ -42,7 +42,7 @@ class TestCustomerSharing(SalesPipelineCase):
         self.assertEqual(self.customer.share_ids.access, "write")
 
     def test_share_wizard(self):
-        wizard = self.env["customer.share.wizard"].with_user(self.rep_a).create({
+        wizard = self.env["res.partner.share.wizard"].with_user(self.rep_a).create({
             "partner_ids": [(6, 0, self.customer.ids)],
             "user_ids": [(6, 0, self.rep_b.ids)],
             "access": "write",

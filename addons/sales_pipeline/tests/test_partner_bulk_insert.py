@@ -19,7 +19,7 @@ class TestPartnerBulkInsert(SalesPipelineCase):
             "name": " 华东建材有限公司 ", "is_company": True, "mobile": "138 0013 8000", "phone": "021-6234 5678",
             "wechat_id": "wx_huadong", "email": "Sales@HuaDong.cn", "city": "上海", "street": "延安路 1 号",
             "comment": "老客户介绍", "is_customer": True, "user_id": False,
-            "source_id": self.env.ref("sales_pipeline.customer_source_import").id,
+            "source_id": self.env.ref("sales_pipeline.res_partner_source_import").id,
             **values,
         }
 
@@ -29,7 +29,7 @@ class TestPartnerBulkInsert(SalesPipelineCase):
         return self.env.cr.dictfetchall()
 
     def _pool_history(self, partners):
-        logs = self.env["customer.pool.log"].sudo().search([("partner_id", "in", partners.ids)], order="id")
+        logs = self.env["res.partner.pool.log"].sudo().search([("partner_id", "in", partners.ids)], order="id")
         return [(log.action, log.user_id, log.done_by_id) for log in logs]
 
     def _assert_same_as_create(self, user, vals_list):

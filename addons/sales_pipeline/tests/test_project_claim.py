@@ -67,11 +67,11 @@ class TestProjectClaim(ProjectCase):
 
     def test_reps_see_only_their_own_requests(self):
         request = self.as_user(self.open_project, self.rep_b).action_request_claim()
-        self.assertFalse(self.as_user(self.env["project.claim.request"], self.rep_a).search([("id", "=", request.id)]))
-        self.assertTrue(self.as_user(self.env["project.claim.request"], self.manager).search([("id", "=", request.id)]))
+        self.assertFalse(self.as_user(self.env["crm.lead.claim.request"], self.rep_a).search([("id", "=", request.id)]))
+        self.assertTrue(self.as_user(self.env["crm.lead.claim.request"], self.manager).search([("id", "=", request.id)]))
 
     def test_claim_wizard_sends_the_request(self):
-        wizard = self.env["project.claim.wizard"].with_user(self.rep_b).create({
+        wizard = self.env["crm.lead.claim.wizard"].with_user(self.rep_b).create({
             "lead_id": self.open_project.id, "mode": "request", "note": "please",
         })
         wizard.action_confirm()
@@ -80,7 +80,7 @@ class TestProjectClaim(ProjectCase):
     def test_manager_assigns_projects_in_batch(self):
         second = self.make_project("Second Open", customer=self.open_project.partner_id)
         pending = self.as_user(self.open_project, self.rep_a).action_request_claim()
-        wizard = self.env["project.assign.wizard"].with_user(self.manager).create({
+        wizard = self.env["crm.lead.assign.wizard"].with_user(self.manager).create({
             "lead_ids": [(6, 0, (self.open_project | second).ids)], "user_id": self.rep_b.id, "note": "Call this week",
         })
         wizard.action_assign()
@@ -101,7 +101,7 @@ class TestProjectMembers(ProjectCase):
         self.customer.share_with(self.rep_b)
         self.as_user(project, self.rep_a).write({"member_ids": [(0, 0, {"user_id": self.rep_b.id, "role": "helper"})]})
         self.as_user(project, self.rep_b).write({"description": "<p>Helper notes</p>"})
-        followup = self.env["customer.followup"].with_user(self.rep_b).create({
+        followup = self.env["res.partner.followup"].with_user(self.rep_b).create({
             "lead_id": project.id, "content": "<p>Met the engineers</p>",
         })
         self.assertEqual(followup.partner_id, self.customer)
@@ -116,7 +116,7 @@ class TestProjectMembers(ProjectCase):
             with self.subTest(project=project.name), self.assertRaises(AccessError):
                 self.as_user(project, self.rep_b).write({"description": "<p>x</p>"})
         with self.assertRaises(AccessError):
-            self.env["customer.followup"].with_user(self.rep_b).create({"lead_id": others.id, "content": "<p>x</p>"})
+            self.env["res.partner.followup"].with_user(self.rep_b).create({"lead_id": others.id, "content": "<p>x</p>"})
 
     def test_only_the_owner_manages_members(self):
         project = self.make_project("Owned", owner=self.rep_a)

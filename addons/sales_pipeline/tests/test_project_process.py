@@ -9,7 +9,7 @@ class TestProjectProcess(ProjectCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.template = cls.env["project.process.template"].create({
+        cls.template = cls.env["crm.lead.process.template"].create({
             "name": "Test Process",
             "step_ids": [
                 (0, 0, {"name": "Visit", "sequence": 1, "need_followup": True}),
@@ -24,7 +24,7 @@ class TestProjectProcess(ProjectCase):
         return self.make_project("Process Project", owner=self.rep_a, process_template_id=self.template.id)
 
     def _followup(self, project, user=None):
-        return self.env["customer.followup"].with_user(user or self.rep_a).create({
+        return self.env["res.partner.followup"].with_user(user or self.rep_a).create({
             "lead_id": project.id, "content": "<p>done</p>",
         })
 

@@ -9,11 +9,11 @@ class TestQuoteDiscounts(SalesPipelineCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["quote.discount.rule"].search([]).active = False
+        cls.env["sale.order.discount.rule"].search([]).active = False
         cls.category = cls.env["product.category"].create({"name": "Pumps"})
         cls.pump = cls.env["product.product"].create({"name": "Pump", "list_price": 1000, "categ_id": cls.category.id})
         cls.valve = cls.env["product.product"].create({"name": "Valve", "list_price": 100})
-        Rule = cls.env["quote.discount.rule"]
+        Rule = cls.env["sale.order.discount.rule"]
         cls.rule_new = Rule.create({"tier": "new", "default_discount": 0, "max_discount": 5})
         cls.rule_old = Rule.create({"tier": "old", "default_discount": 3, "max_discount": 8})
         cls.rule_premium = Rule.create({"tier": "premium", "default_discount": 5, "max_discount": 12})
@@ -41,7 +41,7 @@ class TestQuoteDiscounts(SalesPipelineCase):
         self._confirm_an_order(self.customer)
         self.customer.invalidate_recordset(["customer_tier"])
         self.assertEqual(self.customer.customer_tier, "old")
-        self.customer.value_grade_id = self.env.ref("sales_pipeline.customer_value_grade_a")
+        self.customer.value_grade_id = self.env.ref("sales_pipeline.res_partner_value_grade_a")
         self.assertEqual(self.customer.customer_tier, "premium", "grade A is a premium grade")
         other = self.make_customer("Flagged Premium", owner=self.rep_a)
         other.is_premium_customer = True
@@ -98,9 +98,9 @@ class TestQuoteDiscounts(SalesPipelineCase):
 
     def test_rule_values_are_checked(self):
         with self.assertRaises(Exception):
-            self.env["quote.discount.rule"].create({"tier": "new", "default_discount": 10, "max_discount": 5})
+            self.env["sale.order.discount.rule"].create({"tier": "new", "default_discount": 10, "max_discount": 5})
         with self.assertRaises(Exception):
-            self.env["quote.discount.rule"].create({"tier": "new", "default_discount": 0, "max_discount": 150})
+            self.env["sale.order.discount.rule"].create({"tier": "new", "default_discount": 0, "max_discount": 150})
 
     def test_new_quotation_from_customer_and_project(self):
         action = self.as_user(self.customer, self.rep_a).action_new_quotation()

@@ -15,7 +15,7 @@ class TestQuoteExport(SalesPipelineCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["quote.discount.rule"].search([]).active = False
+        cls.env["sale.order.discount.rule"].search([]).active = False
         cls.customer = cls.make_customer("导出测试客户有限公司", owner=cls.rep_a, phone="021-12345678")
         tax = cls.env["account.tax"].create({"name": "VAT 13%", "amount": 13, "type_tax_use": "sale"})
         cls.pump = cls.env["product.product"].create({"name": "Pump P-100", "list_price": 1000})
@@ -86,7 +86,7 @@ class TestQuoteExport(SalesPipelineCase):
         return base64.b64encode(buffer.getvalue())
 
     def test_custom_template_with_placeholders(self):
-        template = self.env["quote.export.template"].create({
+        template = self.env["sale.order.export.template"].create({
             "name": "Custom", "file_type": "xlsx",
             "file": self._custom_xlsx([
                 ["Quote {{order.name}} for {{customer.name}}"],
@@ -103,22 +103,22 @@ class TestQuoteExport(SalesPipelineCase):
 
     def test_unknown_placeholder_is_refused_clearly(self):
         with self.assertRaisesRegex(ValidationError, r"unknown placeholders: \{\{order.price\}\}"):
-            self.env["quote.export.template"].create({
+            self.env["sale.order.export.template"].create({
                 "name": "Bad", "file_type": "xlsx", "file": self._custom_xlsx([["{{order.price}}"]]),
             })
         with self.assertRaisesRegex(ValidationError, "not a valid"):
-            self.env["quote.export.template"].create({
+            self.env["sale.order.export.template"].create({
                 "name": "Not Excel", "file_type": "xlsx", "file": base64.b64encode(b"plain text"),
             })
-        self.assertFalse(self.env["quote.export.template"].search([("name", "in", ("Bad", "Not Excel"))]))
+        self.assertFalse(self.env["sale.order.export.template"].search([("name", "in", ("Bad", "Not Excel"))]))
 
     def test_no_template_gives_a_clear_error(self):
-        self.env["quote.export.template"].search([("file_type", "=", "docx")]).active = False
+        self.env["sale.order.export.template"].search([("file_type", "=", "docx")]).active = False
         with self.assertRaisesRegex(UserError, "no quotation template"):
             self.order.action_export_docx()
 
     def test_shipped_templates_exist_in_chinese(self):
-        templates = self.env["quote.export.template"].search([])
+        templates = self.env["sale.order.export.template"].search([])
         self.assertEqual(set(templates.mapped("file_type")), {"xlsx", "docx"})
         sheet = load_workbook(io.BytesIO(base64.b64decode(
             templates.filtered(lambda t: t.file_type == "xlsx")[:1].file))).active

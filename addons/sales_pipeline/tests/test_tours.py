@@ -15,8 +15,8 @@ class TestSalesTours(HttpCase):
         params = cls.env["ir.config_parameter"].sudo()
         for key in ("max_claimed", "reclaim_cooldown_days", "quote_limit_per_project", "quote_limit_per_customer"):
             params.set_param(f"sales_pipeline.{key}", "0")
-        cls.env["contract.approval.rule"].search([]).active = False
-        cls.env["quote.discount.rule"].search([]).active = False
+        cls.env["sale.order.approval.rule"].search([]).active = False
+        cls.env["sale.order.discount.rule"].search([]).active = False
         cls.product = cls.env["product.product"].create({
             "name": "Tour Widget", "type": "consu", "is_storable": True, "list_price": 100,
             "standard_price": 60, "invoice_policy": "order", "taxes_id": [(5, 0, 0)],
@@ -37,7 +37,7 @@ class TestSalesTours(HttpCase):
 
     def test_rep_claims_a_pool_customer_and_logs_a_follow_up(self):
         customer = self.customer("Tour Pool Customer")
-        self.env["customer.followup.template"].create({"name": "Tour Template", "body": "<p>Tour follow-up text</p>"})
+        self.env["res.partner.followup.template"].create({"name": "Tour Template", "body": "<p>Tour follow-up text</p>"})
         self.start_tour("/odoo/action-sales_pipeline.res_partner_action_pool",
                         "sales_pipeline_claim_and_follow_up", login="tour_rep")
         self.assertEqual(customer.user_id, self.rep)
@@ -56,7 +56,7 @@ class TestSalesTours(HttpCase):
         self.assertTrue(exported.filtered(lambda a: a.name.endswith(".xlsx")))
 
     def test_manager_approves_a_contract(self):
-        self.env["contract.approval.rule"].create({
+        self.env["sale.order.approval.rule"].create({
             "name": "Tour rule", "min_amount": 1,
             "level_ids": [(0, 0, {"approver_type": "user", "user_id": self.manager.id})],
         })

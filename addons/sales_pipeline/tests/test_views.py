@@ -17,20 +17,20 @@ class TestViews(SalesPipelineCase):
             ("sales_pipeline.res_partner_action_customers", (self.rep_a, self.clerk, self.manager)),
             ("sales_pipeline.res_partner_action_pool", (self.rep_a, self.manager)),
             ("sales_pipeline.res_partner_action_all_customers", (self.manager,)),
-            ("sales_pipeline.customer_share_action", (self.rep_a,)),
-            ("sales_pipeline.customer_pool_log_action", (self.manager,)),
-            ("sales_pipeline.customer_followup_action", (self.rep_a,)),
-            ("sales_pipeline.customer_import_action", (self.clerk,)),
+            ("sales_pipeline.res_partner_share_action", (self.rep_a,)),
+            ("sales_pipeline.res_partner_pool_log_action", (self.manager,)),
+            ("sales_pipeline.res_partner_followup_action", (self.rep_a,)),
+            ("sales_pipeline.res_partner_import_action", (self.clerk,)),
             ("sales_pipeline.crm_lead_action_projects", (self.rep_a, self.manager)),
             ("sales_pipeline.crm_lead_action_unassigned", (self.rep_a,)),
             ("sales_pipeline.crm_lead_action_steps", (self.manager,)),
-            ("sales_pipeline.project_claim_request_action", (self.rep_a, self.manager)),
+            ("sales_pipeline.crm_lead_claim_request_action", (self.rep_a, self.manager)),
             ("sales_pipeline.sale_order_action_quotations", (self.rep_a, self.manager)),
-            ("sales_pipeline.contract_return_action", (self.rep_a, self.manager)),
+            ("sales_pipeline.sale_order_return_action", (self.rep_a, self.manager)),
             ("sales_pipeline.sale_order_action_margin_report", (self.manager,)),
-            ("sales_pipeline.quote_discount_rule_action", (self.manager,)),
-            ("sales_pipeline.contract_approval_rule_action", (self.manager,)),
-            ("sales_pipeline.quote_export_template_action", (self.manager,)),
+            ("sales_pipeline.sale_order_discount_rule_action", (self.manager,)),
+            ("sales_pipeline.sale_order_approval_rule_action", (self.manager,)),
+            ("sales_pipeline.sale_order_export_template_action", (self.manager,)),
         ):
             for user in users:
                 with self.subTest(action=xmlid, user=user.name):
@@ -68,7 +68,7 @@ class TestViews(SalesPipelineCase):
         self.env["sale.order"].create({"partner_id": customer.id, "user_id": self.rep_a.id})
         self.env["crm.lead"].create({"name": "A's project", "type": "opportunity",
                                      "partner_id": customer.id, "user_id": self.rep_a.id})
-        self.env["customer.followup"].with_user(self.rep_a).create({"partner_id": customer.id, "content": "<p>x</p>"})
+        self.env["res.partner.followup"].with_user(self.rep_a).create({"partner_id": customer.id, "content": "<p>x</p>"})
         customer.share_with(self.rep_b, access="read")
         self.env.invalidate_all()
         form = Form(customer.with_user(self.rep_b))

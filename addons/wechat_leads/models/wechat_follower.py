@@ -210,7 +210,7 @@ class WechatFollower(models.Model):
             "mobile": self.mobile,
             "wechat_id": self._wechat_key(),
             "city": self.city,
-            "source_id": self.env.ref("sales_pipeline.customer_source_wechat").id,
+            "source_id": self.env.ref("sales_pipeline.res_partner_source_wechat").id,
             "company_id": self.company_id.id,
         })
         self.sudo().partner_id = customer

@@ -37,7 +37,7 @@ class TestFollowers(WechatCase):
         customer = follower.partner_id
         self.assertEqual((customer.is_customer, customer.user_id), (True, self.rep_a))
         self.assertEqual(customer.wechat_id, "oUser0001")
-        self.assertEqual(customer.source_id, self.env.ref("sales_pipeline.customer_source_wechat"))
+        self.assertEqual(customer.source_id, self.env.ref("sales_pipeline.res_partner_source_wechat"))
         found = self.env["res.partner"].with_user(self.rep_a).search([("quick_search", "ilike", "oUser0001")])
         self.assertEqual(found, customer, "the WeChat id is found by quick search")
 

@@ -1,0 +1,20 @@
+from odoo import models
+
+
+class ContractReturn(models.Model):
+    _inherit = "sale.order.return"
+
+    def action_approve(self):
+        result = super().action_approve()
+        self.env["aftersales.visit.flow"]._start_for("return_approved", self)
+        return result
+
+    def _get_aftersales_trigger_values(self):
+        self.ensure_one()
+        return {
+            "trigger_ref": f"{self._name},{self.id}",
+            "partner_id": self.partner_id.commercial_partner_id.id,
+            "sale_order_id": self.order_id.id,
+            "return_id": self.id,
+            "company_id": self.company_id.id,
+        }

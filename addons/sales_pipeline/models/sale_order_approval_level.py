@@ -1,0 +1,28 @@
+from odoo import fields, models
+
+
+class ContractApprovalLevel(models.Model):
+    """One level of approvers of a rule: a user, a group, or the rep's sales team leader."""
+
+    _name = "sale.order.approval.level"
+    _description = "Contract Approval Level"
+    _order = "rule_id, sequence, id"
+
+    rule_id = fields.Many2one(comodel_name="sale.order.approval.rule", required=True, ondelete="cascade", index=True)
+    sequence = fields.Integer(default=10)
+    approver_type = fields.Selection(
+        selection=[("team_leader", "Rep's Team Leader"), ("user", "User"), ("group", "Group")],
+        required=True,
+        default="team_leader",
+    )
+    user_id = fields.Many2one(comodel_name="res.users", string="Approver", domain="[('share', '=', False)]")
+    group_id = fields.Many2one(comodel_name="res.groups", string="Approver Group")
+
+    def _get_approvers(self, order):
+        """Users who may approve this level for ``order``."""
+        self.ensure_one()
+        if self.approver_type == "user":
+            return self.user_id
+        if self.approver_type == "group":
+            return self.group_id.all_user_ids
+        return order.team_id.user_id

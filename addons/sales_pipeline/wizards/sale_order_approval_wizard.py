@@ -1,0 +1,20 @@
+from odoo import fields, models
+
+
+class ContractDecisionWizard(models.TransientModel):
+    """Approve or reject a submitted contract, with a comment."""
+
+    _name = "sale.order.approval.wizard"
+    _description = "Contract Approval Decision"
+
+    order_id = fields.Many2one(comodel_name="sale.order", required=True)
+    decision = fields.Selection(selection=[("approve", "Approve"), ("reject", "Reject")], required=True)
+    comment = fields.Text()
+
+    def action_confirm(self):
+        self.ensure_one()
+        if self.decision == "approve":
+            self.order_id.action_approve_contract(self.comment)
+        else:
+            self.order_id.action_reject_contract(self.comment)
+        return {"type": "ir.actions.act_window_close"}
