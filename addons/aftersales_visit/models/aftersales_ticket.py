@@ -4,7 +4,8 @@ from odoo import api, fields, models
 from odoo.fields import Domain
 from odoo.tools import SQL
 
-from ..utils import records_action
+from odoo.addons.sales_pipeline.tools.actions import window_action
+
 from .aftersales_sla_rule import PRIORITIES, TICKET_TYPES
 
 
@@ -131,7 +132,7 @@ class AftersalesTicket(models.Model):
 
     @api.model
     def _action_for_records(self, domain, context):
-        return records_action(self.env, "aftersales_visit.aftersales_ticket_action", domain, context)
+        return window_action(self.env, xmlid="aftersales_visit.aftersales_ticket_action", domain=domain, context=context)
 
     def _on_closed(self):
         self.write({"closed_on": fields.Datetime.now()})

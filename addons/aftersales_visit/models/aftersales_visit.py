@@ -6,7 +6,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
 
-from ..utils import records_action
+from odoo.addons.sales_pipeline.tools.actions import window_action
+
 from .aftersales_visit_flow import TRIGGERS
 
 VISIT_STATES = [
@@ -197,7 +198,7 @@ class AftersalesVisit(models.Model):
 
     @api.model
     def _action_for_records(self, domain, context):
-        return records_action(self.env, "aftersales_visit.aftersales_visit_action", domain, context)
+        return window_action(self.env, xmlid="aftersales_visit.aftersales_visit_action", domain=domain, context=context)
 
     # ------------------------------------------------------------------
     # Cron

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from ..utils import count_by
+from ..tools import count_by
 
 TRIGGERS = [
     ("delivery_done", "Delivery Done"),

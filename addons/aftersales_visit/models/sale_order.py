@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-from ..utils import count_by
+from ..tools import count_by
 
 
 class SaleOrder(models.Model):

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.sales_pipeline.tools.actions import window_action
+
 
 class AftersalesVisitStartWizard(models.TransientModel):
     _name = "aftersales.visit.start.wizard"
@@ -28,9 +30,11 @@ class AftersalesVisitStartWizard(models.TransientModel):
 
     @api.model
     def _action_open(self, partner, order):
-        action = self.env["ir.actions.act_window"]._for_xml_id("aftersales_visit.aftersales_visit_start_wizard_action")
-        action["context"] = {"default_partner_id": partner.id, "default_sale_order_id": order.id}
-        return action
+        return window_action(
+            self.env,
+            xmlid="aftersales_visit.aftersales_visit_start_wizard_action",
+            context={"default_partner_id": partner.id, "default_sale_order_id": order.id},
+        )
 
     def action_start(self):
         self.ensure_one()
@@ -57,10 +61,4 @@ class AftersalesVisitStartWizard(models.TransientModel):
         ))
         if visit.scheduled_date <= fields.Date.context_today(self):
             visit._start()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "aftersales.visit",
-            "res_id": visit.id,
-            "view_mode": "form",
-            "target": "current",
-        }
+        return window_action(self.env, "aftersales.visit", res_id=visit.id, target="current")

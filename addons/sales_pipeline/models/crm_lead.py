@@ -271,7 +271,7 @@ class CrmLead(models.Model):
 
     def action_assign_to(self, user, note=False):
         """Assign projects to a rep (managers only); the rep is notified."""
-        if not self.env.user.has_group("sales_team.group_sale_salesman_all_leads"):
+        if not self.env.user._is_sales_manager():
             raise AccessError(self.env._("Only a sales manager can assign projects."))
         user = self.env["res.partner"]._ensure_sales_user(user)
         self.write({"user_id": user.id})
@@ -304,7 +304,7 @@ class CrmLead(models.Model):
 
     def action_approve_step(self):
         """A manager approves the current step."""
-        if not self.env.user.has_group("sales_team.group_sale_salesman_all_leads"):
+        if not self.env.user._is_sales_manager():
             raise AccessError(self.env._("Only a sales manager can approve a step."))
         for lead in self:
             if not lead.process_step_id.need_approval:

@@ -42,7 +42,7 @@ class ProjectClaimRequest(models.Model):
 
     _one_pending_per_rep = models.UniqueIndex("(lead_id, user_id) WHERE state = 'pending'")
 
-    def action_approve(self, note=False):
+    def action_approve(self, decision_note=False):
         """Make the requester the owner of the project; other pending requests are rejected."""
         self._check_can_decide()
         for request in self:
@@ -52,7 +52,7 @@ class ProjectClaimRequest(models.Model):
                     "%(project)s has been assigned to %(owner)s meanwhile.",
                     project=lead.name, owner=lead.user_id.name,
                 ))
-            request._decide("approved", note)
+            request._decide("approved", decision_note)
             lead.write({"user_id": request.user_id.id})
             others = lead.claim_request_ids.filtered(lambda r: r.state == "pending") - request
             others._decide("rejected", self.env._("The project went to %s.", request.user_id.name))
@@ -63,16 +63,16 @@ class ProjectClaimRequest(models.Model):
             )
         return True
 
-    def action_reject(self, note):
+    def action_reject(self, decision_note):
         """Refuse the requests, telling the requesters why."""
         self._check_can_decide()
-        if not (note or "").strip():
+        if not (decision_note or "").strip():
             raise UserError(self.env._("Say why the request is rejected: the rep will read it."))
-        self._decide("rejected", note)
+        self._decide("rejected", decision_note)
         for request in self:
             request.lead_id.sudo().message_post(
                 body=self.env._("Claim of %(rep)s rejected by %(manager)s: %(reason)s",
-                                rep=request.user_id.name, manager=self.env.user.name, reason=note),
+                                rep=request.user_id.name, manager=self.env.user.name, reason=decision_note),
                 partner_ids=request.user_id.partner_id.ids,
                 subtype_xmlid="mail.mt_note",
             )
@@ -86,13 +86,13 @@ class ProjectClaimRequest(models.Model):
         self.sudo().write({"state": "cancelled"})
         return True
 
-    def _decide(self, state, note):
+    def _decide(self, state, decision_note):
         self._check_pending()
         self.sudo().write({
             "state": state,
             "decided_by_id": self.env.uid,
             "decided_on": fields.Datetime.now(),
-            "decision_note": note or False,
+            "decision_note": decision_note or False,
         })
 
     def _check_pending(self):
@@ -101,7 +101,7 @@ class ProjectClaimRequest(models.Model):
             raise UserError(self.env._("This request has already been decided."))
 
     def _check_can_decide(self):
-        if not self.env.user.has_group("sales_team.group_sale_salesman_all_leads"):
+        if not self.env.user._is_sales_manager():
             raise AccessError(self.env._("Only a sales manager can decide claim requests."))
         if any(request.user_id == self.env.user for request in self):
             raise AccessError(self.env._("You cannot decide your own claim request."))

@@ -6,7 +6,8 @@ from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 from odoo.tools import SQL, format_datetime, html_escape
 
-from .locking import lock_rows
+from ..tools.actions import window_action
+from ..tools.locking import lock_rows
 from .sale_order_discount_rule import CUSTOMER_TIERS
 
 POOL_STATES = [
@@ -714,41 +715,41 @@ class ResPartner(models.Model):
         """A new quotation of this customer, with its salesperson, pricelist and payment terms."""
         self.ensure_one()
         customer = self.commercial_partner_id
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("New Quotation"),
-            "res_model": "sale.order",
-            "view_mode": "form",
-            "target": "current",
-            "context": {
+        return window_action(
+            self.env,
+            "sale.order",
+            name=self.env._("New Quotation"),
+            view_mode="form",
+            target="current",
+            context={
                 "default_partner_id": self.id,
                 "default_user_id": (customer.user_id or self.env.user).id,
                 "default_pricelist_id": customer.property_product_pricelist.id,
                 "default_payment_term_id": customer.property_payment_term_id.id,
             },
-        }
+        )
 
     def action_open_share_wizard(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Share Customer"),
-            "res_model": "res.partner.share.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_partner_ids": self.ids},
-        }
+        return window_action(
+            self.env,
+            "res.partner.share.wizard",
+            name=self.env._("Share Customer"),
+            view_mode="form",
+            target="new",
+            context={"default_partner_ids": self.ids},
+        )
 
     def action_view_shares(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Shares of %s", self.display_name),
-            "res_model": "res.partner.share",
-            "view_mode": "list",
-            "domain": [("partner_id", "=", self.id)],
-            "context": {"default_partner_id": self.id},
-        }
+        return window_action(
+            self.env,
+            "res.partner.share",
+            name=self.env._("Shares of %s", self.display_name),
+            view_mode="list",
+            domain=[("partner_id", "=", self.id)],
+            context={"default_partner_id": self.id},
+        )
 
     # ------------------------------------------------------------------
     # Sharing (客户共享)
@@ -1100,7 +1101,7 @@ class ResPartner(models.Model):
 
     @api.model
     def _is_customer_manager(self):
-        return self.env.su or self.env.user.has_group("sales_team.group_sale_salesman_all_leads")
+        return self.env.su or self.env.user._is_sales_manager()
 
     @api.model
     def _is_customer_clerk(self):

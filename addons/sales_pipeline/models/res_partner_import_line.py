@@ -5,7 +5,7 @@ from odoo import fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
-from .partner_bulk_insert import can_insert_customers, insert_customers
+from ..tools.partner_bulk_insert import can_insert_customers, insert_customers
 
 _logger = logging.getLogger(__name__)
 

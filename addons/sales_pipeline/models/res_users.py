@@ -28,3 +28,8 @@ class ResUsers(models.Model):
             return own
         key = "max_claimed" if kind == "claimed" else "max_protected"
         return self.env["res.partner"]._get_pool_settings()[key]
+
+    def _is_sales_manager(self):
+        """The one "sales manager" check of our modules: Odoo's "All Documents" sales group."""
+        self.ensure_one()
+        return self.has_group("sales_team.group_sale_salesman_all_leads")

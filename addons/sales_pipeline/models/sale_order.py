@@ -1,7 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from .locking import lock_rows
+from ..tools.actions import window_action
+from ..tools.locking import lock_rows
 from .sale_order_discount_rule import CUSTOMER_TIERS
 from .sale_order_export_template import MIME_TYPES
 
@@ -63,7 +64,7 @@ class SaleOrder(models.Model):
     contract_state = fields.Selection(
         selection=[
             ("none", "Not Submitted"),
-            ("to_approve", "Waiting for Approval"),
+            ("pending", "Waiting for Approval"),
             ("approved", "Approved"),
             ("rejected", "Rejected"),
         ],
@@ -136,27 +137,26 @@ class SaleOrder(models.Model):
         self.ensure_one()
         if self.state != "sale":
             raise UserError(self.env._("Only a confirmed contract can have returns."))
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("New Return"),
-            "res_model": "sale.order.return",
-            "view_mode": "form",
-            "context": {
+        return window_action(
+            self.env,
+            "sale.order.return",
+            name=self.env._("New Return"),
+            view_mode="form",
+            context={
                 "default_order_id": self.id,
                 "default_line_ids": self.env["sale.order.return"]._prepare_lines_for(self),
             },
-        }
+        )
 
     def action_view_returns(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Returns"),
-            "res_model": "sale.order.return",
-            "view_mode": "list,form",
-            "domain": [("order_id", "=", self.id)],
-            "context": {"default_order_id": self.id},
-        }
+        return window_action(
+            self.env,
+            "sale.order.return",
+            name=self.env._("Returns"),
+            domain=[("order_id", "=", self.id)],
+            context={"default_order_id": self.id},
+        )
 
     @api.depends("invoice_ids.amount_residual", "invoice_ids.state", "amount_total")
     def _compute_amount_paid(self):
@@ -202,7 +202,7 @@ class SaleOrder(models.Model):
 
     def action_approve_discounts(self):
         """A sales manager accepts the discounts above the reps' maximum."""
-        if not self.env.user.has_group("sales_team.group_sale_salesman_all_leads"):
+        if not self.env.user._is_sales_manager():
             raise AccessError(self.env._("Only a sales manager can approve discounts."))
         for order in self:
             if order.user_id == self.env.user and not self.env.user.has_group("sales_team.group_sale_manager"):
@@ -326,12 +326,7 @@ class SaleOrder(models.Model):
             body=self.env._("Revised as %s.", new.name),
             subtype_xmlid="mail.mt_note",
         )
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "sale.order",
-            "res_id": new.id,
-            "view_mode": "form",
-        }
+        return window_action(self.env, "sale.order", res_id=new.id)
 
     def _check_not_superseded(self):
         if self.env.context.get("revision_workflow"):
@@ -406,7 +401,7 @@ class SaleOrder(models.Model):
         for order in self:
             if order.state not in ("draft", "sent") or order.is_superseded:
                 raise UserError(self.env._("Only an open quotation (its latest revision) can be submitted as a contract."))
-            if order.contract_state == "to_approve":
+            if order.contract_state == "pending":
                 raise UserError(self.env._("%s is already waiting for approval.", order.name))
             order._check_discounts_approved()
             rule = self.env["sale.order.approval.rule"]._find_for(order)
@@ -421,7 +416,7 @@ class SaleOrder(models.Model):
             ]
             order.sudo().approval_step_ids.unlink()
             self.env["sale.order.approval.step"].sudo().create(steps)
-            order.sudo().write(dict(vals, contract_state="to_approve" if steps else "approved"))
+            order.sudo().write(dict(vals, contract_state="pending" if steps else "approved"))
             order.message_post(
                 body=self.env._("Submitted for approval by %(user)s (%(rule)s).", user=self.env.user.name, rule=rule.name)
                 if steps else self.env._("Submitted by %s: no approval needed.", self.env.user.name),
@@ -429,34 +424,34 @@ class SaleOrder(models.Model):
             )
         return True
 
-    def action_approve_contract(self, comment=False):
+    def action_approve_contract(self, decision_note=False):
         """Approve the current level; the last level approves the contract."""
         for order in self:
             step = order._check_can_decide()
             step.sudo().write({"state": "approved", "decided_by_id": self.env.uid,
-                               "decided_on": fields.Datetime.now(), "comment": comment or False})
+                               "decided_on": fields.Datetime.now(), "decision_note": decision_note or False})
             done = not order._current_approval_step()
             if done:
                 order.sudo().write({"contract_state": "approved"})
             order.message_post(
                 body=self.env._("Approved by %(user)s.%(comment)s", user=self.env.user.name,
-                                comment=f" {comment}" if comment else ""),
+                                comment=f" {decision_note}" if decision_note else ""),
                 partner_ids=order.submitted_by_id.partner_id.ids if done else [],
                 subtype_xmlid="mail.mt_note",
             )
         return True
 
-    def action_reject_contract(self, comment):
+    def action_reject_contract(self, decision_note):
         """Reject the contract: it goes back to the rep with the reason."""
-        if not (comment or "").strip():
+        if not (decision_note or "").strip():
             raise UserError(self.env._("Say why the contract is rejected: the rep will read it."))
         for order in self:
             step = order._check_can_decide()
             step.sudo().write({"state": "rejected", "decided_by_id": self.env.uid,
-                               "decided_on": fields.Datetime.now(), "comment": comment})
+                               "decided_on": fields.Datetime.now(), "decision_note": decision_note})
             order.sudo().write({"contract_state": "rejected"})
             order.message_post(
-                body=self.env._("Rejected by %(user)s: %(comment)s", user=self.env.user.name, comment=comment),
+                body=self.env._("Rejected by %(user)s: %(comment)s", user=self.env.user.name, comment=decision_note),
                 partner_ids=order.submitted_by_id.partner_id.ids,
                 subtype_xmlid="mail.mt_note",
             )
@@ -464,7 +459,7 @@ class SaleOrder(models.Model):
 
     def _current_approval_step(self):
         self.ensure_one()
-        if self.contract_state != "to_approve":
+        if self.contract_state != "pending":
             return self.env["sale.order.approval.step"]
         return self.sudo().approval_step_ids.filtered(lambda s: s.state == "pending")[:1]
 
@@ -502,7 +497,7 @@ class SaleOrder(models.Model):
     def _reset_contract_approval(self):
         if self.env.context.get("revision_workflow"):
             return
-        decided = self.filtered(lambda o: o.contract_state in ("to_approve", "approved") and o.state in ("draft", "sent"))
+        decided = self.filtered(lambda o: o.contract_state in ("pending", "approved") and o.state in ("draft", "sent"))
         for order in decided:
             order.sudo().with_context(revision_workflow=True).write({"contract_state": "none"})
             order.sudo().approval_step_ids.unlink()
@@ -517,14 +512,14 @@ class SaleOrder(models.Model):
 
     def action_open_execute_wizard(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Execute Contract"),
-            "res_model": "sale.order.execute.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_order_id": self.id},
-        }
+        return window_action(
+            self.env,
+            "sale.order.execute.wizard",
+            name=self.env._("Execute Contract"),
+            view_mode="form",
+            target="new",
+            context={"default_order_id": self.id},
+        )
 
     def _execute_contract(self, journal, amount, date, allow_partial=False):
         """Confirm, deliver, invoice and register the payment received, all or nothing.
@@ -558,7 +553,7 @@ class SaleOrder(models.Model):
             raise UserError(self.env._("%s has already been executed.", self.name))
         if self.state not in ("draft", "sent", "sale"):
             raise UserError(self.env._("%s cannot be executed in its state.", self.name))
-        is_manager = self.env.user.has_group("sales_team.group_sale_salesman_all_leads")
+        is_manager = self.env.user._is_sales_manager()
         if self.user_id != self.env.user and not is_manager:
             raise AccessError(self.env._("Only the salesperson of %s or a sales manager can execute it.", self.name))
         self._check_contract_approved()

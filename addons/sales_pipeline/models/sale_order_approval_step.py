@@ -17,4 +17,4 @@ class ContractApprovalStep(models.Model):
     state = fields.Selection(selection=STEP_STATES, default="pending", required=True)
     decided_by_id = fields.Many2one(comodel_name="res.users", string="Decided By")
     decided_on = fields.Datetime()
-    comment = fields.Text()
+    decision_note = fields.Text(string="Comment")

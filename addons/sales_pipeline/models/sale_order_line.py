@@ -67,7 +67,7 @@ class SaleOrderLine(models.Model):
         self.ensure_one()
         pending = self.env["sale.order.return.line"].sudo().search([
             ("sale_line_id", "=", self.id),
-            ("return_id.state", "in", ("draft", "to_approve", "approved")),
+            ("return_id.state", "in", ("draft", "pending", "approved")),
             ("return_id", "not in", (exclude or self.env["sale.order.return"]).ids),
         ])
         return self.qty_delivered - sum(pending.mapped("quantity"))

@@ -1,11 +1,11 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from .locking import lock_rows
+from ..tools.locking import lock_rows
 
 RETURN_STATES = [
     ("draft", "Draft"),
-    ("to_approve", "Waiting for Approval"),
+    ("pending", "Waiting for Approval"),
     ("approved", "Approved"),
     ("done", "Done"),
     ("rejected", "Rejected"),
@@ -85,7 +85,7 @@ class ContractReturn(models.Model):
             if not any(record.line_ids.mapped("quantity")):
                 raise UserError(self.env._("Say which quantities come back before submitting %s.", record.name))
             record._check_quantities()
-            record.sudo().write({"state": "to_approve", "submitted_by_id": self.env.uid})
+            record.sudo().write({"state": "pending", "submitted_by_id": self.env.uid})
             record.message_post(body=self.env._("Submitted for approval."), subtype_xmlid="mail.mt_note")
         return True
 
@@ -97,14 +97,14 @@ class ContractReturn(models.Model):
                                 partner_ids=record.submitted_by_id.partner_id.ids, subtype_xmlid="mail.mt_note")
         return True
 
-    def action_reject(self, note):
-        if not (note or "").strip():
+    def action_reject(self, decision_note):
+        if not (decision_note or "").strip():
             raise UserError(self.env._("Say why the return is rejected: the rep will read it."))
         self._check_can_decide()
         self.sudo().write({"state": "rejected", "decided_by_id": self.env.uid, "decided_on": fields.Datetime.now(),
-                           "decision_note": note})
+                           "decision_note": decision_note})
         for record in self:
-            record.message_post(body=self.env._("Rejected by %(user)s: %(note)s", user=self.env.user.name, note=note),
+            record.message_post(body=self.env._("Rejected by %(user)s: %(note)s", user=self.env.user.name, note=decision_note),
                                 partner_ids=record.submitted_by_id.partner_id.ids, subtype_xmlid="mail.mt_note")
         return True
 
@@ -125,12 +125,12 @@ class ContractReturn(models.Model):
         return True
 
     def _check_can_decide(self):
-        if not self.env.user.has_group("sales_team.group_sale_salesman_all_leads"):
+        if not self.env.user._is_sales_manager():
             raise AccessError(self.env._("Only a sales manager can decide a return."))
         lock_rows(self.env, "sale_order_return", self.ids, self.env._(
             "Someone is deciding on this return at this very moment: reload it to see the decision."))
         for record in self:
-            if record.state != "to_approve":
+            if record.state != "pending":
                 raise UserError(self.env._("%s is not waiting for approval.", record.name))
             if record.submitted_by_id == self.env.user:
                 raise AccessError(self.env._("You cannot decide a return you submitted."))

@@ -50,7 +50,7 @@ class TestContractApproval(SalesPipelineCase):
         with self.assertRaisesRegex(AccessError, "belongs to Manager"):
             order.with_user(self.director).action_approve_contract()
         order.with_user(self.manager).action_approve_contract("fine by me")
-        self.assertEqual(order.contract_state, "to_approve")
+        self.assertEqual(order.contract_state, "pending")
         order.with_user(self.director).action_approve_contract()
         self.assertEqual(order.contract_state, "approved")
         order.with_user(self.rep_a).action_confirm()
@@ -63,7 +63,7 @@ class TestContractApproval(SalesPipelineCase):
         order.with_user(self.rep_a).action_submit_contract()
         with self.assertRaisesRegex(AccessError, "you submitted"):
             order.with_user(self.rep_a).action_approve_contract()
-        self.assertEqual(order.contract_state, "to_approve")
+        self.assertEqual(order.contract_state, "pending")
 
     def test_rejection_returns_to_the_rep_with_the_reason(self):
         order = self._order(20000)
@@ -76,7 +76,7 @@ class TestContractApproval(SalesPipelineCase):
         self.assertIn("Price too low", message.body)
         self.assertIn(self.rep_a.partner_id, message.partner_ids)
         order.with_user(self.rep_a).action_submit_contract()
-        self.assertEqual(order.contract_state, "to_approve", "the rep may submit again")
+        self.assertEqual(order.contract_state, "pending", "the rep may submit again")
 
     def test_no_confirmation_without_approval(self):
         order = self._order(20000)
@@ -121,14 +121,14 @@ class TestContractApproval(SalesPipelineCase):
         thin = self._order(700)  # cost 600: margin 14 %
         thick = self._order(2000)  # margin 70 %
         (thin | thick).with_user(self.rep_a).action_submit_contract()
-        self.assertEqual((thin.contract_state, thick.contract_state), ("to_approve", "approved"))
+        self.assertEqual((thin.contract_state, thick.contract_state), ("pending", "approved"))
         self.assertEqual(thin.approval_step_ids.approver_ids, self.director)
 
     def test_decision_wizard(self):
         order = self._order(20000)
         order.with_user(self.rep_a).action_submit_contract()
         wizard = self.env["sale.order.approval.wizard"].with_user(self.manager).create({
-            "order_id": order.id, "decision": "reject", "comment": "Missing signature",
+            "order_id": order.id, "decision": "reject", "decision_note": "Missing signature",
         })
         wizard.action_confirm()
         self.assertEqual(order.contract_state, "rejected")

@@ -1,7 +1,7 @@
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
-from ..models.partner_bulk_insert import can_insert_customers, insert_customers
+from ..tools.partner_bulk_insert import can_insert_customers, insert_customers
 from .common import SalesPipelineCase
 
 # Columns that differ between any two new customers, or carry the second of their creation;

@@ -65,7 +65,7 @@ class TestSalesTours(HttpCase):
         self.start_tour(f"/odoo/action-sale.action_quotations_with_onboarding/{order.id}",
                         "sales_pipeline_manager_approves", login="tour_manager")
         self.assertEqual(order.contract_state, "approved")
-        self.assertEqual(order.approval_step_ids.comment, "Prices checked.")
+        self.assertEqual(order.approval_step_ids.decision_note, "Prices checked.")
 
     def test_rep_runs_one_step_execution(self):
         order = self.order(self.customer("Tour Execution Customer", owner=self.rep))

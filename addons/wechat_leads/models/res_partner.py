@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from odoo.addons.sales_pipeline.tools.actions import window_action
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
@@ -19,9 +21,11 @@ class ResPartner(models.Model):
 
     def action_view_wechat_followers(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("wechat_leads.wechat_follower_action")
-        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
-        return action
+        return window_action(
+            self.env,
+            xmlid="wechat_leads.wechat_follower_action",
+            domain=[("partner_id", "=", self.commercial_partner_id.id)],
+        )
 
     def _wechat_follower(self):
         """The subscribed follower through whom this customer can be written to, if any."""

@@ -8,7 +8,9 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
-from ..wechat_client import OFFICIAL_API, AccountClient
+from odoo.addons.sales_pipeline.tools.actions import window_action
+
+from ..tools.wechat_client import OFFICIAL_API, AccountClient
 
 _logger = logging.getLogger(__name__)
 
@@ -129,9 +131,9 @@ class WechatAccount(models.Model):
 
     def action_view_followers(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("wechat_leads.wechat_follower_action")
-        action["domain"] = [("account_id", "=", self.id)]
-        return action
+        return window_action(
+            self.env, xmlid="wechat_leads.wechat_follower_action", domain=[("account_id", "=", self.id)],
+        )
 
     def action_sync_now(self):
         self.ensure_one()

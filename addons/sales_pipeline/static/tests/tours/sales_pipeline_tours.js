@@ -138,7 +138,7 @@ tours.add("sales_pipeline_manager_approves", {
         },
         {
             content: "with a comment",
-            trigger: ".modal .o_field_widget[name=comment] textarea",
+            trigger: ".modal .o_field_widget[name=decision_note] textarea",
             run: "edit Prices checked.",
         },
         {
