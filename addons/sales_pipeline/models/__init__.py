@@ -8,11 +8,21 @@ from . import res_partner_share
 from . import res_partner_followup
 from . import res_partner_followup_template
 from . import res_partner_import
+from . import res_partner_import_check
+from . import res_partner_import_report
 from . import res_partner_import_line
 from . import mail_activity_type
 from . import mail_activity
 from . import res_partner_pool_log
 from . import res_partner
+from . import res_partner_number
+from . import res_partner_recall
+from . import res_partner_pool
+from . import res_partner_protection
+from . import res_partner_sharing
+from . import res_partner_search
+from . import res_partner_duplicate
+from . import res_partner_tier
 from . import res_users
 from . import res_config_settings
 from . import sale_order_discount_rule
@@ -21,9 +31,21 @@ from . import sale_order_approval_rule
 from . import sale_order_approval_level
 from . import sale_order_approval_step
 from . import sale_order_return
+# sale.order, one file per concern: a later import overrides first, so write() and
+# action_confirm() run discount > contract > revision > core, the order of their checks
 from . import sale_order
+from . import sale_order_revision
+from . import sale_order_contract
+from . import sale_order_discount
+from . import sale_order_quote_limit
+from . import sale_order_export
+from . import sale_order_execution
+from . import sale_order_margin
 from . import sale_order_line
 from . import crm_lead
+from . import crm_lead_policy
+from . import crm_lead_claim
+from . import crm_lead_process
 from . import res_company
 from . import crm_lead_member
 from . import crm_lead_claim_request

@@ -8,6 +8,7 @@ from odoo import api
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 
+from ..tools.spreadsheet import cell_text, openpyxl_rows, xlrd_rows
 from .common import SalesPipelineCase
 
 HEADER = ["客户编号", "客户名称*", "类型", "手机", "电话", "微信", "城市", "区域", "来源", "负责人"]
@@ -179,7 +180,6 @@ class TestCustomerImport(SalesPipelineCase):
 
     def test_both_excel_readers_read_the_same_cells(self):
         """xlrd (used where it reads .xlsx, as base_import does) and openpyxl (elsewhere) agree."""
-        Import = self.env["res.partner.import"]
         data = base64.b64decode(make_xlsx([
             ["", "华东新客户", "公司", 13800000001, "021-5555 6666", None, "上海", "East China", "", ""],
             ["C000001", "Person", "个人", 13900000002.0, 55556666, "wx_1", "", "", "Referral", "sp_rep_b"],
@@ -187,9 +187,9 @@ class TestCustomerImport(SalesPipelineCase):
         ]))
 
         def texts(rows):
-            return [[Import._cell_text(cell) for cell in row] for row in rows]
+            return [[cell_text(cell) for cell in row] for row in rows]
 
-        by_xlrd, by_openpyxl = texts(Import._xlrd_rows(data)), texts(Import._openpyxl_rows(data))
+        by_xlrd, by_openpyxl = texts(xlrd_rows(data)), texts(openpyxl_rows(data))
         self.assertEqual(by_xlrd, by_openpyxl)
         self.assertEqual(by_xlrd[1][:5], ["", "华东新客户", "公司", "13800000001", "021-5555 6666"])
         self.assertEqual(by_xlrd[2][3:5], ["13900000002", "55556666"], "numbers typed as numbers")

@@ -1,2 +1,2 @@
 """Helpers of sales_pipeline that are not models: row locks, the bulk insert of customers,
-window actions. Its sibling modules import them from here too."""
+window actions, reading spreadsheets. Its sibling modules import them from here too."""

@@ -1,0 +1,265 @@
+import re
+from collections import Counter
+
+from odoo import models
+from odoo.tools import SQL, email_normalize
+
+from .res_partner import phone_digits, phone_digits_sql
+from .res_partner_import import LIST_COLUMNS
+
+TEXT_FIELDS = ("name", "mobile", "phone", "wechat_id", "email", "city", "street", "comment")
+PERSON_WORDS = {"个人", "person", "individual"}
+COMPANY_WORDS = {"公司", "企业", "company", ""}
+MOBILE_RE = re.compile(r"^(\+?86)?1[3-9]\d{9}$|^\+\d{8,15}$")
+PHONE_RE = re.compile(r"^\+?\d{7,20}$")
+
+
+class CustomerImport(models.Model):
+    _inherit = "res.partner.import"
+
+    # ------------------------------------------------------------------
+    # Planning and checking the rows
+    # ------------------------------------------------------------------
+
+    def _plan_rows(self, rows):
+        """What to do with each row: values for res.partner.import.line."""
+        lookups = self._load_lookups(rows)
+        existing = self._find_existing_customers(rows)
+        planned = []
+        seen_keys = {}
+        new_by_owner = Counter()
+        for number, values in rows:
+            plan = self._plan_row(number, values, lookups, existing, seen_keys)
+            if plan["action"] == "create":
+                owner_id = plan["values"].get("user_id")
+                if owner_id:
+                    new_by_owner[owner_id] += 1
+                    if not self._owner_has_room(owner_id, new_by_owner[owner_id], lookups):
+                        plan.update(action="refused", reason=self.env._(
+                            "Over the quota of %s.", lookups["user_names"][owner_id],
+                        ))
+                        new_by_owner[owner_id] -= 1
+            planned.append(plan)
+        return [
+            {
+                "import_id": self.id,
+                "row": plan["row"],
+                "name": plan["name"],
+                "action": plan["action"],
+                "reason": plan.get("reason", False),
+                "partner_id": plan.get("partner_id", False),
+                "values": plan.get("values", {}),
+            }
+            for plan in planned
+        ]
+
+    def _plan_row(self, number, values, lookups, existing, seen_keys):
+        plan = {"row": number, "name": values.get("name", "")[:256]}
+        vals, problems = self._convert_row(values, lookups)
+        if problems:
+            return dict(plan, action="refused", reason="; ".join(problems))
+        for key in self._row_keys(vals):
+            if key in seen_keys:
+                return dict(plan, action="refused", reason=self.env._(
+                    "Same mobile, phone or WeChat as row %s.", seen_keys[key],
+                ))
+        for key in self._row_keys(vals):
+            seen_keys[key] = number
+        target = self._match_existing(values, vals, existing)
+        if target is False:
+            return dict(plan, action="refused", reason=self.env._(
+                "Unknown customer number %s.", values.get("code"),
+            ))
+        if not target:
+            vals = self._prepare_create_vals(vals)
+            return dict(plan, action="create", values=vals)
+        if not target.with_env(self.env).has_access("write"):
+            owner = target.user_id.name or self.env._("the public pool")
+            if not target.with_env(self.env).has_access("read"):
+                # say that it exists and whom to ask, nothing of the customer itself
+                return dict(plan, action="refused", reason=self.env._(
+                    "Duplicate of a customer you cannot see: ask its owner, %(owner)s, or your manager.",
+                    owner=owner,
+                ))
+            return dict(plan, action="refused", partner_id=target.id, reason=self.env._(
+                "Duplicate of customer %(code)s, which you may not change (owner: %(owner)s).",
+                code=target.customer_code or target.display_name,
+                owner=owner,
+            ))
+        changes = self._changed_values(target, vals)
+        if not changes:
+            return dict(plan, action="unchanged", partner_id=target.id)
+        return dict(plan, action="update", partner_id=target.id, values=changes)
+
+    def _convert_row(self, values, lookups):
+        """Partner values of a row, and the problems that refuse it."""
+        problems = []
+        vals = {}
+        if not values.get("name"):
+            problems.append(self.env._("The customer name is missing."))
+        for fname in TEXT_FIELDS:
+            if values.get(fname):
+                vals[fname] = values[fname]
+        mobile = phone_digits(vals.get("mobile"))
+        if mobile and not MOBILE_RE.match(mobile):
+            problems.append(self.env._("Bad mobile number %s.", vals["mobile"]))
+        phone = phone_digits(vals.get("phone"))
+        if phone and not PHONE_RE.match(phone):
+            problems.append(self.env._("Bad phone number %s.", vals["phone"]))
+        if vals.get("email") and not email_normalize(vals["email"]):
+            problems.append(self.env._("Bad e-mail address %s.", vals["email"]))
+        kind = values.get("company_type", "").lower()
+        if kind in PERSON_WORDS:
+            vals["is_company"] = False
+        elif kind in COMPANY_WORDS:
+            vals["is_company"] = True
+        else:
+            problems.append(self.env._("Unknown type %s: use 公司 or 个人.", values["company_type"]))
+        for column, (fname, model) in LIST_COLUMNS.items():
+            label = values.get(column)
+            if not label:
+                continue
+            record_id = lookups[model].get(label.lower())
+            if record_id:
+                vals[fname] = record_id
+            else:
+                problems.append(self.env._(
+                    "Unknown %(list)s %(value)s.",
+                    list=self.env["ir.model"]._get(model).name,
+                    value=label,
+                ))
+        owner_id, owner_problem = self._resolve_owner(values.get("owner"), lookups)
+        if owner_problem:
+            problems.append(owner_problem)
+        vals["user_id"] = owner_id
+        return vals, problems
+
+    def _resolve_owner(self, label, lookups):
+        importer = self.env.user
+        may_choose = self.env["res.partner"]._is_customer_manager() or self.env["res.partner"]._is_customer_clerk()
+        if not label:
+            return (False if may_choose else importer.id), None
+        owner_id = lookups["users"].get(label.lower())
+        if not owner_id:
+            return False, self.env._("Unknown salesperson %s.", label)
+        if owner_id != importer.id and not may_choose:
+            return False, self.env._("You can only import customers for yourself, not for %s.", label)
+        return owner_id, None
+
+    @staticmethod
+    def _row_keys(vals):
+        keys = []
+        for fname in ("mobile", "phone"):
+            number = phone_digits(vals.get(fname))
+            if number:
+                keys.append(("number", number))
+        if vals.get("wechat_id"):
+            keys.append(("wechat", vals["wechat_id"]))
+        return keys
+
+    def _match_existing(self, values, vals, existing):
+        """The existing customer a row updates, None for a new one, False for an unknown number."""
+        if values.get("code"):
+            return existing["code"].get(values["code"], False)
+        for kind, key in self._row_keys(vals):
+            if key in existing[kind]:
+                return existing[kind][key]
+        return None
+
+    def _prepare_create_vals(self, vals):
+        vals = dict(vals, is_customer=True)
+        if not vals.get("source_id"):
+            source = self.env.ref("sales_pipeline.res_partner_source_import", raise_if_not_found=False)
+            vals["source_id"] = source.id if source else False
+        return vals
+
+    @staticmethod
+    def _changed_values(customer, vals):
+        changes = {}
+        for fname, value in vals.items():
+            if fname == "user_id":
+                continue  # ownership changes go through claim, release and assignment
+            current = customer[fname]
+            current = current.id if isinstance(current, models.BaseModel) else current
+            if (current or False) != (value or False):
+                changes[fname] = value
+        return changes
+
+    def _owner_has_room(self, owner_id, new_count, lookups):
+        user = self.env["res.users"].browse(owner_id)
+        limit = user._get_customer_quota("claimed")
+        if not limit:
+            return True
+        if owner_id not in lookups["held"]:
+            lookups["held"][owner_id] = self.env["res.partner"].sudo().search_count([
+                ("is_customer", "=", True), ("parent_id", "=", False), ("user_id", "=", owner_id),
+            ])
+        return lookups["held"][owner_id] + new_count <= limit
+
+    def _load_lookups(self, rows):
+        """Name -> id maps of the settings lists and users the rows refer to."""
+        lookups = {"held": {}, "user_names": {}}
+        for _column, (_fname, model) in LIST_COLUMNS.items():
+            names = {}
+            for lang in [None, *self._installed_langs()]:  # None: the English source names
+                for record in self.env[model].with_context(lang=lang, active_test=True).search([]):
+                    names.setdefault((record.name or "").lower(), record.id)
+            lookups[model] = names
+        users = self.env["res.users"].sudo().search([
+            ("share", "=", False),
+            ("all_group_ids", "in", self.env.ref("sales_team.group_sale_salesman").ids),
+        ])
+        lookups["users"] = {}
+        for user in users:
+            lookups["users"].setdefault(user.login.lower(), user.id)
+            lookups["users"].setdefault(user.name.lower(), user.id)
+            lookups["user_names"][user.id] = user.name
+        return lookups
+
+    def _find_existing_customers(self, rows):
+        """Existing managed customers by number, mobile/phone and WeChat, in a few queries."""
+        codes = {values["code"] for _n, values in rows if values.get("code")}
+        numbers, wechats = set(), set()
+        for _n, values in rows:
+            for fname in ("mobile", "phone"):
+                number = phone_digits(values.get(fname))
+                if number:
+                    numbers.add(number)
+            if values.get("wechat_id"):
+                wechats.add(values["wechat_id"])
+        Partner = self.env["res.partner"].sudo().with_context(active_test=False)
+        existing = {"code": {}, "number": {}, "wechat": {}}
+        if codes:
+            for customer in Partner.search([("customer_code", "in", list(codes))]):
+                existing["code"][customer.customer_code] = customer
+        if numbers:
+            number_list = list(numbers)
+            for column in ("phone", "mobile"):
+                # a join on the numbers, not "= ANY(list)": thousands of numbers
+                # would be compared one by one against every partner
+                self.env.cr.execute(SQL(
+                    """
+                    SELECT n.number, p.commercial_partner_id
+                      FROM unnest(%(numbers)s::text[]) AS n(number)
+                      JOIN res_partner p ON p.%(col)s IS NOT NULL AND %(digits)s = n.number
+                     WHERE p.is_customer
+                    """,
+                    col=SQL.identifier(column),
+                    digits=phone_digits_sql(SQL.identifier("p", column)),
+                    numbers=number_list,
+                ))
+                for number, partner_id in self.env.cr.fetchall():
+                    existing["number"].setdefault(number, Partner.browse(partner_id))
+        if wechats:
+            self.env.cr.execute(SQL(
+                """
+                SELECT p.wechat_id, p.commercial_partner_id
+                  FROM unnest(%s::text[]) AS w(wechat_id)
+                  JOIN res_partner p ON p.wechat_id = w.wechat_id
+                 WHERE p.is_customer
+                """,
+                list(wechats),
+            ))
+            for wechat_id, partner_id in self.env.cr.fetchall():
+                existing["wechat"].setdefault(wechat_id, Partner.browse(partner_id))
+        return existing

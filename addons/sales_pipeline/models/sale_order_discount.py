@@ -1,0 +1,80 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from .sale_order_discount_rule import CUSTOMER_TIERS
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    customer_tier = fields.Selection(
+        selection=CUSTOMER_TIERS,
+        string="Customer Tier",
+        compute="_compute_customer_tier",
+    )
+    needs_discount_approval = fields.Boolean(compute="_compute_needs_discount_approval")
+    discount_approved_by_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Discounts Approved By",
+        readonly=True,
+        copy=False,
+    )
+
+    @api.depends("partner_id")
+    def _compute_customer_tier(self):
+        for order in self:
+            order.customer_tier = order.partner_id.commercial_partner_id.customer_tier
+
+    @api.depends("order_line.discount_over_max")
+    def _compute_needs_discount_approval(self):
+        for order in self:
+            order.needs_discount_approval = any(order.order_line.mapped("discount_over_max"))
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_approve_discounts(self):
+        """A sales manager accepts the discounts above the reps' maximum."""
+        if not self.env.user._is_sales_manager():
+            raise AccessError(self.env._("Only a sales manager can approve discounts."))
+        for order in self:
+            if order.user_id == self.env.user and not self.env.user.has_group("sales_team.group_sale_manager"):
+                raise AccessError(self.env._("You cannot approve the discounts of your own quotation."))
+            order.sudo().discount_approved_by_id = self.env.user
+            order.message_post(
+                body=self.env._("Discounts approved by %s.", self.env.user.name),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
+
+    def action_quotation_send(self):
+        self._check_discounts_approved()
+        return super().action_quotation_send()
+
+    def action_confirm(self):
+        self._check_discounts_approved()
+        res = super().action_confirm()
+        # the tier reads confirmed orders: a new customer is an old one from now on
+        self.env["res.partner"].invalidate_model(["customer_tier"])
+        return res
+
+    # ------------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------------
+
+    def _check_discounts_approved(self):
+        for order in self:
+            if order.needs_discount_approval and not order.discount_approved_by_id:
+                lines = order.order_line.filtered("discount_over_max")
+                raise UserError(self.env._(
+                    "%(order)s gives discounts above what reps may give (%(lines)s): "
+                    "a sales manager must approve them first.",
+                    order=order.name,
+                    lines=", ".join(f"{line.product_id.display_name} {line.discount:g}% > {line.discount_max:g}%" for line in lines),
+                ))
+
+    def _reset_discount_approval(self):
+        approved = self.filtered("discount_approved_by_id")
+        if approved:
+            approved.sudo().discount_approved_by_id = False
