@@ -2,16 +2,17 @@
 wins the order, and the customer's recall clock and visibility follow."""
 from odoo.tests import TransactionCase, new_test_user, tagged
 
+from odoo.addons.sales_pipeline.tests.common import CLERK_GROUPS, REP_GROUPS
+
 
 @tagged("post_install", "-at_install")
 class TestCustomerToOrderFlow(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        groups = "base.group_user,sales_team.group_sale_salesman"
-        cls.rep = new_test_user(cls.env, login="flow_rep", groups=groups, name="Flow Rep")
-        cls.other_rep = new_test_user(cls.env, login="flow_other", groups=groups, name="Flow Other")
-        cls.clerk = new_test_user(cls.env, login="flow_clerk", groups="base.group_user,sales_pipeline.group_customer_clerk")
+        cls.rep = new_test_user(cls.env, login="flow_rep", groups=REP_GROUPS, name="Flow Rep")
+        cls.other_rep = new_test_user(cls.env, login="flow_other", groups=REP_GROUPS, name="Flow Other")
+        cls.clerk = new_test_user(cls.env, login="flow_clerk", groups=CLERK_GROUPS)
         cls.product = cls.env["product.product"].create({"name": "Flow Widget", "list_price": 100})
 
     def test_all_modules_installed(self):

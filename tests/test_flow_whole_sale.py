@@ -2,17 +2,17 @@
 contract → execution → return, each step by the role that does it."""
 from odoo.tests import TransactionCase, new_test_user, tagged
 
+from odoo.addons.sales_pipeline.tests.common import CLERK_GROUPS, MANAGER_GROUPS, REP_GROUPS
+
 
 @tagged("post_install", "-at_install")
 class TestWholeSale(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        rep_groups = "base.group_user,sales_team.group_sale_salesman"
-        cls.rep = new_test_user(cls.env, login="whole_rep", groups=rep_groups, name="Whole Rep")
-        cls.manager = new_test_user(cls.env, login="whole_manager", name="Whole Manager",
-                                    groups="base.group_user,sales_team.group_sale_salesman_all_leads")
-        cls.clerk = new_test_user(cls.env, login="whole_clerk", groups="base.group_user,sales_pipeline.group_customer_clerk")
+        cls.rep = new_test_user(cls.env, login="whole_rep", groups=REP_GROUPS, name="Whole Rep")
+        cls.manager = new_test_user(cls.env, login="whole_manager", name="Whole Manager", groups=MANAGER_GROUPS)
+        cls.clerk = new_test_user(cls.env, login="whole_clerk", groups=CLERK_GROUPS)
         cls.team = cls.env["crm.team"].create({"name": "Whole Team", "user_id": cls.manager.id})
         cls.env["sale.order.discount.rule"].search([]).active = False
         cls.env["sale.order.discount.rule"].create({"tier": "new", "default_discount": 2, "max_discount": 5})

@@ -4,7 +4,7 @@ a JavaScript error; a missing demo record fails the test. (Named to run before
 test_reliability.py, whose committed records would show on the screens.)"""
 from odoo.tests import HttpCase, tagged
 
-from odoo.addons.sales_pipeline.tests.common import ScreenshotMixin
+from odoo.addons.sales_pipeline.tests.helpers import ScreenshotMixin
 
 LIST = ".o_list_renderer .o_data_row"
 KANBAN = ".o_kanban_renderer .o_kanban_record:not(.o_kanban_ghost)"

@@ -26,8 +26,7 @@ from odoo.exceptions import UserError
 from odoo.service.model import retrying
 from odoo.tests import TransactionCase, new_test_user, tagged
 
-REP_GROUPS = "base.group_user,sales_team.group_sale_salesman"
-MANAGER_GROUPS = "base.group_user,sales_team.group_sale_salesman_all_leads"
+from odoo.addons.sales_pipeline.tests.common import MANAGER_GROUPS, REP_GROUPS
 
 
 @tagged("post_install", "-at_install")

@@ -1,6 +1,6 @@
 from odoo.tests import TransactionCase, tagged
 
-from .common import missing_translations
+from .helpers import missing_translations
 
 
 @tagged("post_install", "-at_install")
