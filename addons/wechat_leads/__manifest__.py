@@ -13,11 +13,17 @@
         "security/wechat_leads_security.xml",
         "data/ir_cron_data.xml",
         "views/wechat_account_views.xml",
+        "views/wechat_qrcode_views.xml",
         "views/wechat_follower_views.xml",
+        "views/wechat_message_views.xml",
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",
         "views/menus.xml",
     ],
-    "demo": ["demo/wechat_demo.xml"],
+    "demo": [
+        "demo/wechat_account_demo.xml",
+        "demo/wechat_qrcode_demo.xml",
+        "demo/wechat_follower_demo.xml",
+    ],
     "installable": True,
 }

@@ -5,6 +5,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..tools import is_leap
 from .aftersales_sla_rule import PRIORITIES
 
 
@@ -76,7 +77,7 @@ class AftersalesCareRule(models.Model):
     def _find_occasions(self, day):
         """(key, partner, order) of the occasions that fall on ``day``."""
         month_days = [day.strftime("%m-%d")]
-        if day.month == 2 and day.day == 28 and not _is_leap(day.year):
+        if day.month == 2 and day.day == 28 and not is_leap(day.year):
             month_days.append("02-29")
         if self.occasion == "birthday":
             return self._find_birthdays(day, month_days)
@@ -128,7 +129,3 @@ class AftersalesCareRule(models.Model):
             "care_key": key,
             "description": Markup("<p>%s</p>") % (self.note or subject),
         }
-
-
-def _is_leap(year):
-    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)

@@ -1,13 +1,6 @@
-from collections import defaultdict
-
 from odoo import fields, models
 
-
-class _KeepUnknown(defaultdict):
-    """format_map mapping that leaves unknown {placeholders} as they are."""
-
-    def __missing__(self, key):
-        return "{" + key + "}"
+from ..tools import KeepUnknown
 
 
 class AftersalesVisitTemplate(models.Model):
@@ -36,6 +29,6 @@ class AftersalesVisitTemplate(models.Model):
         if not text:
             return ""
         try:
-            return text.format_map(_KeepUnknown(None, values))
+            return text.format_map(KeepUnknown(None, values))
         except (ValueError, IndexError, AttributeError):
             return text

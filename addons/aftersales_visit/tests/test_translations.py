@@ -1,6 +1,6 @@
 from odoo.tests import TransactionCase, tagged
 
-from odoo.addons.sales_pipeline.tests.common import missing_translations
+from odoo.addons.sales_pipeline.tests.helpers import missing_translations
 
 
 @tagged("post_install", "-at_install")

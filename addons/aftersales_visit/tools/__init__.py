@@ -1,6 +1,4 @@
 """Helpers of aftersales_visit that are not models."""
-
-
-def count_by(model, field, records):
-    """{record: number of ``model`` rows whose ``field`` is that record} for ``records``."""
-    return dict(model._read_group([(field, "in", records.ids)], [field], ["__count"]))
+from .counts import count_by
+from .dates import is_leap
+from .placeholders import KeepUnknown

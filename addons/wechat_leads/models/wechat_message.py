@@ -3,6 +3,8 @@ import logging
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..tools import scene_of
+
 _logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
@@ -109,17 +111,10 @@ class WechatMessage(models.Model):
         self.follower_id = follower
         when = self.sent_at or fields.Datetime.now()
         if self.event in ("subscribe", "subscribe_scan"):
-            follower._on_subscribe(when, scene=_scene_of(self.event_key))
+            follower._on_subscribe(when, scene=scene_of(self.event_key))
         elif self.event == "scan":
             follower._on_scan(when, self.event_key)
         elif self.event == "unsubscribe":
             follower._on_unsubscribe(when)
         elif self.msg_type == "text":
             follower._on_text(when, self.content)
-
-
-def _scene_of(event_key):
-    """The scene of a subscribe event's EventKey (``qrscene_<scene>``), or None."""
-    if event_key and event_key.startswith("qrscene_"):
-        return event_key[len("qrscene_"):]
-    return event_key or None

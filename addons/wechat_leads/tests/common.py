@@ -2,34 +2,17 @@ import time
 import uuid
 
 from wechatpy.crypto import WeChatCrypto
-from wechatpy.utils import WeChatSigner
 
 from odoo import api
 from odoo.tests import HttpCase
 
 from odoo.addons.sales_pipeline.tests.common import SalesPipelineCase
 
-from .wechat_stub import WechatStub
+from .wechat_stub import WechatStub, sign
 
 TOKEN = "sp-wechat-token"
 AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
 APP_ID = "wx_test_app_0001"
-
-
-def sign(*parts):
-    signer = WeChatSigner()
-    signer.add_data(*parts)
-    return signer.signature
-
-
-def push_xml(openid="oUser0001", msg_type="event", created=None, **fields):
-    """The XML WeChat pushes: ``fields`` become elements (Event, EventKey, Content, MsgId...)."""
-    body = "".join(f"<{key}><![CDATA[{value}]]></{key}>" for key, value in fields.items())
-    return (
-        f"<xml><ToUserName><![CDATA[gh_test]]></ToUserName><FromUserName><![CDATA[{openid}]]></FromUserName>"
-        f"<CreateTime>{created or int(time.time())}</CreateTime><MsgType><![CDATA[{msg_type}]]></MsgType>"
-        f"{body}</xml>"
-    )
 
 
 class WechatCase(SalesPipelineCase, HttpCase):

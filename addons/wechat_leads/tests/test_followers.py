@@ -1,7 +1,8 @@
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from .common import WechatCase, push_xml
+from .common import WechatCase
+from .wechat_stub import push_xml
 
 
 @tagged("post_install", "-at_install")

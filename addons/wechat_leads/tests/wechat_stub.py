@@ -1,9 +1,12 @@
-"""A stand-in for WeChat's API servers: a real HTTP server on 127.0.0.1, in a thread."""
+"""WeChat's side, for the tests: a stand-in for its API servers (a real HTTP server on
+127.0.0.1, in a thread) and the pushes it sends to our callback (signed XML)."""
 import json
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
+
+from wechatpy.utils import WeChatSigner
 
 
 class WechatStub:
@@ -115,3 +118,19 @@ class WechatStub:
                 pass
 
         return Handler
+
+
+def sign(*parts):
+    signer = WeChatSigner()
+    signer.add_data(*parts)
+    return signer.signature
+
+
+def push_xml(openid="oUser0001", msg_type="event", created=None, **fields):
+    """The XML WeChat pushes: ``fields`` become elements (Event, EventKey, Content, MsgId...)."""
+    body = "".join(f"<{key}><![CDATA[{value}]]></{key}>" for key, value in fields.items())
+    return (
+        f"<xml><ToUserName><![CDATA[gh_test]]></ToUserName><FromUserName><![CDATA[{openid}]]></FromUserName>"
+        f"<CreateTime>{created or int(time.time())}</CreateTime><MsgType><![CDATA[{msg_type}]]></MsgType>"
+        f"{body}</xml>"
+    )
