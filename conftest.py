@@ -4,6 +4,7 @@ A test skips only because something it needs is missing on the machine (Chromium
 ``websocket-client`` package Odoo's browser tests need, ...): the scripts install what the tests
 need, so a skip means an install step is missing and must not pass unnoticed.
 """
+
 import pytest
 
 

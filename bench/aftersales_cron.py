@@ -9,6 +9,7 @@ revisit planned. Measures, in one run on the same data:
 
     python3 bench/aftersales_cron.py [--orders 100000] [--due 1000]
 """
+
 import argparse
 import time
 from datetime import date
@@ -20,17 +21,29 @@ from generate import generate_delivered_orders
 def make_due(env, count):
     """Put ``count`` revisits back to 'planned, due yesterday', as they were before any run."""
     cr = env.cr
-    cr.execute("""SELECT id FROM aftersales_visit WHERE name LIKE 'RVB%%' ORDER BY id LIMIT %s""", [count])
+    cr.execute(
+        """SELECT id FROM aftersales_visit WHERE name LIKE 'RVB%%' ORDER BY id LIMIT %s""", [count]
+    )
     ids = [row[0] for row in cr.fetchall()]
     cr.execute("DELETE FROM aftersales_visit_answer WHERE visit_id = ANY(%s)", [ids])
-    cr.execute("DELETE FROM mail_activity WHERE res_model = 'aftersales.visit' AND res_id = ANY(%s)", [ids])
-    cr.execute("""UPDATE aftersales_visit SET state = 'planned', user_id = NULL,
-                         scheduled_date = current_date - 1 WHERE id = ANY(%s)""", [ids])
-    cr.execute("""UPDATE aftersales_visit SET scheduled_date = current_date + 1
-                   WHERE name LIKE 'RVB%%' AND scheduled_date <= current_date AND NOT id = ANY(%s)""", [ids])
+    cr.execute(
+        "DELETE FROM mail_activity WHERE res_model = 'aftersales.visit' AND res_id = ANY(%s)", [ids]
+    )
+    cr.execute(
+        """UPDATE aftersales_visit SET state = 'planned', user_id = NULL,
+                         scheduled_date = current_date - 1 WHERE id = ANY(%s)""",
+        [ids],
+    )
+    cr.execute(
+        """UPDATE aftersales_visit SET scheduled_date = current_date + 1
+            WHERE name LIKE 'RVB%%' AND scheduled_date <= current_date AND NOT id = ANY(%s)""",
+        [ids],
+    )
     cr.execute("""SELECT sale_order_id FROM aftersales_visit WHERE id = ANY(%s)""", [ids])
     order_ids = [row[0] for row in cr.fetchall()]
-    cr.execute("DELETE FROM mail_activity WHERE res_model = 'sale.order' AND res_id = ANY(%s)", [order_ids])
+    cr.execute(
+        "DELETE FROM mail_activity WHERE res_model = 'sale.order' AND res_id = ANY(%s)", [order_ids]
+    )
     cr.commit()
     env.invalidate_all()
     return order_ids
@@ -51,12 +64,17 @@ def standard_reminders(env, order_ids):
     """Standard Odoo: a to-do activity on each contract for its salesperson."""
     orders = env["sale.order"].browse(order_ids)
     for order in orders:
-        order.activity_schedule("mail.mail_activity_data_todo", date_deadline=date.today(),
-                                user_id=(order.user_id or env.user).id, summary="回访客户")
+        order.activity_schedule(
+            "mail.mail_activity_data_todo",
+            date_deadline=date.today(),
+            user_id=(order.user_id or env.user).id,
+            summary="回访客户",
+        )
 
 
 def measure(env, due=1000):
-    """Our due-revisit cron, the same reminders the standard way, and the trigger, on ``due`` contracts."""
+    """Our due-revisit cron, the same reminders the standard way, and the trigger, on ``due``
+    contracts."""
     Visit = env["aftersales.visit"]
     order_ids = make_due(env, due)
     ours_s, ours_q = measured(env, Visit._cron_start_due_visits)
@@ -65,17 +83,27 @@ def measure(env, due=1000):
     again_s, again_q = measured(env, Visit._cron_start_due_visits)
     std_s, std_q = measured(env, lambda: standard_reminders(env, order_ids))
     orders = env["sale.order"].browse(order_ids)
-    flow = env.ref("aftersales_visit.visit_flow_delivery").copy({"name": "bench", "trigger": "contract_executed"})
-    trig_s, trig_q = measured(env, lambda: env["aftersales.visit.flow"]._start_for("contract_executed", orders))
-    twice_s, twice_q = measured(env, lambda: env["aftersales.visit.flow"]._start_for("contract_executed", orders))
+    flow = env.ref("aftersales_visit.visit_flow_delivery").copy(
+        {"name": "bench", "trigger": "contract_executed"}
+    )
+    trig_s, trig_q = measured(
+        env, lambda: env["aftersales.visit.flow"]._start_for("contract_executed", orders)
+    )
+    twice_s, twice_q = measured(
+        env, lambda: env["aftersales.visit.flow"]._start_for("contract_executed", orders)
+    )
     planned = Visit.search_count([("flow_id", "=", flow.id)])
     assert planned == due, f"{planned} revisits planned for {due} contracts"
     env.cr.execute("DELETE FROM aftersales_visit WHERE flow_id = %s", [flow.id])
     flow.unlink()
     env.cr.commit()
     return {
-        "ours": (ours_s, ours_q), "again": (again_s, again_q), "standard": (std_s, std_q),
-        "trigger": (trig_s, trig_q), "trigger_again": (twice_s, twice_q), "revisits": Visit.search_count([]),
+        "ours": (ours_s, ours_q),
+        "again": (again_s, again_q),
+        "standard": (std_s, std_q),
+        "trigger": (trig_s, trig_q),
+        "trigger_again": (twice_s, twice_q),
+        "revisits": Visit.search_count([]),
     }
 
 
@@ -92,7 +120,11 @@ def main():
         generate_delivered_orders(env, args.orders)
         result = measure(env, args.due)
     (ours_s, ours_q), (std_s, std_q) = result["ours"], result["standard"]
-    (again_s, again_q), (trig_s, trig_q), (twice_s, twice_q) = result["again"], result["trigger"], result["trigger_again"]
+    (again_s, again_q), (trig_s, trig_q), (twice_s, twice_q) = (
+        result["again"],
+        result["trigger"],
+        result["trigger_again"],
+    )
     total = result["revisits"]
     n = args.due
     print(f"\nRevisit crons at {args.orders:,} delivered contracts ({total:,} revisits), {n:,} due")
@@ -107,7 +139,8 @@ def main():
     for label, seconds, queries in rows:
         print(f"{label:44}{seconds:9.2f}{seconds * 1000 / n:10.2f}{queries / n:15.2f}")
     print(f"\nratio ours / standard (time): {ours_s / std_s:.2f}   (queries): {ours_q / std_q:.2f}")
-    print(f"cron < 30 s at {args.orders:,} contracts: {'yes' if ours_s < 30 else 'NO'} ({ours_s:.1f} s)")
+    met = "yes" if ours_s < 30 else "NO"
+    print(f"cron < 30 s at {args.orders:,} contracts: {met} ({ours_s:.1f} s)")
 
 
 if __name__ == "__main__":

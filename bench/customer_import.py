@@ -5,6 +5,7 @@ and their ratio; the imported rows are rolled back.
 
     python3 bench/customer_import.py [--rows 10000]
 """
+
 import argparse
 import base64
 import io
@@ -22,37 +23,52 @@ def make_file(rows, seed_prefix):
     sheet = workbook.active
     sheet.append(HEADER)
     for index in range(rows):
-        sheet.append([
-            f"导入客户{seed_prefix}{index:06d}有限公司", "公司", f"18{seed_prefix}{index:08d}",
-            f"021-{60000000 + index}", f"imp_{seed_prefix}_{index}", "上海", f"{index}号 延安路",
-            "East China", "Exhibition",
-        ])
+        sheet.append(
+            [
+                f"导入客户{seed_prefix}{index:06d}有限公司",
+                "公司",
+                f"18{seed_prefix}{index:08d}",
+                f"021-{60000000 + index}",
+                f"imp_{seed_prefix}_{index}",
+                "上海",
+                f"{index}号 延安路",
+                "East China",
+                "Exhibition",
+            ]
+        )
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
 def measure(env, rows=10_000):
-    """Seconds of our import (check + import) and of base_import for the same ``rows``; rolled back."""
+    """Seconds of our import (check + import) and of base_import for the same ``rows``; rolled
+    back."""
     env = env(context={"tracking_disable": True})
     ours_file = make_file(rows, "1")
     odoo_file = make_file(rows, "2")
 
     def run_ours():
-        record = env["res.partner.import"].create({"file": base64.b64encode(ours_file), "filename": "bench.xlsx"})
+        record = env["res.partner.import"].create(
+            {"file": base64.b64encode(ours_file), "filename": "bench.xlsx"}
+        )
         record.action_check()
         record.state = "running"
         record._process_pending_lines()
         assert record.create_count == rows, (record.create_count, record.refused_count)
 
     def run_base_import():
-        wizard = env["base_import.import"].create({
-            "res_model": "res.partner",
-            "file": odoo_file,
-            "file_name": "bench.xlsx",
-            "file_type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        })
-        result = wizard.execute_import(FIELDS, HEADER, {"has_headers": True, "quoting": '"', "separator": ","})
+        wizard = env["base_import.import"].create(
+            {
+                "res_model": "res.partner",
+                "file": odoo_file,
+                "file_name": "bench.xlsx",
+                "file_type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            }
+        )
+        result = wizard.execute_import(
+            FIELDS, HEADER, {"has_headers": True, "quoting": '"', "separator": ","}
+        )
         assert len(result["ids"]) == rows, result["messages"][:3]
 
     savepoint = env.cr.savepoint()

@@ -7,12 +7,20 @@ modules require is filled; a second run adds only what is missing.
 
     python3 bench/generate.py [--customers 100000]
 """
+
 import argparse
 import sys
 import time
 from datetime import date, timedelta
 
-from common import ensure_database, ensure_reps, generate_customers, insert_like, odoo_env, vacuum_analyze
+from common import (
+    ensure_database,
+    ensure_reps,
+    generate_customers,
+    insert_like,
+    odoo_env,
+    vacuum_analyze,
+)
 
 ORDER_COLUMNS = ("name", "partner_id", "partner_invoice_id", "partner_shipping_id", "user_id")
 
@@ -34,7 +42,7 @@ def counts(env):
     queries = {
         "customers": "SELECT count(*) FROM res_partner WHERE customer_code LIKE 'B%'",
         "contacts": "SELECT count(*) FROM res_partner p JOIN res_partner c ON c.id = p.parent_id "
-                    "WHERE c.customer_code LIKE 'B%'",
+        "WHERE c.customer_code LIKE 'B%'",
         "projects": "SELECT count(*) FROM crm_lead WHERE name LIKE 'BPRJ%'",
         "quotations": "SELECT count(*) FROM sale_order WHERE name LIKE 'BQ%'",
         "contracts": "SELECT count(*) FROM sale_order WHERE name LIKE 'BSO%'",
@@ -49,8 +57,11 @@ def counts(env):
 
 
 def _customers(env, count, offset=0):
-    env.cr.execute("""SELECT id, user_id FROM res_partner WHERE customer_code LIKE 'B%%'
-                       ORDER BY id LIMIT %s OFFSET %s""", [count, offset])
+    env.cr.execute(
+        """SELECT id, user_id FROM res_partner WHERE customer_code LIKE 'B%%'
+                       ORDER BY id LIMIT %s OFFSET %s""",
+        [count, offset],
+    )
     return env.cr.fetchall()
 
 
@@ -66,9 +77,19 @@ def generate_projects(env, count):
         return
     start = time.perf_counter()
     template = _template_project(env)
-    rows = [(f"BPRJ{i:07d} 仓储改造项目", pid, uid) for i, (pid, uid) in enumerate(_customers(env, count)) if i >= existing]
-    insert_like(env.cr, "crm_lead", template, ("name", "partner_id", "user_id"), rows,
-                {"type": "'opportunity'", "active": "true", "partner_commercial_id": "v.partner_id"})
+    rows = [
+        (f"BPRJ{i:07d} 仓储改造项目", pid, uid)
+        for i, (pid, uid) in enumerate(_customers(env, count))
+        if i >= existing
+    ]
+    insert_like(
+        env.cr,
+        "crm_lead",
+        template,
+        ("name", "partner_id", "user_id"),
+        rows,
+        {"type": "'opportunity'", "active": "true", "partner_commercial_id": "v.partner_id"},
+    )
     env.cr.execute("ANALYZE crm_lead")
     env.cr.commit()
     print(f"generated {len(rows)} projects in {time.perf_counter() - start:.1f} s", file=sys.stderr)
@@ -81,13 +102,24 @@ def generate_quotes(env, count):
         return
     start = time.perf_counter()
     order_tpl, line_tpl, _picking, _move, _visit = _templates(env)
-    rows = [(f"BQ{i:07d}", pid, pid, pid, uid) for i, (pid, uid) in enumerate(_customers(env, count, offset=1))
-            if i >= existing]
-    order_ids = insert_like(env.cr, "sale_order", order_tpl, ORDER_COLUMNS, rows,
-                            {"state": "'draft'", "partner_commercial_id": "v.partner_id"})
+    rows = [
+        (f"BQ{i:07d}", pid, pid, pid, uid)
+        for i, (pid, uid) in enumerate(_customers(env, count, offset=1))
+        if i >= existing
+    ]
+    order_ids = insert_like(
+        env.cr,
+        "sale_order",
+        order_tpl,
+        ORDER_COLUMNS,
+        rows,
+        {"state": "'draft'", "partner_commercial_id": "v.partner_id"},
+    )
     _insert_lines(env, line_tpl, order_ids)
     env.cr.commit()
-    print(f"generated {len(rows)} quotations in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+    print(
+        f"generated {len(rows)} quotations in {time.perf_counter() - start:.1f} s", file=sys.stderr
+    )
 
 
 def generate_delivered_orders(env, count):
@@ -99,46 +131,111 @@ def generate_delivered_orders(env, count):
     start = time.perf_counter()
     cr = env.cr
     order_tpl, line_tpl, picking_tpl, move_tpl, visit_tpl = _templates(env)
-    rows = [(f"BSO{i:07d}", pid, pid, pid, uid) for i, (pid, uid) in enumerate(_customers(env, count)) if i >= existing]
-    order_ids = insert_like(cr, "sale_order", order_tpl, ORDER_COLUMNS, rows,
-                            {"state": "'sale'", "date_order": "now() at time zone 'UTC' - interval '3 days'",
-                             "partner_commercial_id": "v.partner_id"})
+    rows = [
+        (f"BSO{i:07d}", pid, pid, pid, uid)
+        for i, (pid, uid) in enumerate(_customers(env, count))
+        if i >= existing
+    ]
+    order_ids = insert_like(
+        cr,
+        "sale_order",
+        order_tpl,
+        ORDER_COLUMNS,
+        rows,
+        {
+            "state": "'sale'",
+            "date_order": "now() at time zone 'UTC' - interval '3 days'",
+            "partner_commercial_id": "v.partner_id",
+        },
+    )
     line_ids = _insert_lines(env, line_tpl, order_ids)
     picking_ids = insert_like(
-        cr, "stock_picking", picking_tpl, ("sale_id",), [(oid,) for oid in order_ids],
-        {"name": "'BWH/OUT/' || v.sale_id", "origin": "(SELECT name FROM sale_order WHERE id = v.sale_id)",
-         "partner_id": "(SELECT partner_id FROM sale_order WHERE id = v.sale_id)", "state": "'done'"})
+        cr,
+        "stock_picking",
+        picking_tpl,
+        ("sale_id",),
+        [(oid,) for oid in order_ids],
+        {
+            "name": "'BWH/OUT/' || v.sale_id",
+            "origin": "(SELECT name FROM sale_order WHERE id = v.sale_id)",
+            "partner_id": "(SELECT partner_id FROM sale_order WHERE id = v.sale_id)",
+            "state": "'done'",
+        },
+    )
     insert_like(
-        cr, "stock_move", move_tpl, ("picking_id", "sale_line_id"), list(zip(picking_ids, line_ids)),
-        {"partner_id": "(SELECT partner_id FROM stock_picking WHERE id = v.picking_id)", "state": "'done'",
-         "origin": "(SELECT origin FROM stock_picking WHERE id = v.picking_id)"})
-    cr.execute("UPDATE sale_order_line SET qty_delivered = product_uom_qty WHERE id = ANY(%s)", [line_ids])
+        cr,
+        "stock_move",
+        move_tpl,
+        ("picking_id", "sale_line_id"),
+        list(zip(picking_ids, line_ids, strict=True)),
+        {
+            "partner_id": "(SELECT partner_id FROM stock_picking WHERE id = v.picking_id)",
+            "state": "'done'",
+            "origin": "(SELECT origin FROM stock_picking WHERE id = v.picking_id)",
+        },
+    )
+    cr.execute(
+        "UPDATE sale_order_line SET qty_delivered = product_uom_qty WHERE id = ANY(%s)", [line_ids]
+    )
     flow = env.ref("aftersales_visit.visit_flow_delivery")
     today = date.today()
-    visit_rows = [(f"RVB{oid:08d}", oid, pick, f"sale.order,{oid}:delivery", today + timedelta(days=1 + n % 180))
-                  for n, (oid, pick) in enumerate(zip(order_ids, picking_ids))]
-    insert_like(cr, "aftersales_visit", visit_tpl,
-                ("name", "sale_order_id", "picking_id", "trigger_ref", "scheduled_date"), visit_rows,
-                {"partner_id": "(SELECT partner_id FROM sale_order WHERE id = v.sale_order_id)",
-                 "flow_id": str(flow.id), "stage_id": str(flow.stage_ids[:1].id), "state": "'planned'",
-                 "user_id": "NULL", "trigger": "'delivery_done'"})
-    cr.execute("ANALYZE sale_order; ANALYZE sale_order_line; ANALYZE stock_picking; ANALYZE stock_move; "
-               "ANALYZE aftersales_visit")
+    visit_rows = [
+        (
+            f"RVB{oid:08d}",
+            oid,
+            pick,
+            f"sale.order,{oid}:delivery",
+            today + timedelta(days=1 + n % 180),
+        )
+        for n, (oid, pick) in enumerate(zip(order_ids, picking_ids, strict=True))
+    ]
+    insert_like(
+        cr,
+        "aftersales_visit",
+        visit_tpl,
+        ("name", "sale_order_id", "picking_id", "trigger_ref", "scheduled_date"),
+        visit_rows,
+        {
+            "partner_id": "(SELECT partner_id FROM sale_order WHERE id = v.sale_order_id)",
+            "flow_id": str(flow.id),
+            "stage_id": str(flow.stage_ids[:1].id),
+            "state": "'planned'",
+            "user_id": "NULL",
+            "trigger": "'delivery_done'",
+        },
+    )
+    cr.execute(
+        "ANALYZE sale_order; ANALYZE sale_order_line; ANALYZE stock_picking; ANALYZE stock_move; "
+        "ANALYZE aftersales_visit"
+    )
     cr.commit()
-    print(f"generated {len(rows)} delivered contracts in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+    print(
+        f"generated {len(rows)} delivered contracts in {time.perf_counter() - start:.1f} s",
+        file=sys.stderr,
+    )
 
 
 def _insert_lines(env, line_tpl, order_ids):
-    return insert_like(env.cr, "sale_order_line", line_tpl, ("order_id",), [(oid,) for oid in order_ids],
-                       {"order_partner_id": "(SELECT partner_id FROM sale_order WHERE id = v.order_id)",
-                        "salesman_id": "(SELECT user_id FROM sale_order WHERE id = v.order_id)"})
+    return insert_like(
+        env.cr,
+        "sale_order_line",
+        line_tpl,
+        ("order_id",),
+        [(oid,) for oid in order_ids],
+        {
+            "order_partner_id": "(SELECT partner_id FROM sale_order WHERE id = v.order_id)",
+            "salesman_id": "(SELECT user_id FROM sale_order WHERE id = v.order_id)",
+        },
+    )
 
 
 def _template_project(env):
     lead = env["crm.lead"].search([("name", "=", "BPRJ-TEMPLATE")], limit=1)
     if not lead:
         customer = env["res.partner"].search([("customer_code", "=like", "B%")], limit=1)
-        lead = env["crm.lead"].create({"name": "BPRJ-TEMPLATE", "type": "opportunity", "partner_id": customer.id})
+        lead = env["crm.lead"].create(
+            {"name": "BPRJ-TEMPLATE", "type": "opportunity", "partner_id": customer.id}
+        )
     return lead.id
 
 
@@ -147,11 +244,16 @@ def _templates(env):
     order = env["sale.order"].search([("name", "=", "BSO-TEMPLATE")], limit=1)
     if not order:
         customer = env["res.partner"].search([("customer_code", "=like", "B%")], limit=1)
-        product = env["product.product"].create({"name": "Bench Widget", "type": "consu", "list_price": 100})
-        order = env["sale.order"].create({
-            "name": "BSO-TEMPLATE", "partner_id": customer.id,
-            "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 1})],
-        })
+        product = env["product.product"].create(
+            {"name": "Bench Widget", "type": "consu", "list_price": 100}
+        )
+        order = env["sale.order"].create(
+            {
+                "name": "BSO-TEMPLATE",
+                "partner_id": customer.id,
+                "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 1})],
+            }
+        )
         order.action_confirm()
         picking = order.picking_ids
         picking.move_ids.quantity = 1
@@ -159,10 +261,16 @@ def _templates(env):
     visit = env["aftersales.visit"].search([("sale_order_id", "=", order.id)], limit=1)
     if not visit:
         flow = env.ref("aftersales_visit.visit_flow_delivery")
-        visit = env["aftersales.visit"].create({
-            "flow_id": flow.id, "stage_id": flow.stage_ids[0].id, "partner_id": order.partner_id.id,
-            "sale_order_id": order.id, "trigger_ref": "bench-template", "state": "cancel",
-        })
+        visit = env["aftersales.visit"].create(
+            {
+                "flow_id": flow.id,
+                "stage_id": flow.stage_ids[0].id,
+                "partner_id": order.partner_id.id,
+                "sale_order_id": order.id,
+                "trigger_ref": "bench-template",
+                "state": "cancel",
+            }
+        )
     picking = order.picking_ids[:1]
     return order.id, order.order_line[0].id, picking.id, picking.move_ids[0].id, visit.id
 
@@ -176,8 +284,10 @@ def main():
     with odoo_env() as env:
         start = time.perf_counter()
         result = generate(env, args.customers, args.reps)
-        print(f"bench database ready in {time.perf_counter() - start:.1f} s: "
-              + ", ".join(f"{count:,} {label}" for label, count in result.items()))
+        print(
+            f"bench database ready in {time.perf_counter() - start:.1f} s: "
+            + ", ".join(f"{count:,} {label}" for label, count in result.items())
+        )
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 
     python3 bench/recall_cron.py [--due 1000]
 """
+
 import argparse
 import time
 from datetime import timedelta
@@ -19,13 +20,18 @@ def make_idle(env, due):
     saved = {key: params.get_param(f"sales_pipeline.{key}") for key in SETTINGS}
     for key, value in SETTINGS.items():
         params.set_param(f"sales_pipeline.{key}", value)
-    env.cr.execute("""UPDATE res_partner SET claim_date = now() at time zone 'UTC' - interval '1 day'
-                       WHERE customer_code LIKE 'B%%' AND pool_state = 'claimed'""")
-    env.cr.execute("""UPDATE res_partner SET claim_date = now() at time zone 'UTC' - interval '40 days',
-                             last_followup_date = NULL
-                       WHERE id IN (SELECT id FROM res_partner WHERE customer_code LIKE 'B%%'
-                                       AND pool_state = 'claimed' AND NOT is_protected ORDER BY id LIMIT %s)
-                   RETURNING id""", [due])
+    env.cr.execute("""
+        UPDATE res_partner SET claim_date = now() at time zone 'UTC' - interval '1 day'
+         WHERE customer_code LIKE 'B%%' AND pool_state = 'claimed'""")
+    env.cr.execute(
+        """UPDATE res_partner SET claim_date = now() at time zone 'UTC' - interval '40 days',
+                                  last_followup_date = NULL
+            WHERE id IN (SELECT id FROM res_partner WHERE customer_code LIKE 'B%%'
+                            AND pool_state = 'claimed' AND NOT is_protected
+                          ORDER BY id LIMIT %s)
+        RETURNING id""",
+        [due],
+    )
     ids = sorted(row[0] for row in env.cr.fetchall())
     env.cr.commit()
     env.invalidate_all()
@@ -40,8 +46,12 @@ def restore(env, saved):
 
 
 def left_idle(env):
-    env.cr.execute("""SELECT count(*) FROM res_partner WHERE customer_code LIKE 'B%%' AND pool_state = 'claimed'
-                       AND claim_date < now() at time zone 'UTC' - %s""", [timedelta(days=30)])
+    env.cr.execute(
+        """SELECT count(*) FROM res_partner
+            WHERE customer_code LIKE 'B%%' AND pool_state = 'claimed'
+              AND claim_date < now() at time zone 'UTC' - %s""",
+        [timedelta(days=30)],
+    )
     return env.cr.fetchone()[0]
 
 

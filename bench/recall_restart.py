@@ -12,8 +12,10 @@ fast``: every connection is cut, the transaction in flight is lost). Then it che
 
     python3 bench/recall_restart.py [--due 3000] [--batch 100]
 
-Needs the scripts' private cluster (scripts/run or scripts/test started it). Exits 1 on a failed check.
+Needs the scripts' private cluster (scripts/run or scripts/test started it). Exits 1 on a
+failed check.
 """
+
 import argparse
 import subprocess
 import sys
@@ -50,17 +52,21 @@ def last_error(stderr):
 def history(env, ids, since):
     """(customers back in the pool, their recalls since ``since``, customers recalled twice,
     recalls of customers still owned)."""
-    env.cr.execute("""
+    env.cr.execute(
+        """
         WITH recalls AS (
             SELECT partner_id, count(*) AS n FROM res_partner_pool_log
-             WHERE action = 'recall' AND partner_id = ANY(%(ids)s) AND date >= %(since)s GROUP BY partner_id
+             WHERE action = 'recall' AND partner_id = ANY(%(ids)s) AND date >= %(since)s
+             GROUP BY partner_id
         )
         SELECT (SELECT count(*) FROM res_partner WHERE id = ANY(%(ids)s) AND pool_state = 'pool'),
                (SELECT coalesce(sum(n), 0)::int FROM recalls),
                (SELECT count(*) FROM recalls WHERE n > 1),
                (SELECT count(*) FROM recalls JOIN res_partner p ON p.id = recalls.partner_id
                  WHERE p.pool_state != 'pool')
-    """, {"ids": ids, "since": since})
+    """,
+        {"ids": ids, "since": since},
+    )
     return env.cr.fetchone()
 
 
@@ -71,29 +77,64 @@ def drill(due, batch):
         env.cr.execute("SELECT now() at time zone 'UTC'")
         since = env.cr.fetchone()[0]
     try:
-        child = subprocess.Popen([sys.executable, __file__, "--child", "--batch", str(batch)],
-                                 stderr=subprocess.PIPE, text=True)
+        child = subprocess.Popen(
+            [sys.executable, __file__, "--child", "--batch", str(batch)],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         deadline = time.time() + 120
-        while count(f"SELECT count(*) FROM res_partner_pool_log WHERE action = 'recall' AND date >= '{since}'") < batch:
+        while (
+            count(
+                "SELECT count(*) FROM res_partner_pool_log"
+                f" WHERE action = 'recall' AND date >= '{since}'"
+            )
+            < batch
+        ):
             if child.poll() is not None or time.time() > deadline:
-                sys.exit("the cron ended (or never started) before a batch was committed: raise --due")
+                sys.exit(
+                    "the cron ended (or never started) before a batch was committed: raise --due"
+                )
             time.sleep(0.05)
         restart_postgresql()
         child_error = child.communicate(timeout=120)[1]
-        checks.append(("the cron was cut by the restart", child.returncode != 0,
-                       f"exit {child.returncode}, {last_error(child_error)}"))
+        checks.append(
+            (
+                "the cron was cut by the restart",
+                child.returncode != 0,
+                f"exit {child.returncode}, {last_error(child_error)}",
+            )
+        )
         with odoo_env() as env:  # new connections: those of before died with the restart
             recalled, recalls, twice, owned = history(env, ids, since)
-            checks.append(("customers recalled before the restart: each once, back in the pool",
-                           0 < recalled < due and recalls == recalled and not twice and not owned,
-                           f"{recalled} of {due} recalled, {recalls} recalls, {twice} twice, {owned} still owned"))
-            checks.append(("a whole number of batches", recalled % batch == 0,
-                           f"{recalled} = {recalled / batch:g} x {batch}"))
+            checks.append(
+                (
+                    "customers recalled before the restart: each once, back in the pool",
+                    0 < recalled < due and recalls == recalled and not twice and not owned,
+                    f"{recalled} of {due} recalled, {recalls} recalls, {twice} twice,"
+                    f" {owned} still owned",
+                )
+            )
+            checks.append(
+                (
+                    "a whole number of batches",
+                    recalled % batch == 0,
+                    f"{recalled} = {recalled / batch:g} x {batch}",
+                )
+            )
             env["res.partner"]._cron_recall_customers(batch_size=batch)
             recalled, recalls, twice, owned = history(env, ids, since)
-            checks.append(("the next run recalls the rest, each customer once",
-                           recalled == due and recalls == due and not twice and not owned and left_idle(env) == 0,
-                           f"{recalled} of {due} recalled, {recalls} recalls, {twice} twice, {owned} still owned"))
+            checks.append(
+                (
+                    "the next run recalls the rest, each customer once",
+                    recalled == due
+                    and recalls == due
+                    and not twice
+                    and not owned
+                    and left_idle(env) == 0,
+                    f"{recalled} of {due} recalled, {recalls} recalls, {twice} twice,"
+                    f" {owned} still owned",
+                )
+            )
     finally:
         with odoo_env() as env:
             restore(env, saved)
@@ -111,7 +152,10 @@ def main():
         return
     ensure_database()
     checks = drill(args.due, args.batch)
-    print(f"\nPostgreSQL restart during the recall cron ({args.due} idle customers, batches of {args.batch})")
+    print(
+        f"\nPostgreSQL restart during the recall cron ({args.due} idle customers,"
+        f" batches of {args.batch})"
+    )
     for label, ok, detail in checks:
         print(f"  {'PASS' if ok else 'FAIL'}  {label}: {detail}")
     sys.exit(0 if all(ok for _label, ok, _detail in checks) else 1)

@@ -5,6 +5,7 @@ Odoo (without our rules or code paths) where there is one, against the targets o
 
 Prints one table; copy it with the machine and date into RESULTS.md.
 """
+
 import argparse
 import platform
 import statistics
@@ -19,7 +20,16 @@ import wechat_callback
 from common import ensure_database, odoo_env
 from generate import generate
 
-LIST_FIELDS = ["name", "customer_code", "user_id", "city", "mobile", "industry_id", "pool_state", "is_protected"]
+LIST_FIELDS = [
+    "name",
+    "customer_code",
+    "user_id",
+    "city",
+    "mobile",
+    "industry_id",
+    "pool_state",
+    "is_protected",
+]
 CUSTOMERS = [("is_customer", "=", True), ("parent_id", "=", False)]
 
 
@@ -36,20 +46,29 @@ def median_seconds(env, func, rounds):
 def customer_list_and_search(env, rep, rounds):
     """The customer list (first page, its columns) and a name search, as a rep vs as admin."""
     admin = env.ref("base.user_admin")
+
+    def page(user, domain):
+        return lambda: env["res.partner"].with_user(user).search_read(domain, LIST_FIELDS, limit=80)
+
     results = {}
-    for label, domain in (("customer list, first page", CUSTOMERS),
-                          ("customer search by name", CUSTOMERS + [("name", "ilike", "华信机电")])):
-        def page(user, domain=domain):
-            return lambda: env["res.partner"].with_user(user).search_read(domain, LIST_FIELDS, limit=80)
-        page(rep)()  # warm-up
-        results[label] = (median_seconds(env, page(rep), rounds), median_seconds(env, page(admin), rounds))
+    for label, domain in (
+        ("customer list, first page", CUSTOMERS),
+        ("customer search by name", CUSTOMERS + [("name", "ilike", "华信机电")]),
+    ):
+        page(rep, domain)()  # warm-up
+        results[label] = (
+            median_seconds(env, page(rep, domain), rounds),
+            median_seconds(env, page(admin, domain), rounds),
+        )
     return results
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--customers", type=int, default=100_000)
-    parser.add_argument("--quick", action="store_true", help="smaller loads (import 1,000 rows, 3 s of WeChat)")
+    parser.add_argument(
+        "--quick", action="store_true", help="smaller loads (import 1,000 rows, 3 s of WeChat)"
+    )
     args = parser.parse_args()
     rounds = 3 if args.quick else 5
     ensure_database()
@@ -60,52 +79,141 @@ def main():
 
         for label, (ours, standard) in customer_list_and_search(env, rep, rounds).items():
             ratio = ours / standard
-            rows.append((f"{label} (rep vs admin), ms", ours * 1000, standard * 1000, ratio, "≤ 1.3×", ratio <= 1.3))
+            rows.append(
+                (
+                    f"{label} (rep vs admin), ms",
+                    ours * 1000,
+                    standard * 1000,
+                    ratio,
+                    "≤ 1.3×",
+                    ratio <= 1.3,
+                )
+            )
 
         quick = quick_search.measure(env, rep, rounds)
-        rows.append(("quick search p95 (rep vs default search), ms", quick["ours_p95"] * 1000,
-                     quick["standard_p95"] * 1000, quick["ours_p95"] / quick["standard_p95"], "< 50 ms",
-                     quick["ours_p95"] < 0.05))
+        rows.append(
+            (
+                "quick search p95 (rep vs default search), ms",
+                quick["ours_p95"] * 1000,
+                quick["standard_p95"] * 1000,
+                quick["ours_p95"] / quick["standard_p95"],
+                "< 50 ms",
+                quick["ours_p95"] < 0.05,
+            )
+        )
 
         import_rows = 1000 if args.quick else 10_000
         ours, standard = customer_import.measure(env, import_rows)
-        rows.append((f"Excel import {import_rows:,} rows (vs base_import), s", ours, standard, ours / standard,
-                     "≤ 0.5×", ours / standard <= 0.5))
+        rows.append(
+            (
+                f"Excel import {import_rows:,} rows (vs base_import), s",
+                ours,
+                standard,
+                ours / standard,
+                "≤ 0.5×",
+                ours / standard <= 0.5,
+            )
+        )
 
         recall = recall_cron.measure(env, 1000)
-        rows.append(("recall cron, 1,000 idle of all customers, s", recall, None, None, "< 30 s", recall < 30))
+        rows.append(
+            (
+                "recall cron, 1,000 idle of all customers, s",
+                recall,
+                None,
+                None,
+                "< 30 s",
+                recall < 30,
+            )
+        )
 
         revisits = aftersales_cron.measure(env, 1000)
         (ours_s, _q), (std_s, _sq) = revisits["ours"], revisits["standard"]
-        rows.append(("revisit cron, 1,000 due (vs activity_schedule), s", ours_s, std_s, ours_s / std_s,
-                     "< 30 s", ours_s < 30))
+        rows.append(
+            (
+                "revisit cron, 1,000 due (vs activity_schedule), s",
+                ours_s,
+                std_s,
+                ours_s / std_s,
+                "< 30 s",
+                ours_s < 30,
+            )
+        )
 
     wechat = wechat_callback.measure(200, 3 if args.quick else 10, "plain")
     ours, standard = wechat["ours"], wechat["standard"]
-    rows.append(("WeChat callback at 200/s: p99 ms (vs /web/health)", ours["p99"], standard["p99"],
-                 ours["p99"] / standard["p99"], "< 300 ms", ours["p99"] < 300))
-    rows.append(("WeChat callback at 200/s: answered per s", ours["per_second"], standard["per_second"],
-                 ours["per_second"] / standard["per_second"], "200/s", ours["per_second"] >= 195))
-    rows.append(("WeChat duplicates stored / pushes lost", wechat["duplicates"], wechat["lost"], None, "0 / 0",
-                 wechat["duplicates"] == 0 and wechat["lost"] == 0))
+    rows.append(
+        (
+            "WeChat callback at 200/s: p99 ms (vs /web/health)",
+            ours["p99"],
+            standard["p99"],
+            ours["p99"] / standard["p99"],
+            "< 300 ms",
+            ours["p99"] < 300,
+        )
+    )
+    rows.append(
+        (
+            "WeChat callback at 200/s: answered per s",
+            ours["per_second"],
+            standard["per_second"],
+            ours["per_second"] / standard["per_second"],
+            "200/s",
+            ours["per_second"] >= 195,
+        )
+    )
+    rows.append(
+        (
+            "WeChat duplicates stored / pushes lost",
+            wechat["duplicates"],
+            wechat["lost"],
+            None,
+            "0 / 0",
+            wechat["duplicates"] == 0 and wechat["lost"] == 0,
+        )
+    )
     cpu = wechat["cpu"]
-    rows.append(("WeChat: server CPU per push, ms (vs /web/health)", cpu["ours"], cpu["standard"],
-                 cpu["ours"] / cpu["standard"], "–", None))
+    rows.append(
+        (
+            "WeChat: server CPU per push, ms (vs /web/health)",
+            cpu["ours"],
+            cpu["standard"],
+            cpu["ours"] / cpu["standard"],
+            "–",
+            None,
+        )
+    )
 
     checks = recall_restart.drill(3000, 100)
     passed = sum(1 for _label, ok, _detail in checks if ok)
-    rows.append(("PostgreSQL restart in the recall cron: checks passed", passed, len(checks), None, "all",
-                 passed == len(checks)))
+    rows.append(
+        (
+            "PostgreSQL restart in the recall cron: checks passed",
+            passed,
+            len(checks),
+            None,
+            "all",
+            passed == len(checks),
+        )
+    )
 
-    print(f"\nBenchmarks {time.strftime('%Y-%m-%d')} on {platform.node()} ({platform.processor() or platform.machine()}), "
-          + ", ".join(f"{count:,} {label}" for label, count in counts.items()))
-    print(f"| {'measure':54} | {'ours':>9} | {'standard':>9} | {'ratio':>6} | {'target':>8} | met |")
+    processor = platform.processor() or platform.machine()
+    print(
+        f"\nBenchmarks {time.strftime('%Y-%m-%d')} on {platform.node()} ({processor}), "
+        + ", ".join(f"{count:,} {label}" for label, count in counts.items())
+    )
+    print(
+        f"| {'measure':54} | {'ours':>9} | {'standard':>9} | {'ratio':>6} | {'target':>8} | met |"
+    )
     print(f"| {'-' * 54} | {'-' * 9}:| {'-' * 9}:| {'-' * 6}:| {'-' * 8} | --- |")
     for label, ours, standard, ratio, target, met in rows:
         std_text = "–" if standard is None else f"{standard:9.1f}"
         ratio_text = "–" if ratio is None else f"{ratio:6.2f}"
         met_text = "–" if met is None else ("yes" if met else "NO")
-        print(f"| {label:54} | {ours:9.1f} | {std_text:>9} | {ratio_text:>6} | {target:>8} | {met_text} |")
+        print(
+            f"| {label:54} | {ours:9.1f} | {std_text:>9} | {ratio_text:>6} | {target:>8} "
+            f"| {met_text} |"
+        )
 
 
 if __name__ == "__main__":

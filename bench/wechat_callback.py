@@ -1,11 +1,12 @@
 """WeChat callback under load (微信回调压测): signed pushes from this process to an Odoo
-server on loopback with the workers Odoo's deployment guide advises (2 x cores + 1), at a fixed rate, 10 % of them sent again as WeChat
-retries. Prints events/s, p50/p99 latency, the duplicates stored (must be 0), the same
-rate against Odoo's own /web/health route on the same server, and how fast the queue job
-then handles the events.
+server on loopback with the workers Odoo's deployment guide advises (2 x cores + 1), at a
+fixed rate, 10 % of them sent again as WeChat retries. Prints events/s, p50/p99 latency,
+the duplicates stored (must be 0), the same rate against Odoo's own /web/health route on
+the same server, and how fast the queue job then handles the events.
 
     python3 bench/wechat_callback.py [--rate 200] [--seconds 10] [--mode plain|safe]
 """
+
 import argparse
 import asyncio
 import http.client
@@ -29,8 +30,15 @@ AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
 def prepare_account(mode):
     with odoo_env() as env:
         account = env["wechat.account"].search([("app_id", "=", APP_ID)])
-        values = {"name": "Bench account", "app_id": APP_ID, "app_secret": "x", "token": TOKEN,
-                  "encoding_aes_key": AES_KEY, "encrypt_mode": mode, "conversion_trigger": "manual"}
+        values = {
+            "name": "Bench account",
+            "app_id": APP_ID,
+            "app_secret": "x",
+            "token": TOKEN,
+            "encoding_aes_key": AES_KEY,
+            "encrypt_mode": mode,
+            "conversion_trigger": "manual",
+        }
         account = account.write(values) and account if account else account.create(values)
         env.cr.execute("DELETE FROM wechat_message WHERE account_id = %s", [account.id])
         env.cr.execute("DELETE FROM wechat_follower WHERE account_id = %s", [account.id])
@@ -40,12 +48,27 @@ def prepare_account(mode):
 
 def start_server(workers):
     log = open(ROOT / ".run" / "bench-wechat-server.log", "w")
-    cmd = [sys.executable, "-m", "odoo", "-c", str(ROOT / "odoo.conf"), f"--addons-path={ROOT / 'addons'}",
-           f"--data-dir={ROOT / '.run' / 'data'}", "--db_host=127.0.0.1", f"--db_port={PGPORT}", "--db_user=odoo",
-           # --database without --db-filter: pushes carry no session cookie, and with a filter Odoo
-           # lists the server's databases (a new connection) on each of them to find theirs
-           "-d", BENCH_DB, f"--workers={workers}", "--max-cron-threads=0",
-           f"--http-port={PORT}", "--log-level=warn", "--limit-time-real=60"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "odoo",
+        "-c",
+        str(ROOT / "odoo.conf"),
+        f"--addons-path={ROOT / 'addons'}",
+        f"--data-dir={ROOT / '.run' / 'data'}",
+        "--db_host=127.0.0.1",
+        f"--db_port={PGPORT}",
+        "--db_user=odoo",
+        # --database without --db-filter: pushes carry no session cookie, and with a filter Odoo
+        # lists the server's databases (a new connection) on each of them to find theirs
+        "-d",
+        BENCH_DB,
+        f"--workers={workers}",
+        "--max-cron-threads=0",
+        f"--http-port={PORT}",
+        "--log-level=warn",
+        "--limit-time-real=60",
+    ]
     server = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
     for _ in range(120):
         try:
@@ -61,7 +84,9 @@ def request(method, path, body=None):
     conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
     try:
         start = time.perf_counter()
-        conn.request(method, path, body=body, headers={"Content-Type": "text/xml", "Connection": "close"})
+        conn.request(
+            method, path, body=body, headers={"Content-Type": "text/xml", "Connection": "close"}
+        )
         response = conn.getresponse()
         response.read()
         return response.status, time.perf_counter() - start
@@ -73,9 +98,12 @@ def push(index, created, mode):
     from wechatpy.crypto import WeChatCrypto  # noqa: PLC0415
     from wechatpy.utils import WeChatSigner  # noqa: PLC0415
 
-    xml = (f"<xml><ToUserName><![CDATA[gh_bench]]></ToUserName><FromUserName><![CDATA[oBench{index % 5000:05d}]]>"
-           f"</FromUserName><CreateTime>{created}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
-           f"<Content><![CDATA[压测消息 {index}]]></Content><MsgId>{10**12 + index}</MsgId></xml>")
+    xml = (
+        "<xml><ToUserName><![CDATA[gh_bench]]></ToUserName>"
+        f"<FromUserName><![CDATA[oBench{index % 5000:05d}]]></FromUserName>"
+        f"<CreateTime>{created}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
+        f"<Content><![CDATA[压测消息 {index}]]></Content><MsgId>{10**12 + index}</MsgId></xml>"
+    )
     timestamp, nonce = str(int(time.time())), uuid.uuid4().hex[:10]
     signer = WeChatSigner()
     signer.add_data(TOKEN, timestamp, nonce)
@@ -83,7 +111,10 @@ def push(index, created, mode):
     if mode == "safe":
         encrypted = WeChatCrypto(TOKEN, AES_KEY, APP_ID).encrypt_message(xml, nonce, timestamp)
         msg_signature = encrypted.split("<MsgSignature><![CDATA[")[1].split("]]>")[0]
-        return f"/wechat/callback/{APP_ID}?{query}&encrypt_type=aes&msg_signature={msg_signature}", encrypted.encode()
+        return (
+            f"/wechat/callback/{APP_ID}?{query}&encrypt_type=aes&msg_signature={msg_signature}",
+            encrypted.encode(),
+        )
     return f"/wechat/callback/{APP_ID}?{query}", xml.encode()
 
 
@@ -112,8 +143,10 @@ async def _load(rate, prepared, in_flight=16):
 
     async def _exchange(method, path, body):
         reader, writer = await asyncio.open_connection("127.0.0.1", PORT)
-        head = (f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-                f"Content-Type: text/xml\r\nContent-Length: {len(body or b'')}\r\n\r\n")
+        head = (
+            f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+            f"Content-Type: text/xml\r\nContent-Length: {len(body or b'')}\r\n\r\n"
+        )
         writer.write(head.encode() + (body or b""))
         await writer.drain()
         status_line = await reader.readline()
@@ -132,8 +165,10 @@ async def _load(rate, prepared, in_flight=16):
     elapsed = time.perf_counter() - start
     latencies.sort()
     return {
-        "sent": len(prepared), "per_second": len(prepared) / elapsed,
-        "p50": statistics.median(latencies) * 1000, "p99": latencies[int(len(latencies) * 0.99) - 1] * 1000,
+        "sent": len(prepared),
+        "per_second": len(prepared) / elapsed,
+        "p50": statistics.median(latencies) * 1000,
+        "p99": latencies[int(len(latencies) * 0.99) - 1] * 1000,
         "errors": sum(1 for status in statuses if status != 200),
     }
 
@@ -144,8 +179,15 @@ def cpu_per_request(server, requests):
     import psutil  # noqa: PLC0415
 
     def cpu_seconds():
-        processes = [psutil.Process(server.pid), *psutil.Process(server.pid).children(recursive=True)]
-        processes += [process for process in psutil.process_iter(["name"]) if process.info["name"] == "postgres"]
+        processes = [
+            psutil.Process(server.pid),
+            *psutil.Process(server.pid).children(recursive=True),
+        ]
+        processes += [
+            process
+            for process in psutil.process_iter(["name"])
+            if process.info["name"] == "postgres"
+        ]
         total = 0.0
         for process in processes:
             try:
@@ -162,13 +204,17 @@ def cpu_per_request(server, requests):
 
 
 def measure(rate=200, seconds=10, mode="plain", workers=WORKERS):
-    """Load the callback and /web/health at ``rate``; then count what was stored and run the queue."""
+    """Load the callback and /web/health at ``rate``; then count what was stored and run the
+    queue."""
     account_id = prepare_account(mode)
     server = start_server(workers)
     try:
         created = int(time.time())
         rng = random.Random(7)
-        indexes, pushes = [], []  # signed (and encrypted) beforehand, so that the load is not slowed by it
+        indexes, pushes = (
+            [],
+            [],
+        )  # signed (and encrypted) beforehand, so that the load is not slowed by it
         for index in range(rate * seconds):
             # one push in ten is the retry of an earlier one (same MsgId): WeChat resends when slow
             if index > 10 and rng.random() < 0.1:
@@ -180,26 +226,44 @@ def measure(rate=200, seconds=10, mode="plain", workers=WORKERS):
         ours = load(rate, seconds, lambda i: ("POST", *pushes[i]))
         standard = load(rate, seconds, lambda i: health)
         cpu = {
-            "ours": cpu_per_request(server, [("POST", *push(10**7 + i, created, mode)) for i in range(300)]),
+            "ours": cpu_per_request(
+                server, [("POST", *push(10**7 + i, created, mode)) for i in range(300)]
+            ),
             "standard": cpu_per_request(server, [health] * 300),
         }
     finally:
         server.terminate()
         server.wait(timeout=30)
     with odoo_env() as env:
-        # the pushes of the load (MsgId 10^12 + index), not those of the CPU measure (10^12 + 10^7 + i)
-        env.cr.execute("""SELECT count(*), count(DISTINCT dedupe_key) FROM wechat_message
-                           WHERE account_id = %s AND dedupe_key::bigint < %s""", [account_id, 10**12 + 10**7])
+        # the pushes of the load (MsgId 10^12 + index), not those of the CPU measure
+        # (10^12 + 10^7 + i)
+        env.cr.execute(
+            """SELECT count(*), count(DISTINCT dedupe_key) FROM wechat_message
+                           WHERE account_id = %s AND dedupe_key::bigint < %s""",
+            [account_id, 10**12 + 10**7],
+        )
         stored, distinct = env.cr.fetchone()
         start = time.perf_counter()
         env["wechat.message"]._cron_process()
         processed_s = time.perf_counter() - start
-        env.cr.execute("SELECT count(*) FROM wechat_message WHERE account_id = %s AND state = 'done'", [account_id])
+        env.cr.execute(
+            "SELECT count(*) FROM wechat_message WHERE account_id = %s AND state = 'done'",
+            [account_id],
+        )
         done = env.cr.fetchone()[0]
     unique = len(set(indexes))
-    return {"ours": ours, "standard": standard, "cpu": cpu, "stored": stored, "duplicates": stored - distinct,
-            "unique": unique, "retries": len(indexes) - unique, "lost": max(unique - stored, 0),
-            "processed": done, "processed_s": processed_s}
+    return {
+        "ours": ours,
+        "standard": standard,
+        "cpu": cpu,
+        "stored": stored,
+        "duplicates": stored - distinct,
+        "unique": unique,
+        "retries": len(indexes) - unique,
+        "lost": max(unique - stored, 0),
+        "processed": done,
+        "processed_s": processed_s,
+    }
 
 
 def main():
@@ -212,22 +276,37 @@ def main():
     ensure_database()
     result = measure(args.rate, args.seconds, args.mode, args.workers)
     ours, standard = result["ours"], result["standard"]
-    print(f"\nWeChat callback, {args.mode} mode, {args.rate} events/s for {args.seconds} s, "
-          f"Odoo with {args.workers} workers")
+    print(
+        f"\nWeChat callback, {args.mode} mode, {args.rate} events/s for {args.seconds} s, "
+        f"Odoo with {args.workers} workers"
+    )
     print(f"{'':34}{'sent':>7}{'per s':>8}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
-    for label, row in (("our callback (signed pushes)", ours), ("Odoo /web/health (standard)", standard)):
-        print(f"{label:34}{row['sent']:7d}{row['per_second']:8.1f}{row['p50']:9.1f}{row['p99']:9.1f}{row['errors']:8d}")
+    for label, row in (
+        ("our callback (signed pushes)", ours),
+        ("Odoo /web/health (standard)", standard),
+    ):
+        print(
+            f"{label:34}{row['sent']:7d}{row['per_second']:8.1f}{row['p50']:9.1f}{row['p99']:9.1f}{row['errors']:8d}"
+        )
     print(f"\nratio p99 ours / standard: {ours['p99'] / standard['p99']:.2f}")
     cpu = result["cpu"]
-    print(f"server CPU per request, one at a time (Odoo + PostgreSQL): ours {cpu['ours']:.1f} ms, "
-          f"/web/health {cpu['standard']:.1f} ms, ratio {cpu['ours'] / cpu['standard']:.2f}; "
-          f"{os.cpu_count()} cores supply at most {1000 * (os.cpu_count() or 1) / cpu['ours']:.0f} pushes/s "
-          f"before the load generator takes its share")
-    print(f"stored {result['stored']} messages for {result['unique']} distinct pushes (+{result['retries']} retries): "
-          f"duplicates {result['duplicates']}, lost {result['lost']}")
-    print(f"queue job: {result['processed']} handled in {result['processed_s']:.1f} s "
-          f"({result['processed'] / result['processed_s']:.0f} events/s)")
-    print(f"target p99 < 300 ms at 200 events/s: {'yes' if ours['p99'] < 300 and args.rate >= 200 else 'NO'}")
+    print(
+        f"server CPU per request, one at a time (Odoo + PostgreSQL): ours {cpu['ours']:.1f} ms, "
+        f"/web/health {cpu['standard']:.1f} ms, ratio {cpu['ours'] / cpu['standard']:.2f}; "
+        f"{os.cpu_count()} cores supply at most "
+        f"{1000 * (os.cpu_count() or 1) / cpu['ours']:.0f} pushes/s "
+        f"before the load generator takes its share"
+    )
+    print(
+        f"stored {result['stored']} messages for {result['unique']} distinct pushes "
+        f"(+{result['retries']} retries): duplicates {result['duplicates']}, lost {result['lost']}"
+    )
+    print(
+        f"queue job: {result['processed']} handled in {result['processed_s']:.1f} s "
+        f"({result['processed'] / result['processed_s']:.0f} events/s)"
+    )
+    met = "yes" if ours["p99"] < 300 and args.rate >= 200 else "NO"
+    print(f"target p99 < 300 ms at 200 events/s: {met}")
 
 
 if __name__ == "__main__":
