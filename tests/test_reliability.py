@@ -14,6 +14,7 @@ connection each start together (a barrier) as users double-clicking or racing wo
 Records carry a unique suffix and stay (the test database is rebuilt by scripts/test);
 the settings changed are put back.
 """
+
 import threading
 import time
 import uuid
@@ -38,27 +39,66 @@ class TestReliability(TransactionCase):
         with cls.registry.cursor() as cr:
             env = api.Environment(cr, api.SUPERUSER_ID, {})
             params = env["ir.config_parameter"]
-            cls.saved_params = {key: params.get_param(f"sales_pipeline.{key}") for key in (
-                "max_claimed", "reclaim_cooldown_days", "quote_limit_per_project", "quote_limit_per_customer",
-                "recall_followup_days", "recall_deal_days", "recall_warning_days")}
+            cls.saved_params = {
+                key: params.get_param(f"sales_pipeline.{key}")
+                for key in (
+                    "max_claimed",
+                    "reclaim_cooldown_days",
+                    "quote_limit_per_project",
+                    "quote_limit_per_customer",
+                    "recall_followup_days",
+                    "recall_deal_days",
+                    "recall_warning_days",
+                )
+            }
             for key in cls.saved_params:
                 params.set_param(f"sales_pipeline.{key}", "0")
             cls.active_rule_ids = env["sale.order.approval.rule"].search([]).ids
             env["sale.order.approval.rule"].browse(cls.active_rule_ids).active = False
             cls.discount_rule_ids = env["sale.order.discount.rule"].search([]).ids
             env["sale.order.discount.rule"].browse(cls.discount_rule_ids).active = False
-            cls.rep_ids = [new_test_user(env, login=f"rel_rep_{n}_{cls.suffix}", groups=REP_GROUPS,
-                                         name=f"Racing Rep {n}").id for n in range(20)]
-            cls.manager_ids = [new_test_user(env, login=f"rel_mgr_{n}_{cls.suffix}", groups=MANAGER_GROUPS,
-                                             name=f"Racing Manager {n}").id for n in range(5)]
-            cls.product_id = env["product.product"].create({
-                "name": f"Reliable Widget {cls.suffix}", "type": "consu", "is_storable": True,
-                "list_price": 100, "standard_price": 60, "invoice_policy": "order", "taxes_id": [(5, 0, 0)],
-            }).id
+            cls.rep_ids = [
+                new_test_user(
+                    env,
+                    login=f"rel_rep_{n}_{cls.suffix}",
+                    groups=REP_GROUPS,
+                    name=f"Racing Rep {n}",
+                ).id
+                for n in range(20)
+            ]
+            cls.manager_ids = [
+                new_test_user(
+                    env,
+                    login=f"rel_mgr_{n}_{cls.suffix}",
+                    groups=MANAGER_GROUPS,
+                    name=f"Racing Manager {n}",
+                ).id
+                for n in range(5)
+            ]
+            cls.product_id = (
+                env["product.product"]
+                .create(
+                    {
+                        "name": f"Reliable Widget {cls.suffix}",
+                        "type": "consu",
+                        "is_storable": True,
+                        "list_price": 100,
+                        "standard_price": 60,
+                        "invoice_policy": "order",
+                        "taxes_id": [(5, 0, 0)],
+                    }
+                )
+                .id
+            )
             stock = env.ref("stock.warehouse0").lot_stock_id
-            env["stock.quant"]._update_available_quantity(env["product.product"].browse(cls.product_id), stock, 50)
-            cls.journal_id = env["account.journal"].search(
-                [("type", "=", "bank"), ("company_id", "=", env.company.id)], limit=1).id
+            env["stock.quant"]._update_available_quantity(
+                env["product.product"].browse(cls.product_id), stock, 50
+            )
+            cls.journal_id = (
+                env["account.journal"]
+                .search([("type", "=", "bank"), ("company_id", "=", env.company.id)], limit=1)
+                .id
+            )
         cls.addClassCleanup(cls._restore_settings)
 
     @classmethod
@@ -67,8 +107,12 @@ class TestReliability(TransactionCase):
             env = api.Environment(cr, api.SUPERUSER_ID, {})
             for key, value in cls.saved_params.items():
                 env["ir.config_parameter"].set_param(f"sales_pipeline.{key}", value or "0")
-            env["sale.order.approval.rule"].with_context(active_test=False).browse(cls.active_rule_ids).active = True
-            env["sale.order.discount.rule"].with_context(active_test=False).browse(cls.discount_rule_ids).active = True
+            env["sale.order.approval.rule"].with_context(active_test=False).browse(
+                cls.active_rule_ids
+            ).active = True
+            env["sale.order.discount.rule"].with_context(active_test=False).browse(
+                cls.discount_rule_ids
+            ).active = True
             env["sale.order.approval.rule"].search([("name", "like", cls.suffix)]).active = False
 
     # ------------------------------------------------------------------
@@ -103,51 +147,100 @@ class TestReliability(TransactionCase):
             thread.start()
         for thread in threads:
             thread.join(timeout=120)
-        self.assertFalse([o for o in outcomes if not o or o.startswith("UNEXPECTED")],
-                         f"a racer did not finish cleanly: {outcomes}")
+        self.assertFalse(
+            [o for o in outcomes if not o or o.startswith("UNEXPECTED")],
+            f"a racer did not finish cleanly: {outcomes}",
+        )
         return outcomes
 
     def make_order(self, env, rep_id, qty=1, price=100):
-        customer = env["res.partner"].create({
-            "name": f"Reliable Customer {uuid.uuid4().hex[:6]} {self.suffix}", "is_company": True,
-            "is_customer": True, "user_id": rep_id,
-        })
-        return env["sale.order"].create({
-            "partner_id": customer.id, "user_id": rep_id,
-            "order_line": [(0, 0, {"product_id": self.product_id, "product_uom_qty": qty, "price_unit": price})],
-        })
+        customer = env["res.partner"].create(
+            {
+                "name": f"Reliable Customer {uuid.uuid4().hex[:6]} {self.suffix}",
+                "is_company": True,
+                "is_customer": True,
+                "user_id": rep_id,
+            }
+        )
+        return env["sale.order"].create(
+            {
+                "partner_id": customer.id,
+                "user_id": rep_id,
+                "order_line": [
+                    (
+                        0,
+                        0,
+                        {
+                            "product_id": self.product_id,
+                            "product_uom_qty": qty,
+                            "price_unit": price,
+                        },
+                    )
+                ],
+            }
+        )
 
     # ------------------------------------------------------------------
 
     def test_twenty_reps_claim_one_customer_one_wins(self):
-        customer_id = self.committed(lambda env: env["res.partner"].create({
-            "name": f"Popular Customer {self.suffix}", "is_company": True, "is_customer": True}).id)
-        outcomes = self.race(self.rep_ids, lambda env: env["res.partner"].browse(customer_id).action_claim())
+        customer_id = self.committed(
+            lambda env: (
+                env["res.partner"]
+                .create(
+                    {
+                        "name": f"Popular Customer {self.suffix}",
+                        "is_company": True,
+                        "is_customer": True,
+                    }
+                )
+                .id
+            )
+        )
+        outcomes = self.race(
+            self.rep_ids, lambda env: env["res.partner"].browse(customer_id).action_claim()
+        )
         self.assertEqual(outcomes.count("ok"), 1, outcomes)
         for outcome in outcomes:
             if outcome != "ok":
-                self.assertRegex(outcome, "Another user is changing this customer|no longer in the public pool")
+                self.assertRegex(
+                    outcome, "Another user is changing this customer|no longer in the public pool"
+                )
         winner = self.rep_ids[outcomes.index("ok")]
-        customer = self.committed(lambda env: (
-            env["res.partner"].browse(customer_id).user_id.id,
-            env["res.partner"].browse(customer_id).pool_log_ids.mapped("action")))
+        customer = self.committed(
+            lambda env: (
+                env["res.partner"].browse(customer_id).user_id.id,
+                env["res.partner"].browse(customer_id).pool_log_ids.mapped("action"),
+            )
+        )
         self.assertEqual(customer, (winner, ["claim"]))
 
     def test_one_rep_claims_five_customers_at_once_with_room_for_one(self):
         """Five tabs of one rep claim five pool customers together with a quota of one: the rep
         ends up holding one."""
+
         def prepare(env):
             env["ir.config_parameter"].set_param("sales_pipeline.max_claimed", "1")
-            rep = new_test_user(env, login=f"rel_quota_rep_{self.suffix}", groups=REP_GROUPS, name="Quota Rep")
-            customers = env["res.partner"].create([{
-                "name": f"Wanted {n} {self.suffix}", "is_company": True, "is_customer": True} for n in range(5)])
+            rep = new_test_user(
+                env, login=f"rel_quota_rep_{self.suffix}", groups=REP_GROUPS, name="Quota Rep"
+            )
+            customers = env["res.partner"].create(
+                [
+                    {"name": f"Wanted {n} {self.suffix}", "is_company": True, "is_customer": True}
+                    for n in range(5)
+                ]
+            )
             return rep.id, customers.ids
 
         rep, customer_ids = self.committed(prepare)
-        outcomes = self.race([rep] * 5, [
-            lambda env, customer_id=customer_id: env["res.partner"].browse(customer_id).action_claim()
-            for customer_id in customer_ids
-        ])
+        outcomes = self.race(
+            [rep] * 5,
+            [
+                lambda env, customer_id=customer_id: (
+                    env["res.partner"].browse(customer_id).action_claim()
+                )
+                for customer_id in customer_ids
+            ],
+        )
         self.assertEqual(outcomes.count("ok"), 1, outcomes)
         for outcome in outcomes:
             if outcome != "ok":
@@ -164,28 +257,53 @@ class TestReliability(TransactionCase):
 
     def _enter_one_name_at_once(self, scope):
         name = f"Metro Line 9 Tender {scope} {self.suffix}"
-        customer_id = self.committed(lambda env: env["res.partner"].create({
-            "name": f"Metro Company {scope} {self.suffix}", "is_company": True, "is_customer": True}).id)
+        customer_id = self.committed(
+            lambda env: (
+                env["res.partner"]
+                .create(
+                    {
+                        "name": f"Metro Company {scope} {self.suffix}",
+                        "is_company": True,
+                        "is_customer": True,
+                    }
+                )
+                .id
+            )
+        )
 
         def set_policy(policy):
             def apply(env):
                 company = env.company
                 saved = company.project_duplicate_policy, company.project_duplicate_scope
-                company.write({"project_duplicate_policy": policy[0], "project_duplicate_scope": policy[1]})
+                company.write(
+                    {"project_duplicate_policy": policy[0], "project_duplicate_scope": policy[1]}
+                )
                 return saved
+
             return apply
 
         saved = self.committed(set_policy(("forbid", scope)))
         try:
-            outcomes = self.race(self.rep_ids[5:10], lambda env: env["crm.lead"].create({
-                "name": name, "type": "opportunity", "user_id": env.uid, "partner_id": customer_id}))
+            outcomes = self.race(
+                self.rep_ids[5:10],
+                lambda env: env["crm.lead"].create(
+                    {
+                        "name": name,
+                        "type": "opportunity",
+                        "user_id": env.uid,
+                        "partner_id": customer_id,
+                    }
+                ),
+            )
         finally:
             self.committed(set_policy(saved))
         self.assertEqual(outcomes.count("ok"), 1, outcomes)
         for outcome in outcomes:
             if outcome != "ok":
                 self.assertIn("already exists", outcome)
-        self.assertEqual(self.committed(lambda env: env["crm.lead"].search_count([("name", "=", name)])), 1)
+        self.assertEqual(
+            self.committed(lambda env: env["crm.lead"].search_count([("name", "=", name)])), 1
+        )
 
     def test_parallel_revisions_at_the_limit_make_one(self):
         rep = self.rep_ids[0]
@@ -193,45 +311,72 @@ class TestReliability(TransactionCase):
         def prepare(env):
             env["ir.config_parameter"].set_param("sales_pipeline.quote_limit_per_project", "2")
             order = self.make_order(env, rep)
-            project = env["crm.lead"].create({"name": f"Limited {self.suffix}", "type": "opportunity",
-                                              "partner_id": order.partner_id.id, "user_id": rep})
+            project = env["crm.lead"].create(
+                {
+                    "name": f"Limited {self.suffix}",
+                    "type": "opportunity",
+                    "partner_id": order.partner_id.id,
+                    "user_id": rep,
+                }
+            )
             order.opportunity_id = project
             return order.id, project.id
 
         order_id, project_id = self.committed(prepare)
         try:
-            outcomes = self.race([rep] * 10, lambda env: env["sale.order"].browse(order_id).action_revise())
+            outcomes = self.race(
+                [rep] * 10, lambda env: env["sale.order"].browse(order_id).action_revise()
+            )
         finally:
-            self.committed(lambda env: env["ir.config_parameter"].set_param(
-                "sales_pipeline.quote_limit_per_project", "0"))
+            self.committed(
+                lambda env: env["ir.config_parameter"].set_param(
+                    "sales_pipeline.quote_limit_per_project", "0"
+                )
+            )
         self.assertEqual(outcomes.count("ok"), 1, outcomes)
-        self.assertEqual(self.committed(lambda env: env["sale.order"].search_count(
-            [("opportunity_id", "=", project_id)])), 2)
+        self.assertEqual(
+            self.committed(
+                lambda env: env["sale.order"].search_count([("opportunity_id", "=", project_id)])
+            ),
+            2,
+        )
 
     def test_parallel_approvals_approve_once(self):
         def prepare(env):
-            group = env["res.groups"].create({"name": f"Approvers {self.suffix}",
-                                              "user_ids": [(6, 0, self.manager_ids)]})
-            env["sale.order.approval.rule"].create({
-                "name": f"Reliability rule {self.suffix}", "min_amount": 1,
-                "level_ids": [(0, 0, {"approver_type": "group", "group_id": group.id})],
-            })
+            group = env["res.groups"].create(
+                {"name": f"Approvers {self.suffix}", "user_ids": [(6, 0, self.manager_ids)]}
+            )
+            env["sale.order.approval.rule"].create(
+                {
+                    "name": f"Reliability rule {self.suffix}",
+                    "min_amount": 1,
+                    "level_ids": [(0, 0, {"approver_type": "group", "group_id": group.id})],
+                }
+            )
             order = self.make_order(env, self.rep_ids[1])
             order.with_user(self.rep_ids[1]).action_submit_contract()
             env["sale.order.approval.rule"].search([("name", "like", self.suffix)]).active = False
             return order.id
 
         order_id = self.committed(prepare)
-        outcomes = self.race(self.manager_ids,
-                             lambda env: env["sale.order"].browse(order_id).action_approve_contract())
+        outcomes = self.race(
+            self.manager_ids,
+            lambda env: env["sale.order"].browse(order_id).action_approve_contract(),
+        )
         self.assertEqual(outcomes.count("ok"), 1, outcomes)
         for outcome in outcomes:
             if outcome != "ok":
-                self.assertRegex(outcome, "deciding on .* at this very moment|not waiting for approval")
+                self.assertRegex(
+                    outcome, "deciding on .* at this very moment|not waiting for approval"
+                )
+
         def decided(env):
             order = env["sale.order"].browse(order_id)
-            return (order.contract_state, len(order.approval_step_ids.filtered(lambda s: s.state == "approved")),
-                    len(order.message_ids.filtered(lambda m: "Approved by" in (m.body or ""))))
+            return (
+                order.contract_state,
+                len(order.approval_step_ids.filtered(lambda s: s.state == "approved")),
+                len(order.message_ids.filtered(lambda m: "Approved by" in (m.body or ""))),
+            )
 
         self.assertEqual(self.committed(decided), ("approved", 1, 1))
 
@@ -246,16 +391,21 @@ class TestReliability(TransactionCase):
         order_id = self.committed(prepare)
 
         def execute(env):
-            wizard = env["sale.order.execute.wizard"].create({
-                "order_id": order_id, "journal_id": self.journal_id, "amount": 300})
+            wizard = env["sale.order.execute.wizard"].create(
+                {"order_id": order_id, "journal_id": self.journal_id, "amount": 300}
+            )
             wizard.action_execute()
 
         outcomes = self.race([rep] * 3, execute)
         self.assertEqual(outcomes.count("ok"), 1, outcomes)
+
         def executed(env):
             order = env["sale.order"].browse(order_id)
-            return (len(order.invoice_ids), order.picking_ids.filtered(lambda p: p.state == "done").move_ids.quantity,
-                    bool(order.contract_executed_on))
+            return (
+                len(order.invoice_ids),
+                order.picking_ids.filtered(lambda p: p.state == "done").move_ids.quantity,
+                bool(order.contract_executed_on),
+            )
 
         self.assertEqual(self.committed(executed), (1, 3, True))
 
@@ -267,20 +417,40 @@ class TestReliability(TransactionCase):
         claimed = fields.Datetime.now() - timedelta(days=40)
 
         def prepare(env):
-            for key, value in (("recall_followup_days", "30"), ("recall_deal_days", "0"),
-                               ("recall_warning_days", "0")):
+            for key, value in (
+                ("recall_followup_days", "30"),
+                ("recall_deal_days", "0"),
+                ("recall_warning_days", "0"),
+            ):
                 env["ir.config_parameter"].set_param(f"sales_pipeline.{key}", value)
-            customers = env["res.partner"].create([{
-                "name": f"Idle {n:02d} {self.suffix}", "is_company": True, "is_customer": True, "user_id": rep,
-            } for n in range(30)])
+            customers = env["res.partner"].create(
+                [
+                    {
+                        "name": f"Idle {n:02d} {self.suffix}",
+                        "is_company": True,
+                        "is_customer": True,
+                        "user_id": rep,
+                    }
+                    for n in range(30)
+                ]
+            )
             customers.write({"claim_date": claimed})
             return customers.ids
 
         ids = self.committed(prepare)
         # other idle customers (demo data, other tests) must not take the first batches
-        others = self.committed(lambda env: env["res.partner"].search(
-            env["res.partner"]._recall_due_domain(env["res.partner"]._get_pool_settings(), fields.Datetime.now())
-            + [("id", "not in", ids)]).ids)
+        others = self.committed(
+            lambda env: (
+                env["res.partner"]
+                .search(
+                    env["res.partner"]._recall_due_domain(
+                        env["res.partner"]._get_pool_settings(), fields.Datetime.now()
+                    )
+                    + [("id", "not in", ids)]
+                )
+                .ids
+            )
+        )
         self.assertFalse(others, "only this test's customers are idle")
         second_batch_first = sorted(ids)[10]
         locker = self.registry.cursor()
@@ -292,7 +462,9 @@ class TestReliability(TransactionCase):
                 with self.registry.cursor() as cr:
                     cr.execute("SELECT pg_backend_pid()")
                     pid.append(cr.fetchone()[0])
-                    api.Environment(cr, api.SUPERUSER_ID, {})["res.partner"]._cron_recall_customers(batch_size=10)
+                    api.Environment(cr, api.SUPERUSER_ID, {})["res.partner"]._cron_recall_customers(
+                        batch_size=10
+                    )
             except psycopg2.Error as error:
                 failure.append(error)
 
@@ -312,11 +484,15 @@ class TestReliability(TransactionCase):
             return {
                 "pool": len(customers.filtered(lambda c: c.pool_state == "pool")),
                 "recall_logs": env["res.partner.pool.log"].search_count(
-                    [("partner_id", "in", ids), ("action", "=", "recall")]),
+                    [("partner_id", "in", ids), ("action", "=", "recall")]
+                ),
             }
 
-        self.assertEqual(self.committed(pool_state), {"pool": 10, "recall_logs": 10},
-                         "the first batch is committed, nothing of the second")
+        self.assertEqual(
+            self.committed(pool_state),
+            {"pool": 10, "recall_logs": 10},
+            "the first batch is committed, nothing of the second",
+        )
         self.committed(lambda env: env["res.partner"]._cron_recall_customers(batch_size=10))
         self.assertEqual(self.committed(pool_state), {"pool": 30, "recall_logs": 30})
 

@@ -47,9 +47,13 @@ class AftersalesCareRule(models.Model):
         translate=True,
         help="Put in the ticket's description, e.g. the gift or the greeting to send.",
     )
-    company_id = fields.Many2one(comodel_name="res.company", required=True, default=lambda self: self.env.company)
+    company_id = fields.Many2one(
+        comodel_name="res.company", required=True, default=lambda self: self.env.company
+    )
 
-    _days_before_positive = models.Constraint("CHECK(days_before >= 0)", "Days before cannot be negative.")
+    _days_before_positive = models.Constraint(
+        "CHECK(days_before >= 0)", "Days before cannot be negative."
+    )
 
     @api.model
     def _cron_generate_care_tickets(self, batch_size=500):
@@ -64,13 +68,21 @@ class AftersalesCareRule(models.Model):
         occasions = self._find_occasions(day)
         keys = [key for key, _partner, _order in occasions]
         Ticket = self.env["aftersales.ticket"].sudo()
-        done = set(Ticket.with_context(active_test=False).search(
-            [("care_rule_id", "=", self.id), ("care_key", "in", keys)]).mapped("care_key"))
+        done = set(
+            Ticket.with_context(active_test=False)
+            .search([("care_rule_id", "=", self.id), ("care_key", "in", keys)])
+            .mapped("care_key")
+        )
         todo = [occasion for occasion in occasions if occasion[0] not in done]
         Cron = self.env["ir.cron"]
         for start in range(0, len(todo), batch_size):
-            chunk = todo[start:start + batch_size]
-            Ticket.create([self._prepare_ticket_vals(key, partner, order, day) for key, partner, order in chunk])
+            chunk = todo[start : start + batch_size]
+            Ticket.create(
+                [
+                    self._prepare_ticket_vals(key, partner, order, day)
+                    for key, partner, order in chunk
+                ]
+            )
             if not Cron._commit_progress(len(chunk)):
                 break
 
@@ -84,39 +96,57 @@ class AftersalesCareRule(models.Model):
         return self._find_anniversaries(day, month_days)
 
     def _find_birthdays(self, day, month_days):
-        self.env.cr.execute(SQL(
-            """SELECT p.id FROM res_partner p
+        self.env.cr.execute(
+            SQL(
+                """SELECT p.id FROM res_partner p
                  JOIN res_partner c ON c.id = p.commercial_partner_id
                 WHERE p.active AND c.is_customer AND p.birthday IS NOT NULL
                   AND to_char(p.birthday, 'MM-DD') IN %s
                   AND (c.company_id IS NULL OR c.company_id = %s)
                 ORDER BY p.id""",
-            tuple(month_days), self.company_id.id,
-        ))
+                tuple(month_days),
+                self.company_id.id,
+            )
+        )
         partners = self.env["res.partner"].sudo().browse([row[0] for row in self.env.cr.fetchall()])
         return [(f"birthday:{p.id}:{day.year}", p, self.env["sale.order"]) for p in partners]
 
     def _find_anniversaries(self, day, month_days):
-        self.env.cr.execute(SQL(
-            """SELECT id FROM sale_order
+        self.env.cr.execute(
+            SQL(
+                """SELECT id FROM sale_order
                 WHERE state = 'sale' AND company_id = %s
                   AND to_char(date_order AT TIME ZONE 'UTC', 'MM-DD') IN %s
                   AND date_order < %s
                 ORDER BY id""",
-            self.company_id.id, tuple(month_days), date(day.year, 1, 1),
-        ))
+                self.company_id.id,
+                tuple(month_days),
+                date(day.year, 1, 1),
+            )
+        )
         orders = self.env["sale.order"].sudo().browse([row[0] for row in self.env.cr.fetchall()])
         return [(f"anniversary:{o.id}:{day.year}", o.partner_id, o) for o in orders]
 
     def _prepare_ticket_vals(self, key, partner, order, day):
         customer = partner.commercial_partner_id
         if self.occasion == "birthday":
-            subject = self.env._("Birthday of %(contact)s on %(date)s", contact=partner.name, date=day.strftime("%m-%d"))
+            subject = self.env._(
+                "Birthday of %(contact)s on %(date)s",
+                contact=partner.name,
+                date=day.strftime("%m-%d"),
+            )
         else:
-            subject = self.env._("%(years)s-year anniversary of contract %(contract)s on %(date)s",
-                                 years=day.year - order.date_order.year, contract=order.name,
-                                 date=day.strftime("%m-%d"))
-        user = self.user_id if self.assignee_rule == "fixed" else (customer.user_id or order.user_id or self.user_id)
+            subject = self.env._(
+                "%(years)s-year anniversary of contract %(contract)s on %(date)s",
+                years=day.year - order.date_order.year,
+                contract=order.name,
+                date=day.strftime("%m-%d"),
+            )
+        user = (
+            self.user_id
+            if self.assignee_rule == "fixed"
+            else (customer.user_id or order.user_id or self.user_id)
+        )
         return {
             "name": subject,
             "ticket_type": "care",

@@ -27,4 +27,6 @@ class AftersalesSlaRule(models.Model):
         "unique(ticket_type, priority, company_id)",
         "There is already an SLA rule for this ticket type and priority.",
     )
-    _hours_positive = models.Constraint("CHECK(hours > 0)", "The SLA must give a positive number of hours.")
+    _hours_positive = models.Constraint(
+        "CHECK(hours > 0)", "The SLA must give a positive number of hours."
+    )

@@ -17,7 +17,9 @@ class AftersalesTicket(models.Model):
 
     number = fields.Char(string="Reference", required=True, readonly=True, copy=False, default="/")
     name = fields.Char(string="Subject", required=True, tracking=True)
-    ticket_type = fields.Selection(selection=TICKET_TYPES, string="Type", required=True, default="complaint", tracking=True)
+    ticket_type = fields.Selection(
+        selection=TICKET_TYPES, string="Type", required=True, default="complaint", tracking=True
+    )
     priority = fields.Selection(selection=PRIORITIES, required=True, default="1", tracking=True)
     stage_id = fields.Many2one(
         comodel_name="aftersales.ticket.stage",
@@ -53,11 +55,17 @@ class AftersalesTicket(models.Model):
         domain="[('partner_id.commercial_partner_id', '=', partner_id)]",
     )
     product_id = fields.Many2one(comodel_name="product.product", string="Product")
-    visit_id = fields.Many2one(comodel_name="aftersales.visit", string="From Revisit", readonly=True, copy=False)
-    company_id = fields.Many2one(comodel_name="res.company", required=True, default=lambda self: self.env.company)
+    visit_id = fields.Many2one(
+        comodel_name="aftersales.visit", string="From Revisit", readonly=True, copy=False
+    )
+    company_id = fields.Many2one(
+        comodel_name="res.company", required=True, default=lambda self: self.env.company
+    )
     description = fields.Html()
     resolution = fields.Html()
-    opened_on = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now, copy=False)
+    opened_on = fields.Datetime(
+        required=True, readonly=True, default=fields.Datetime.now, copy=False
+    )
     sla_deadline = fields.Datetime(
         string="SLA Deadline",
         compute="_compute_sla_deadline",
@@ -70,8 +78,14 @@ class AftersalesTicket(models.Model):
         search="_search_sla_failed",
     )
     closed_on = fields.Datetime(readonly=True, copy=False)
-    care_rule_id = fields.Many2one(comodel_name="aftersales.care.rule", readonly=True, copy=False, index="btree_not_null")
-    care_key = fields.Char(readonly=True, copy=False, help="The occasion a care ticket is for; one ticket per occasion.")
+    care_rule_id = fields.Many2one(
+        comodel_name="aftersales.care.rule", readonly=True, copy=False, index="btree_not_null"
+    )
+    care_key = fields.Char(
+        readonly=True,
+        copy=False,
+        help="The occasion a care ticket is for; one ticket per occasion.",
+    )
     color = fields.Integer()
 
     _one_ticket_per_occasion = models.Constraint(
@@ -81,11 +95,17 @@ class AftersalesTicket(models.Model):
 
     @api.depends("ticket_type", "priority", "company_id", "opened_on")
     def _compute_sla_deadline(self):
-        rules = self.env["aftersales.sla.rule"].sudo().search([("company_id", "in", self.company_id.ids)])
+        rules = (
+            self.env["aftersales.sla.rule"]
+            .sudo()
+            .search([("company_id", "in", self.company_id.ids)])
+        )
         hours = {(r.company_id.id, r.ticket_type, r.priority): r.hours for r in rules}
         for ticket in self:
             hour = hours.get((ticket.company_id.id, ticket.ticket_type, ticket.priority))
-            ticket.sla_deadline = ticket.opened_on + timedelta(hours=hour) if hour and ticket.opened_on else False
+            ticket.sla_deadline = (
+                ticket.opened_on + timedelta(hours=hour) if hour and ticket.opened_on else False
+            )
 
     @api.depends("sla_deadline", "closed_on", "is_closed")
     def _compute_sla_failed(self):
@@ -104,7 +124,8 @@ class AftersalesTicket(models.Model):
                 "%s > %s",
                 model._field_to_sql(alias, "closed_on", query),
                 model._field_to_sql(alias, "sla_deadline", query),
-            ))
+            )
+        )
         failed = open_late | closed_late
         return failed if True in value else ~failed
 
@@ -112,7 +133,9 @@ class AftersalesTicket(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             if vals.get("number", "/") == "/":
-                vals["number"] = self.env["ir.sequence"].sudo().next_by_code("aftersales.ticket") or "/"
+                vals["number"] = (
+                    self.env["ir.sequence"].sudo().next_by_code("aftersales.ticket") or "/"
+                )
         tickets = super().create(vals_list)
         tickets.filtered("is_closed")._on_closed()
         return tickets
@@ -122,17 +145,28 @@ class AftersalesTicket(models.Model):
         result = super().write(vals)
         if "stage_id" in vals:
             self.filtered(lambda t: t.is_closed and not was_closed[t.id])._on_closed()
-            self.filtered(lambda t: not t.is_closed and was_closed[t.id]).write({"closed_on": False})
+            self.filtered(lambda t: not t.is_closed and was_closed[t.id]).write(
+                {"closed_on": False}
+            )
         return result
 
     @api.depends("number", "name")
     def _compute_display_name(self):
         for ticket in self:
-            ticket.display_name = f"{ticket.number} {ticket.name}" if ticket.number and ticket.number != "/" else ticket.name
+            ticket.display_name = (
+                f"{ticket.number} {ticket.name}"
+                if ticket.number and ticket.number != "/"
+                else ticket.name
+            )
 
     @api.model
     def _action_for_records(self, domain, context):
-        return window_action(self.env, xmlid="aftersales_visit.aftersales_ticket_action", domain=domain, context=context)
+        return window_action(
+            self.env,
+            xmlid="aftersales_visit.aftersales_ticket_action",
+            domain=domain,
+            context=context,
+        )
 
     def _on_closed(self):
         self.write({"closed_on": fields.Datetime.now()})

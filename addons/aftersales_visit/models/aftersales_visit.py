@@ -25,7 +25,9 @@ class AftersalesVisit(models.Model):
     _order = "scheduled_date desc, id desc"
 
     name = fields.Char(string="Reference", required=True, readonly=True, copy=False, default="/")
-    flow_id = fields.Many2one(comodel_name="aftersales.visit.flow", required=True, ondelete="restrict", index=True)
+    flow_id = fields.Many2one(
+        comodel_name="aftersales.visit.flow", required=True, ondelete="restrict", index=True
+    )
     stage_id = fields.Many2one(
         comodel_name="aftersales.visit.flow.stage",
         string="Flow Stage",
@@ -63,11 +65,17 @@ class AftersalesVisit(models.Model):
         domain="[('commercial_partner_id', '=', partner_id)]",
     )
     phone = fields.Char(compute="_compute_phone")
-    sale_order_id = fields.Many2one(comodel_name="sale.order", string="Contract", index="btree_not_null")
+    sale_order_id = fields.Many2one(
+        comodel_name="sale.order", string="Contract", index="btree_not_null"
+    )
     picking_id = fields.Many2one(comodel_name="stock.picking", string="Delivery", readonly=True)
     return_id = fields.Many2one(comodel_name="sale.order.return", string="Return", readonly=True)
-    origin_ticket_id = fields.Many2one(comodel_name="aftersales.ticket", string="From Ticket", readonly=True)
-    company_id = fields.Many2one(comodel_name="res.company", required=True, default=lambda self: self.env.company)
+    origin_ticket_id = fields.Many2one(
+        comodel_name="aftersales.ticket", string="From Ticket", readonly=True
+    )
+    company_id = fields.Many2one(
+        comodel_name="res.company", required=True, default=lambda self: self.env.company
+    )
     user_id = fields.Many2one(
         comodel_name="res.users",
         string="Assigned To",
@@ -77,7 +85,9 @@ class AftersalesVisit(models.Model):
     )
     scheduled_date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
     done_date = fields.Datetime(string="Completed On", readonly=True, copy=False)
-    script = fields.Text(compute="_compute_script", help="The template's opening script for this customer.")
+    script = fields.Text(
+        compute="_compute_script", help="The template's opening script for this customer."
+    )
     answer_ids = fields.One2many(
         comodel_name="aftersales.visit.answer",
         inverse_name="visit_id",
@@ -92,9 +102,15 @@ class AftersalesVisit(models.Model):
     )
     note = fields.Text(string="Summary")
     escalated = fields.Boolean(readonly=True, copy=False, tracking=True)
-    escalation_ticket_id = fields.Many2one(comodel_name="aftersales.ticket", string="Complaint", readonly=True, copy=False)
-    previous_visit_id = fields.Many2one(comodel_name="aftersales.visit", string="Previous Stage", readonly=True, copy=False)
-    next_visit_id = fields.Many2one(comodel_name="aftersales.visit", string="Next Stage", readonly=True, copy=False)
+    escalation_ticket_id = fields.Many2one(
+        comodel_name="aftersales.ticket", string="Complaint", readonly=True, copy=False
+    )
+    previous_visit_id = fields.Many2one(
+        comodel_name="aftersales.visit", string="Previous Stage", readonly=True, copy=False
+    )
+    next_visit_id = fields.Many2one(
+        comodel_name="aftersales.visit", string="Next Stage", readonly=True, copy=False
+    )
     is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue")
 
     _one_stage_per_trigger = models.Constraint(
@@ -107,13 +123,24 @@ class AftersalesVisit(models.Model):
     def _compute_phone(self):
         for visit in self:
             who = visit.contact_id or visit.partner_id
-            visit.phone = who.mobile or who.phone or visit.partner_id.mobile or visit.partner_id.phone
+            visit.phone = (
+                who.mobile or who.phone or visit.partner_id.mobile or visit.partner_id.phone
+            )
 
-    @api.depends("stage_id.template_id.script", "partner_id", "contact_id", "sale_order_id", "user_id", "scheduled_date")
+    @api.depends(
+        "stage_id.template_id.script",
+        "partner_id",
+        "contact_id",
+        "sale_order_id",
+        "user_id",
+        "scheduled_date",
+    )
     def _compute_script(self):
         for visit in self:
             template = visit.stage_id.template_id
-            visit.script = template.render(template.script, visit._placeholder_values()) if template else False
+            visit.script = (
+                template.render(template.script, visit._placeholder_values()) if template else False
+            )
 
     @api.depends("answer_ids.score")
     def _compute_satisfaction(self):
@@ -130,7 +157,8 @@ class AftersalesVisit(models.Model):
         if operator != "in":
             return NotImplemented
         overdue = Domain("state", "in", ["planned", "open"]) & Domain(
-            "scheduled_date", "<", fields.Date.context_today(self))
+            "scheduled_date", "<", fields.Date.context_today(self)
+        )
         return overdue if True in value else ~overdue
 
     # ------------------------------------------------------------------
@@ -141,7 +169,9 @@ class AftersalesVisit(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             if vals.get("name", "/") == "/":
-                vals["name"] = self.env["ir.sequence"].sudo().next_by_code("aftersales.visit") or "/"
+                vals["name"] = (
+                    self.env["ir.sequence"].sudo().next_by_code("aftersales.visit") or "/"
+                )
             if vals.get("trigger", "manual") == "manual" and not vals.get("trigger_ref"):
                 vals["trigger_ref"] = f"manual:{vals['name']}"
         return super().create(vals_list)
@@ -180,8 +210,12 @@ class AftersalesVisit(models.Model):
             visit._check_can_complete()
         for visit in self:
             bad = visit.answer_ids.filtered("is_bad")
-            visit.write({"state": "done", "done_date": fields.Datetime.now(), "escalated": bool(bad)})
-            visit.activity_feedback(["aftersales_visit.mail_activity_type_revisit"], feedback=visit.note or False)
+            visit.write(
+                {"state": "done", "done_date": fields.Datetime.now(), "escalated": bool(bad)}
+            )
+            visit.activity_feedback(
+                ["aftersales_visit.mail_activity_type_revisit"], feedback=visit.note or False
+            )
             visit.message_post(body=visit._answers_html(), subtype_xmlid="mail.mt_note")
             if bad:
                 visit._escalate(bad)
@@ -198,7 +232,12 @@ class AftersalesVisit(models.Model):
 
     @api.model
     def _action_for_records(self, domain, context):
-        return window_action(self.env, xmlid="aftersales_visit.aftersales_visit_action", domain=domain, context=context)
+        return window_action(
+            self.env,
+            xmlid="aftersales_visit.aftersales_visit_action",
+            domain=domain,
+            context=context,
+        )
 
     # ------------------------------------------------------------------
     # Cron
@@ -217,7 +256,9 @@ class AftersalesVisit(models.Model):
 
     @api.model
     def _due_domain(self):
-        return Domain("state", "=", "planned") & Domain("scheduled_date", "<=", fields.Date.context_today(self))
+        return Domain("state", "=", "planned") & Domain(
+            "scheduled_date", "<=", fields.Date.context_today(self)
+        )
 
     # ------------------------------------------------------------------
     # Business methods
@@ -237,9 +278,13 @@ class AftersalesVisit(models.Model):
         activity_type = self.env.ref("aftersales_visit.mail_activity_type_revisit")
         model_id = self.env["ir.model"]._get_id(self._name)
         answers = [vals for visit in self for vals in visit._prepare_answer_vals()]
-        activities = [visit._prepare_activity_vals(activity_type, model_id) for visit in self if visit.user_id]
+        activities = [
+            visit._prepare_activity_vals(activity_type, model_id) for visit in self if visit.user_id
+        ]
         self.env["aftersales.visit.answer"].sudo().create(answers)
-        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(activities)
+        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
+            activities
+        )
 
     def _choose_assignee(self, turns=None):
         stage = self.stage_id
@@ -256,12 +301,15 @@ class AftersalesVisit(models.Model):
             return []
         values = self._placeholder_values()
         template = self.stage_id.template_id
-        return [{
-            "visit_id": self.id,
-            "question_id": question.id,
-            "sequence": question.sequence,
-            "question": template.render(question.name, values),
-        } for question in template.question_ids]
+        return [
+            {
+                "visit_id": self.id,
+                "question_id": question.id,
+                "sequence": question.sequence,
+                "question": template.render(question.name, values),
+            }
+            for question in template.question_ids
+        ]
 
     def _prepare_activity_vals(self, activity_type, model_id):
         return {
@@ -270,7 +318,11 @@ class AftersalesVisit(models.Model):
             "activity_type_id": activity_type.id,
             "user_id": self.user_id.id,
             "date_deadline": self.scheduled_date,
-            "summary": self.env._("%(method)s: %(customer)s", method=self.method_id.name, customer=self.partner_id.name),
+            "summary": self.env._(
+                "%(method)s: %(customer)s",
+                method=self.method_id.name,
+                customer=self.partner_id.name,
+            ),
             "automated": True,
         }
 
@@ -280,7 +332,9 @@ class AftersalesVisit(models.Model):
             "customer": self.partner_id.name or "",
             "contact": (self.contact_id or self.partner_id).name or "",
             "contract": order.name or "",
-            "products": "、".join(order.order_line.filtered(lambda l: not l.display_type).mapped("product_id.name")),
+            "products": "、".join(
+                order.order_line.filtered(lambda l: not l.display_type).mapped("product_id.name")
+            ),
             "rep": (order.user_id or self.partner_id.user_id).name or "",
             "date": fields.Date.to_string(self.scheduled_date) or "",
         }
@@ -293,16 +347,21 @@ class AftersalesVisit(models.Model):
             raise UserError(self.env._("%s is not waiting for answers.", self.name))
         missing = self.answer_ids.filtered(lambda a: a.required and not a.is_answered)
         if missing:
-            raise UserError(self.env._(
-                "Answer these questions before completing %(visit)s:\n%(questions)s",
-                visit=self.name, questions="\n".join(missing.mapped("question")),
-            ))
+            raise UserError(
+                self.env._(
+                    "Answer these questions before completing %(visit)s:\n%(questions)s",
+                    visit=self.name,
+                    questions="\n".join(missing.mapped("question")),
+                )
+            )
 
     def _escalate(self, bad_answers):
         stage = self.stage_id
         reasons = "\n".join(f"{a.question}: {a.score or a.yes_no}" for a in bad_answers)
         if stage.escalation == "complaint":
-            ticket = self.env["aftersales.ticket"].sudo().create(self._prepare_complaint_vals(reasons))
+            ticket = (
+                self.env["aftersales.ticket"].sudo().create(self._prepare_complaint_vals(reasons))
+            )
             self.escalation_ticket_id = ticket
         elif stage.escalation == "manager":
             for manager in self._escalation_managers():
@@ -315,15 +374,24 @@ class AftersalesVisit(models.Model):
 
     def _escalation_managers(self):
         managers = self.env.ref("aftersales_visit.group_aftersales_manager").sudo().all_user_ids
-        return managers.filtered(lambda u: u.active and not u.share and u.id != self.env.ref("base.user_root").id)
+        return managers.filtered(
+            lambda u: u.active and not u.share and u.id != self.env.ref("base.user_root").id
+        )
 
     def _prepare_complaint_vals(self, reasons):
         # Written for the people who will handle it, whoever (or whichever job) completes the visit.
         lang = self.user_id.lang or self.partner_id.lang or self.env.lang
-        handler = self.env.user if self.env.user._is_internal() and self.env.user.has_group(
-            "aftersales_visit.group_aftersales_user") and not self.env.su else self.env["res.users"]
+        handler = (
+            self.env.user
+            if self.env.user._is_internal()
+            and self.env.user.has_group("aftersales_visit.group_aftersales_user")
+            and not self.env.su
+            else self.env["res.users"]
+        )
         return {
-            "name": self.with_context(lang=lang).env._("Bad revisit answer: %s", self.partner_id.name),
+            "name": self.with_context(lang=lang).env._(
+                "Bad revisit answer: %s", self.partner_id.name
+            ),
             "user_id": handler.id,
             "ticket_type": "complaint",
             "priority": "2",
@@ -338,12 +406,17 @@ class AftersalesVisit(models.Model):
         stage = self.stage_id._next_stage()
         if not stage:
             return
-        next_visit = self.sudo().create(dict(
-            stage._prepare_visit_vals(self.trigger, self._get_aftersales_trigger_values(),
-                                      fields.Date.context_today(self)),
-            contact_id=self.contact_id.id,
-            previous_visit_id=self.id,
-        ))
+        next_visit = self.sudo().create(
+            dict(
+                stage._prepare_visit_vals(
+                    self.trigger,
+                    self._get_aftersales_trigger_values(),
+                    fields.Date.context_today(self),
+                ),
+                contact_id=self.contact_id.id,
+                previous_visit_id=self.id,
+            )
+        )
         self.next_visit_id = next_visit
         if next_visit.scheduled_date <= fields.Date.context_today(self):
             next_visit._start()
@@ -363,11 +436,15 @@ class AftersalesVisit(models.Model):
 
     def _answers_html(self):
         rows = Markup("").join(
-            Markup("<li>%s: <b>%s</b></li>") % (
+            Markup("<li>%s: <b>%s</b></li>")
+            % (
                 answer.question,
                 dict(answer._fields["score"]._description_selection(self.env)).get(answer.score)
-                or dict(answer._fields["yes_no"]._description_selection(self.env)).get(answer.yes_no)
-                or answer.text or "-",
+                or dict(answer._fields["yes_no"]._description_selection(self.env)).get(
+                    answer.yes_no
+                )
+                or answer.text
+                or "-",
             )
             for answer in self.answer_ids
         )

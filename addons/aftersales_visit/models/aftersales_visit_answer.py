@@ -20,9 +20,13 @@ class AftersalesVisitAnswer(models.Model):
         ondelete="cascade",
         index=True,
     )
-    question_id = fields.Many2one(comodel_name="aftersales.visit.question", string="Template Question", ondelete="set null")
+    question_id = fields.Many2one(
+        comodel_name="aftersales.visit.question", string="Template Question", ondelete="set null"
+    )
     sequence = fields.Integer(default=10)
-    question = fields.Char(required=True, help="The question as it was asked (placeholders filled).")
+    question = fields.Char(
+        required=True, help="The question as it was asked (placeholders filled)."
+    )
     answer_type = fields.Selection(related="question_id.answer_type", string="Type")
     required = fields.Boolean(related="question_id.required")
     score = fields.Selection(selection=SCORES, string="Satisfaction")
@@ -38,11 +42,13 @@ class AftersalesVisitAnswer(models.Model):
     @api.depends("answer_type", "score", "yes_no", "text")
     def _compute_is_answered(self):
         for answer in self:
-            answer.is_answered = bool({
-                "score": answer.score,
-                "yes_no": answer.yes_no,
-                "text": (answer.text or "").strip(),
-            }.get(answer.answer_type or "text"))
+            answer.is_answered = bool(
+                {
+                    "score": answer.score,
+                    "yes_no": answer.yes_no,
+                    "text": (answer.text or "").strip(),
+                }.get(answer.answer_type or "text")
+            )
 
     @api.depends("score", "yes_no", "question_id.escalate_max_score", "question_id.escalate_on_no")
     def _compute_is_bad(self):

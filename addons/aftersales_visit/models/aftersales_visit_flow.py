@@ -71,8 +71,11 @@ class AftersalesVisitFlow(models.Model):
             if not values.get("partner_id"):
                 continue
             for flow in self._flows_for(trigger, values):
-                vals_list.append(flow.stage_ids[:1]._prepare_visit_vals(
-                    trigger, values, fields.Date.context_today(self, timestamp=when)))
+                vals_list.append(
+                    flow.stage_ids[:1]._prepare_visit_vals(
+                        trigger, values, fields.Date.context_today(self, timestamp=when)
+                    )
+                )
         vals_list = Visit._drop_already_started(vals_list)
         return Visit.create(vals_list) if vals_list else Visit
 
@@ -84,5 +87,7 @@ class AftersalesVisitFlow(models.Model):
         ]
         flows = self.sudo().search(domain)
         if trigger == "ticket_closed":
-            flows = flows.filtered(lambda f: not f.ticket_type or f.ticket_type == values.get("ticket_type"))
+            flows = flows.filtered(
+                lambda f: not f.ticket_type or f.ticket_type == values.get("ticket_type")
+            )
         return flows.filtered("stage_ids")

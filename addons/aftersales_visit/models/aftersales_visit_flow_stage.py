@@ -73,13 +73,17 @@ class AftersalesVisitFlowStage(models.Model):
         help="When set, a bad answer ends the flow here instead of planning the next stage.",
     )
 
-    _delay_positive = models.Constraint("CHECK(delay_days >= 0)", "A stage's delay cannot be negative.")
+    _delay_positive = models.Constraint(
+        "CHECK(delay_days >= 0)", "A stage's delay cannot be negative."
+    )
 
     @api.constrains("assignee_rule", "user_id")
     def _check_fixed_user(self):
         for stage in self:
             if stage.assignee_rule == "fixed" and not stage.user_id:
-                raise ValidationError(self.env._("Stage %s is assigned to a fixed user: choose the user.", stage.name))
+                raise ValidationError(
+                    self.env._("Stage %s is assigned to a fixed user: choose the user.", stage.name)
+                )
 
     def _prepare_visit_vals(self, trigger, values, start):
         """A revisit of this stage, planned its delay after the day ``start``, about what
@@ -106,7 +110,10 @@ class AftersalesVisitFlowStage(models.Model):
         return stages[index + 1] if index + 1 < len(stages) else self.browse()
 
     def _team_members(self):
-        team = self.team_user_ids or self.env.ref("aftersales_visit.group_aftersales_user").sudo().all_user_ids
+        team = (
+            self.team_user_ids
+            or self.env.ref("aftersales_visit.group_aftersales_user").sudo().all_user_ids
+        )
         return team.filtered(lambda u: u.active and not u.share).sorted("id")
 
     def _next_team_user(self, turns=None):
@@ -119,7 +126,9 @@ class AftersalesVisitFlowStage(models.Model):
         batch = turns is not None
         turns = turns if batch else {}
         team, last = turns.get(self) or (self._team_members(), self.last_user_id)
-        user = next((u for u in team if u.id > last.id), team[:1]) if team else self.env["res.users"]
+        user = (
+            next((u for u in team if u.id > last.id), team[:1]) if team else self.env["res.users"]
+        )
         turns[self] = (team, user)
         if not batch:
             self._save_turns(turns)

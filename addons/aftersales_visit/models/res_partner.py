@@ -7,7 +7,9 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     birthday = fields.Date(help="Used by customer-care rules (生日关怀).")
-    visit_ids = fields.One2many(comodel_name="aftersales.visit", inverse_name="partner_id", string="Revisits")
+    visit_ids = fields.One2many(
+        comodel_name="aftersales.visit", inverse_name="partner_id", string="Revisits"
+    )
     ticket_ids = fields.One2many(
         comodel_name="aftersales.ticket",
         inverse_name="partner_id",
@@ -26,12 +28,14 @@ class ResPartner(models.Model):
     def action_view_visits(self):
         self.ensure_one()
         return self.env["aftersales.visit"]._action_for_records(
-            [("partner_id", "=", self.id)], {"default_partner_id": self.id})
+            [("partner_id", "=", self.id)], {"default_partner_id": self.id}
+        )
 
     def action_view_tickets(self):
         self.ensure_one()
         return self.env["aftersales.ticket"]._action_for_records(
-            [("partner_id", "=", self.id)], {"default_partner_id": self.id})
+            [("partner_id", "=", self.id)], {"default_partner_id": self.id}
+        )
 
     def action_start_revisit(self):
         self.ensure_one()

@@ -34,14 +34,24 @@ class SaleOrder(models.Model):
         self.ensure_one()
         return self.env["aftersales.visit"]._action_for_records(
             [("sale_order_id", "=", self.id)],
-            {"default_partner_id": self.partner_id.commercial_partner_id.id, "default_sale_order_id": self.id})
+            {
+                "default_partner_id": self.partner_id.commercial_partner_id.id,
+                "default_sale_order_id": self.id,
+            },
+        )
 
     def action_view_tickets(self):
         self.ensure_one()
         return self.env["aftersales.ticket"]._action_for_records(
             [("sale_order_id", "=", self.id)],
-            {"default_partner_id": self.partner_id.commercial_partner_id.id, "default_sale_order_id": self.id})
+            {
+                "default_partner_id": self.partner_id.commercial_partner_id.id,
+                "default_sale_order_id": self.id,
+            },
+        )
 
     def action_start_revisit(self):
         self.ensure_one()
-        return self.env["aftersales.visit.start.wizard"]._action_open(self.partner_id.commercial_partner_id, self)
+        return self.env["aftersales.visit.start.wizard"]._action_open(
+            self.partner_id.commercial_partner_id, self
+        )

@@ -6,7 +6,9 @@ class StockPicking(models.Model):
 
     def _action_done(self):
         result = super()._action_done()
-        deliveries = self.filtered(lambda p: p.state == "done" and p.picking_type_code == "outgoing" and p.sale_id)
+        deliveries = self.filtered(
+            lambda p: p.state == "done" and p.picking_type_code == "outgoing" and p.sale_id
+        )
         if deliveries:
             self.env["aftersales.visit.flow"]._start_for("delivery_done", deliveries)
         return result

@@ -10,9 +10,17 @@ from .common import AftersalesCase
 @tagged("post_install", "-at_install")
 class TestTicket(AftersalesCase):
     def _ticket(self, **vals):
-        return self.env["aftersales.ticket"].with_user(self.staff).create({
-            "name": "Scratched panel", "partner_id": self.customer.id, **vals,
-        })
+        return (
+            self.env["aftersales.ticket"]
+            .with_user(self.staff)
+            .create(
+                {
+                    "name": "Scratched panel",
+                    "partner_id": self.customer.id,
+                    **vals,
+                }
+            )
+        )
 
     def test_sla_deadline_by_type_and_priority(self):
         with freeze_time("2026-07-01 08:00:00"):
@@ -21,7 +29,9 @@ class TestTicket(AftersalesCase):
         self.assertEqual(urgent.sla_deadline, datetime(2026, 7, 1, 12, 0))
         self.assertEqual(idea.sla_deadline, datetime(2026, 7, 4, 8, 0))
         urgent.priority = "1"
-        self.assertEqual(urgent.sla_deadline, datetime(2026, 7, 2, 8, 0), "priority change moves the deadline")
+        self.assertEqual(
+            urgent.sla_deadline, datetime(2026, 7, 2, 8, 0), "priority change moves the deadline"
+        )
 
     def test_no_rule_no_deadline(self):
         self.env["aftersales.sla.rule"].search([("ticket_type", "=", "care")]).unlink()
@@ -41,8 +51,13 @@ class TestTicket(AftersalesCase):
             failed = Ticket.search([("sla_failed", "=", True), ("id", "in", (late | on_time).ids)])
             self.assertEqual(failed, late)
             late.stage_id = solved
-            self.assertEqual(Ticket.search([("sla_failed", "=", True), ("id", "in", (late | on_time).ids)]), late)
-            self.assertEqual(Ticket.search([("sla_failed", "=", False), ("id", "in", (late | on_time).ids)]), on_time)
+            self.assertEqual(
+                Ticket.search([("sla_failed", "=", True), ("id", "in", (late | on_time).ids)]), late
+            )
+            self.assertEqual(
+                Ticket.search([("sla_failed", "=", False), ("id", "in", (late | on_time).ids)]),
+                on_time,
+            )
 
     def test_closing_and_reopening(self):
         ticket = self._ticket()
@@ -58,4 +73,7 @@ class TestTicket(AftersalesCase):
         form.ticket_type = "suggestion"
         form.partner_id = self.customer
         ticket = form.save()
-        self.assertEqual((ticket.user_id, ticket.stage_id), (self.rep_a, self.env.ref("aftersales_visit.ticket_stage_new")))
+        self.assertEqual(
+            (ticket.user_id, ticket.stage_id),
+            (self.rep_a, self.env.ref("aftersales_visit.ticket_stage_new")),
+        )

@@ -14,7 +14,10 @@ class TestViews(AftersalesCase):
         self.env.invalidate_all()
         customer_form = Form(self.customer.with_user(self.staff))
         self.assertEqual(customer_form.visit_count, 1)
-        order_form = Form(order.with_user(self.staff), view="aftersales_visit.sale_order_view_form_aftersales_summary")
+        order_form = Form(
+            order.with_user(self.staff),
+            view="aftersales_visit.sale_order_view_form_aftersales_summary",
+        )
         self.assertEqual(order_form.visit_count, 1)
         visit_form = Form(visit.with_user(self.staff))
         self.assertEqual(len(visit_form.answer_ids), 3)

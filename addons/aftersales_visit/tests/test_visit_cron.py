@@ -23,14 +23,23 @@ class TestVisitCron(AftersalesCase):
         with freeze_time("2026-06-01 10:00:00"):
             orders = [self.deliver() for _ in range(3)]
         visits = self.Visit.search([("sale_order_id", "in", [o.id for o in orders])])
-        with freeze_time("2026-06-05 08:00:00"), self.enter_registry_test_mode(), self.registry.cursor() as cr:
+        with (
+            freeze_time("2026-06-05 08:00:00"),
+            self.enter_registry_test_mode(),
+            self.registry.cursor() as cr,
+        ):
             env = self.env(cr=cr)
             env["aftersales.visit"]._cron_start_due_visits(batch_size=2)
         self.env.invalidate_all()
         self.assertEqual(set(visits.mapped("state")), {"open"})
 
     def test_round_robin_takes_turns(self):
-        self.stage_1.write({"assignee_rule": "round_robin", "team_user_ids": [(6, 0, [self.staff.id, self.staff_2.id])]})
+        self.stage_1.write(
+            {
+                "assignee_rule": "round_robin",
+                "team_user_ids": [(6, 0, [self.staff.id, self.staff_2.id])],
+            }
+        )
         orders = [self.deliver() for _ in range(3)]
         visits = self.Visit.search([("sale_order_id", "in", [o.id for o in orders])], order="id")
         visits._start()

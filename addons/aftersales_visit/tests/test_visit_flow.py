@@ -15,7 +15,9 @@ class TestVisitFlow(AftersalesCase):
             order = self.deliver()
         visit = self.visits_of(order)
         self.assertEqual(len(visit), 1)
-        self.assertEqual((visit.stage_id, visit.state, visit.trigger), (self.stage_1, "planned", "delivery_done"))
+        self.assertEqual(
+            (visit.stage_id, visit.state, visit.trigger), (self.stage_1, "planned", "delivery_done")
+        )
         self.assertEqual(visit.scheduled_date, date(2026, 5, 7))
         self.assertEqual(visit.partner_id, self.customer)
         self.assertFalse(visit.user_id, "assigned when the stage starts, not before")
@@ -32,7 +34,10 @@ class TestVisitFlow(AftersalesCase):
             self.run_cron()
         self.assertEqual(visit.state, "open")
         self.assertEqual(visit.user_id, self.rep_a, "contract's rep")
-        self.assertEqual(visit.answer_ids.mapped("question"), [f"Satisfied with {order.name}?", "Complete?", "Remarks"])
+        self.assertEqual(
+            visit.answer_ids.mapped("question"),
+            [f"Satisfied with {order.name}?", "Complete?", "Remarks"],
+        )
         self.assertEqual(visit.activity_ids.user_id, self.rep_a)
         self.assertIn(f"about {order.name} (Stocked Widget) {{unknown}}", visit.script)
 
@@ -54,7 +59,9 @@ class TestVisitFlow(AftersalesCase):
         with freeze_time("2026-05-18 08:00:00"):
             self.run_cron()
         self.assertEqual(following.state, "open")
-        self.assertEqual(following.user_id, self.staff, "round robin starts with the first team member")
+        self.assertEqual(
+            following.user_id, self.staff, "round robin starts with the first team member"
+        )
 
     def test_missing_answers_refuse_completion_and_change_nothing(self):
         order = self.deliver()
@@ -73,7 +80,10 @@ class TestVisitFlow(AftersalesCase):
         self.answer(visit, score="2", user=self.rep_a).action_complete()
         self.assertTrue(visit.escalated)
         ticket = visit.escalation_ticket_id
-        self.assertEqual((ticket.ticket_type, ticket.partner_id, ticket.sale_order_id), ("complaint", self.customer, order))
+        self.assertEqual(
+            (ticket.ticket_type, ticket.partner_id, ticket.sale_order_id),
+            ("complaint", self.customer, order),
+        )
         self.assertTrue(ticket.sla_deadline, "a complaint gets its SLA deadline")
         self.assertTrue(visit.next_visit_id)
 
@@ -133,25 +143,53 @@ class TestVisitFlow(AftersalesCase):
         executed = self.flow.copy({"name": "On execution", "trigger": "contract_executed"})
         order = self.deliver()
         self.assertEqual(self.visits_of(order).flow_id, self.flow | executed)
-        closed = self.flow.copy({"name": "After complaints", "trigger": "ticket_closed", "ticket_type": "complaint"})
-        ticket = self.env["aftersales.ticket"].with_user(self.staff).create({
-            "name": "Broken", "ticket_type": "complaint", "partner_id": self.customer.id,
-        })
-        suggestion = self.env["aftersales.ticket"].with_user(self.staff).create({
-            "name": "Idea", "ticket_type": "suggestion", "partner_id": self.customer.id,
-        })
+        closed = self.flow.copy(
+            {"name": "After complaints", "trigger": "ticket_closed", "ticket_type": "complaint"}
+        )
+        ticket = (
+            self.env["aftersales.ticket"]
+            .with_user(self.staff)
+            .create(
+                {
+                    "name": "Broken",
+                    "ticket_type": "complaint",
+                    "partner_id": self.customer.id,
+                }
+            )
+        )
+        suggestion = (
+            self.env["aftersales.ticket"]
+            .with_user(self.staff)
+            .create(
+                {
+                    "name": "Idea",
+                    "ticket_type": "suggestion",
+                    "partner_id": self.customer.id,
+                }
+            )
+        )
         solved = self.env.ref("aftersales_visit.ticket_stage_solved")
         (ticket | suggestion).with_user(self.staff).write({"stage_id": solved.id})
         self.assertEqual(self.Visit.search([("origin_ticket_id", "=", ticket.id)]).flow_id, closed)
-        self.assertFalse(self.Visit.search([("origin_ticket_id", "=", suggestion.id)]), "flow is for complaints only")
+        self.assertFalse(
+            self.Visit.search([("origin_ticket_id", "=", suggestion.id)]),
+            "flow is for complaints only",
+        )
 
     def test_return_approval_starts_its_flow(self):
         returned = self.flow.copy({"name": "After returns", "trigger": "return_approved"})
         order = self.deliver(qty=2)
         action = order.with_user(self.rep_a).action_new_return()
-        record = self.env["sale.order.return"].with_user(self.rep_a).with_context(action["context"]).create({
-            "reason": "Damaged",
-        })
+        record = (
+            self.env["sale.order.return"]
+            .with_user(self.rep_a)
+            .with_context(action["context"])
+            .create(
+                {
+                    "reason": "Damaged",
+                }
+            )
+        )
         record.line_ids.quantity = 1
         record.with_user(self.rep_a).action_submit()
         record.with_user(self.manager).action_approve()
@@ -162,13 +200,23 @@ class TestVisitFlow(AftersalesCase):
         manual = self.flow.copy({"name": "By hand", "trigger": "manual"})
         order = self.deliver()
         action = order.with_user(self.rep_a).action_start_revisit()
-        wizard = self.env["aftersales.visit.start.wizard"].with_user(self.rep_a).with_context(
-            action["context"]).create({"flow_id": manual.id, "start_date": date.today().replace(year=2000)})
+        wizard = (
+            self.env["aftersales.visit.start.wizard"]
+            .with_user(self.rep_a)
+            .with_context(action["context"])
+            .create({"flow_id": manual.id, "start_date": date.today().replace(year=2000)})
+        )
         result = wizard.action_start()
         visit = self.Visit.browse(result["res_id"])
-        self.assertEqual((visit.partner_id, visit.sale_order_id, visit.state), (self.customer, order, "open"))
-        again = self.env["aftersales.visit.start.wizard"].with_user(self.rep_a).with_context(
-            action["context"]).create({"flow_id": manual.id})
+        self.assertEqual(
+            (visit.partner_id, visit.sale_order_id, visit.state), (self.customer, order, "open")
+        )
+        again = (
+            self.env["aftersales.visit.start.wizard"]
+            .with_user(self.rep_a)
+            .with_context(action["context"])
+            .create({"flow_id": manual.id})
+        )
         with self.assertRaisesRegex(UserError, "already running"):
             again.action_start()
 
@@ -178,4 +226,6 @@ class TestVisitFlow(AftersalesCase):
         self.assertEqual(customer.visit_ids, self.visits_of(order))
         self.assertEqual(customer.visit_count, 1)
         action = customer.action_view_visits()
-        self.assertEqual(self.env["aftersales.visit"].search(action["domain"]), self.visits_of(order))
+        self.assertEqual(
+            self.env["aftersales.visit"].search(action["domain"]), self.visits_of(order)
+        )

@@ -1,4 +1,5 @@
 """Filling the {placeholders} of revisit scripts and questions."""
+
 from collections import defaultdict
 
 

@@ -8,8 +8,12 @@ class AftersalesVisitStartWizard(models.TransientModel):
     _name = "aftersales.visit.start.wizard"
     _description = "Start a Revisit Flow"
 
-    partner_id = fields.Many2one(comodel_name="res.partner", string="Customer", required=True,
-                                 domain=[("is_customer", "=", True)])
+    partner_id = fields.Many2one(
+        comodel_name="res.partner",
+        string="Customer",
+        required=True,
+        domain=[("is_customer", "=", True)],
+    )
     sale_order_id = fields.Many2one(
         comodel_name="sale.order",
         string="Contract",
@@ -39,26 +43,38 @@ class AftersalesVisitStartWizard(models.TransientModel):
     def action_start(self):
         self.ensure_one()
         Visit = self.env["aftersales.visit"]
-        running = Visit.search_count([
-            ("flow_id", "=", self.flow_id.id),
-            ("partner_id", "=", self.partner_id.id),
-            ("sale_order_id", "=", self.sale_order_id.id),
-            ("state", "in", ("planned", "open")),
-        ], limit=1)
+        running = Visit.search_count(
+            [
+                ("flow_id", "=", self.flow_id.id),
+                ("partner_id", "=", self.partner_id.id),
+                ("sale_order_id", "=", self.sale_order_id.id),
+                ("state", "in", ("planned", "open")),
+            ],
+            limit=1,
+        )
         if running:
-            raise UserError(self.env._(
-                "The flow %(flow)s is already running for %(customer)s: finish or cancel its open revisit first.",
-                flow=self.flow_id.name, customer=self.partner_id.name,
-            ))
+            raise UserError(
+                self.env._(
+                    "The flow %(flow)s is already running for %(customer)s: finish or cancel its open revisit first.",
+                    flow=self.flow_id.name,
+                    customer=self.partner_id.name,
+                )
+            )
         stage = self.flow_id.stage_ids[:1]
-        visit = Visit.create(dict(
-            stage._prepare_visit_vals("manual", {
-                "partner_id": self.partner_id.id,
-                "sale_order_id": self.sale_order_id.id,
-                "company_id": (self.sale_order_id.company_id or self.env.company).id,
-            }, self.start_date),
-            user_id=self.user_id.id,
-        ))
+        visit = Visit.create(
+            dict(
+                stage._prepare_visit_vals(
+                    "manual",
+                    {
+                        "partner_id": self.partner_id.id,
+                        "sale_order_id": self.sale_order_id.id,
+                        "company_id": (self.sale_order_id.company_id or self.env.company).id,
+                    },
+                    self.start_date,
+                ),
+                user_id=self.user_id.id,
+            )
+        )
         if visit.scheduled_date <= fields.Date.context_today(self):
             visit._start()
         return window_action(self.env, "aftersales.visit", res_id=visit.id, target="current")

@@ -31,6 +31,7 @@ from . import sale_order_approval_rule
 from . import sale_order_approval_level
 from . import sale_order_approval_step
 from . import sale_order_return
+
 # sale.order, one file per concern: a later import overrides first, so write() and
 # action_confirm() run discount > contract > revision > core, the order of their checks
 from . import sale_order

@@ -30,9 +30,13 @@ class CrmLead(models.Model):
 
     @api.depends("followup_ids")
     def _compute_followup_count(self):
-        counts = dict(self.env["res.partner.followup"]._read_group(
-            [("lead_id", "in", self.ids)], ["lead_id"], ["__count"],
-        ))
+        counts = dict(
+            self.env["res.partner.followup"]._read_group(
+                [("lead_id", "in", self.ids)],
+                ["lead_id"],
+                ["__count"],
+            )
+        )
         for lead in self:
             lead.followup_count = counts.get(lead, 0)
 

@@ -33,13 +33,30 @@ class CrmLead(models.Model):
         if lead.user_id == user:
             raise UserError(self.env._("%s is already yours.", lead.name))
         if lead.user_id:
-            raise UserError(self.env._("%(project)s is already followed by %(owner)s.", project=lead.name, owner=lead.user_id.name))
+            raise UserError(
+                self.env._(
+                    "%(project)s is already followed by %(owner)s.",
+                    project=lead.name,
+                    owner=lead.user_id.name,
+                )
+            )
         if lead.claim_request_ids.filtered(lambda r: r.state == "pending" and r.user_id == user):
-            raise UserError(self.env._("You have already asked for %s: wait for the manager's answer.", lead.name))
-        request = self.env["crm.lead.claim.request"].sudo().create({"lead_id": lead.id, "user_id": user.id, "note": note})
+            raise UserError(
+                self.env._(
+                    "You have already asked for %s: wait for the manager's answer.", lead.name
+                )
+            )
+        request = (
+            self.env["crm.lead.claim.request"]
+            .sudo()
+            .create({"lead_id": lead.id, "user_id": user.id, "note": note})
+        )
         lead.message_post(
-            body=self.env._("%(rep)s asks to follow this project.%(why)s", rep=user.name,
-                            why=f" {note}" if note else ""),
+            body=self.env._(
+                "%(rep)s asks to follow this project.%(why)s",
+                rep=user.name,
+                why=f" {note}" if note else "",
+            ),
             subtype_xmlid="mail.mt_note",
         )
         return request
@@ -54,8 +71,12 @@ class CrmLead(models.Model):
         pending._decide("rejected", self.env._("The project was assigned to %s.", user.name))
         for lead in self:
             lead.message_post(
-                body=self.env._("Assigned to %(rep)s by %(manager)s.%(note)s", rep=user.name,
-                                manager=self.env.user.name, note=f" {note}" if note else ""),
+                body=self.env._(
+                    "Assigned to %(rep)s by %(manager)s.%(note)s",
+                    rep=user.name,
+                    manager=self.env.user.name,
+                    note=f" {note}" if note else "",
+                ),
                 partner_ids=user.partner_id.ids,
                 subtype_xmlid="mail.mt_note",
             )

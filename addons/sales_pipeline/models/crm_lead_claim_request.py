@@ -35,7 +35,9 @@ class ProjectClaimRequest(models.Model):
         readonly=True,
     )
     note = fields.Text(string="Why", readonly=True)
-    state = fields.Selection(selection=REQUEST_STATES, default="pending", required=True, readonly=True, tracking=True)
+    state = fields.Selection(
+        selection=REQUEST_STATES, default="pending", required=True, readonly=True, tracking=True
+    )
     decided_by_id = fields.Many2one(comodel_name="res.users", string="Decided By", readonly=True)
     decided_on = fields.Datetime(readonly=True)
     decision_note = fields.Text(string="Reason of the Decision", readonly=True)
@@ -48,16 +50,23 @@ class ProjectClaimRequest(models.Model):
         for request in self:
             lead = request.lead_id.sudo()
             if lead.user_id:
-                raise UserError(self.env._(
-                    "%(project)s has been assigned to %(owner)s meanwhile.",
-                    project=lead.name, owner=lead.user_id.name,
-                ))
+                raise UserError(
+                    self.env._(
+                        "%(project)s has been assigned to %(owner)s meanwhile.",
+                        project=lead.name,
+                        owner=lead.user_id.name,
+                    )
+                )
             request._decide("approved", decision_note)
             lead.write({"user_id": request.user_id.id})
             others = lead.claim_request_ids.filtered(lambda r: r.state == "pending") - request
             others._decide("rejected", self.env._("The project went to %s.", request.user_id.name))
             lead.message_post(
-                body=self.env._("Claim of %(rep)s approved by %(manager)s.", rep=request.user_id.name, manager=self.env.user.name),
+                body=self.env._(
+                    "Claim of %(rep)s approved by %(manager)s.",
+                    rep=request.user_id.name,
+                    manager=self.env.user.name,
+                ),
                 partner_ids=request.user_id.partner_id.ids,
                 subtype_xmlid="mail.mt_note",
             )
@@ -71,8 +80,12 @@ class ProjectClaimRequest(models.Model):
         self._decide("rejected", decision_note)
         for request in self:
             request.lead_id.sudo().message_post(
-                body=self.env._("Claim of %(rep)s rejected by %(manager)s: %(reason)s",
-                                rep=request.user_id.name, manager=self.env.user.name, reason=decision_note),
+                body=self.env._(
+                    "Claim of %(rep)s rejected by %(manager)s: %(reason)s",
+                    rep=request.user_id.name,
+                    manager=self.env.user.name,
+                    reason=decision_note,
+                ),
                 partner_ids=request.user_id.partner_id.ids,
                 subtype_xmlid="mail.mt_note",
             )
@@ -88,12 +101,14 @@ class ProjectClaimRequest(models.Model):
 
     def _decide(self, state, decision_note):
         self._check_pending()
-        self.sudo().write({
-            "state": state,
-            "decided_by_id": self.env.uid,
-            "decided_on": fields.Datetime.now(),
-            "decision_note": decision_note or False,
-        })
+        self.sudo().write(
+            {
+                "state": state,
+                "decided_by_id": self.env.uid,
+                "decided_on": fields.Datetime.now(),
+                "decision_note": decision_note or False,
+            }
+        )
 
     def _check_pending(self):
         decided = self.filtered(lambda r: r.state != "pending")

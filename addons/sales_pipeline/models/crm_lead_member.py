@@ -29,4 +29,6 @@ class ProjectMember(models.Model):
         default="helper",
     )
 
-    _lead_user_uniq = models.Constraint("unique(lead_id, user_id)", "This colleague already follows the project.")
+    _lead_user_uniq = models.Constraint(
+        "unique(lead_id, user_id)", "This colleague already follows the project."
+    )

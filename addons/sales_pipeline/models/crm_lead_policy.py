@@ -15,16 +15,24 @@ class CrmLead(models.Model):
         string="Projects with the Same Name",
         compute="_compute_duplicate_project_ids",
     )
-    duplicate_project_warning = fields.Html(compute="_compute_duplicate_project_ids", sanitize=False)
+    duplicate_project_warning = fields.Html(
+        compute="_compute_duplicate_project_ids", sanitize=False
+    )
 
     _name_normalized_idx = models.Index("(lower(trim(name))) WHERE type = 'opportunity'")
 
     @api.depends("name", "partner_id", "type", "company_id")
     def _compute_duplicate_project_ids(self):
         for lead in self:
-            duplicates = lead._find_duplicate_projects() if lead._get_duplicate_policy() == "warn" else lead.browse()
+            duplicates = (
+                lead._find_duplicate_projects()
+                if lead._get_duplicate_policy() == "warn"
+                else lead.browse()
+            )
             lead.duplicate_project_ids = duplicates
-            lead.duplicate_project_warning = lead._get_duplicate_project_warning(duplicates) if duplicates else False
+            lead.duplicate_project_warning = (
+                lead._get_duplicate_project_warning(duplicates) if duplicates else False
+            )
 
     @api.constrains("name", "partner_id", "type", "company_id")
     def _check_duplicate_project_name(self):
@@ -34,13 +42,20 @@ class CrmLead(models.Model):
             lead._take_turn_in_duplicate_scope()
             duplicates = lead._find_duplicate_projects()
             if duplicates:
-                raise ValidationError(self.env._(
-                    "A project named %(name)s already exists%(where)s: %(projects)s. Choose another name.",
-                    name=lead.name.strip(),
-                    where=self.env._(" for %s", lead.partner_id.commercial_partner_id.name)
-                    if lead._get_duplicate_scope() == "customer" and lead.partner_id else "",
-                    projects=", ".join(duplicates.sudo().mapped(lambda d: f"{d.name} ({d.user_id.name or '-'})")),
-                ))
+                raise ValidationError(
+                    self.env._(
+                        "A project named %(name)s already exists%(where)s: %(projects)s. Choose another name.",
+                        name=lead.name.strip(),
+                        where=self.env._(" for %s", lead.partner_id.commercial_partner_id.name)
+                        if lead._get_duplicate_scope() == "customer" and lead.partner_id
+                        else "",
+                        projects=", ".join(
+                            duplicates.sudo().mapped(
+                                lambda d: f"{d.name} ({d.user_id.name or '-'})"
+                            )
+                        ),
+                    )
+                )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -64,12 +79,20 @@ class CrmLead(models.Model):
         else:
             table, row_id = "res_company", (self.company_id or self.env.company).id
         if row_id:
-            self.env.cr.execute(SQL(
-                "UPDATE %s SET write_date = write_date WHERE id = %s", SQL.identifier(table), row_id,
-            ))
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE %s SET write_date = write_date WHERE id = %s",
+                    SQL.identifier(table),
+                    row_id,
+                )
+            )
 
     def _get_duplicate_policy(self):
-        return (self.company_id or self.env.company).project_duplicate_policy if self.type == "opportunity" else "allow"
+        return (
+            (self.company_id or self.env.company).project_duplicate_policy
+            if self.type == "opportunity"
+            else "allow"
+        )
 
     def _get_duplicate_scope(self):
         return (self.company_id or self.env.company).project_duplicate_scope
@@ -91,25 +114,41 @@ class CrmLead(models.Model):
             customer = self.partner_id.commercial_partner_id
             if not customer:
                 return self.browse()
-            conditions.append(SQL(
-                "partner_id IN (SELECT id FROM res_partner WHERE commercial_partner_id = %s)", customer.id,
-            ))
+            conditions.append(
+                SQL(
+                    "partner_id IN (SELECT id FROM res_partner WHERE commercial_partner_id = %s)",
+                    customer.id,
+                )
+            )
         else:
             company = self.company_id or self.env.company
             conditions.append(SQL("(company_id = %s OR company_id IS NULL)", company.id))
         self.env["crm.lead"].flush_model(["name", "type", "partner_id", "company_id", "active"])
-        self.env.cr.execute(SQL("SELECT id FROM crm_lead WHERE %s LIMIT 10", SQL(" AND ").join(conditions)))
+        self.env.cr.execute(
+            SQL("SELECT id FROM crm_lead WHERE %s LIMIT 10", SQL(" AND ").join(conditions))
+        )
         return self.browse(row[0] for row in self.env.cr.fetchall())
 
     def _get_duplicate_project_warning(self, duplicates):
         links = []
         for project in duplicates.sudo():
             if project.with_env(self.env).has_access("read"):
-                links.append(Markup('<a href="/odoo/crm.lead/%s">%s</a> (%s)') % (
-                    project.id, project.name, project.user_id.name or "-",
-                ))
+                links.append(
+                    Markup('<a href="/odoo/crm.lead/%s">%s</a> (%s)')
+                    % (
+                        project.id,
+                        project.name,
+                        project.user_id.name or "-",
+                    )
+                )
             else:
-                links.append(escape(self.env._("a project you cannot see (owner: %s)", project.user_id.name or "-")))
+                links.append(
+                    escape(
+                        self.env._(
+                            "a project you cannot see (owner: %s)", project.user_id.name or "-"
+                        )
+                    )
+                )
         return Markup("%s %s") % (
             self.env._("Projects with the same name already exist:"),
             Markup(", ").join(links),
@@ -118,12 +157,19 @@ class CrmLead(models.Model):
     def _check_required_project_fields(self):
         for lead in self.filtered(lambda l: l.type == "opportunity"):
             required = (lead.company_id or self.env.company).sudo().project_required_field_ids
-            missing = [field.field_description for field in required if field.name in lead and not lead[field.name]]
+            missing = [
+                field.field_description
+                for field in required
+                if field.name in lead and not lead[field.name]
+            ]
             if missing:
-                raise ValidationError(self.env._(
-                    "Fill in before saving the project %(project)s: %(fields)s.",
-                    project=lead.name, fields=", ".join(missing),
-                ))
+                raise ValidationError(
+                    self.env._(
+                        "Fill in before saving the project %(project)s: %(fields)s.",
+                        project=lead.name,
+                        fields=", ".join(missing),
+                    )
+                )
 
     def _get_required_field_names(self):
         companies = self.company_id | self.env.company

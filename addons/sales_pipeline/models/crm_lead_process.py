@@ -34,28 +34,43 @@ class CrmLead(models.Model):
         copy=False,
     )
     step_requirements_met = fields.Boolean(compute="_compute_step_requirements")
-    step_checklist = fields.Html(string="Step Checklist", compute="_compute_step_requirements", sanitize=False)
+    step_checklist = fields.Html(
+        string="Step Checklist", compute="_compute_step_requirements", sanitize=False
+    )
 
     @api.depends(
-        "process_step_id", "process_step_date", "step_approved_by_id",
-        "followup_ids.process_step_id", "order_ids",
+        "process_step_id",
+        "process_step_date",
+        "step_approved_by_id",
+        "followup_ids.process_step_id",
+        "order_ids",
     )
     def _compute_step_requirements(self):
         for lead in self:
             checks = lead._get_step_checks()
             lead.step_requirements_met = all(done for _label, done in checks)
-            lead.step_checklist = Markup("").join(
-                Markup('<div><i class="fa fa-fw %s"/> %s</div>') % (
-                    "fa-check-square-o text-success" if done else "fa-square-o text-danger", label,
+            lead.step_checklist = (
+                Markup("").join(
+                    Markup('<div><i class="fa fa-fw %s"/> %s</div>')
+                    % (
+                        "fa-check-square-o text-success" if done else "fa-square-o text-danger",
+                        label,
+                    )
+                    for label, done in checks
                 )
-                for label, done in checks
-            ) if checks else False
+                if checks
+                else False
+            )
 
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
             if vals.get("process_template_id") and not vals.get("process_step_id"):
-                first = self.env["crm.lead.process.template"].browse(vals["process_template_id"]).step_ids[:1]
+                first = (
+                    self.env["crm.lead.process.template"]
+                    .browse(vals["process_template_id"])
+                    .step_ids[:1]
+                )
                 vals["process_step_id"] = first.id
             if vals.get("process_step_id"):
                 vals["process_step_date"] = fields.Datetime.now()
@@ -90,10 +105,16 @@ class CrmLead(models.Model):
             raise AccessError(self.env._("Only a sales manager can approve a step."))
         for lead in self:
             if not lead.process_step_id.need_approval:
-                raise UserError(self.env._("The step %s needs no approval.", lead.process_step_id.name))
+                raise UserError(
+                    self.env._("The step %s needs no approval.", lead.process_step_id.name)
+                )
             lead.sudo().step_approved_by_id = self.env.user
             lead.message_post(
-                body=self.env._("Step %(step)s approved by %(manager)s.", step=lead.process_step_id.name, manager=self.env.user.name),
+                body=self.env._(
+                    "Step %(step)s approved by %(manager)s.",
+                    step=lead.process_step_id.name,
+                    manager=self.env.user.name,
+                ),
                 subtype_xmlid="mail.mt_note",
             )
         return True
@@ -102,23 +123,32 @@ class CrmLead(models.Model):
         """Refuse to move past a step whose requirements are not met; moving back is free."""
         self.ensure_one()
         current = self.process_step_id
-        if not current or not new_step or new_step == current or new_step.template_id != current.template_id:
+        if (
+            not current
+            or not new_step
+            or new_step == current
+            or new_step.template_id != current.template_id
+        ):
             return
         steps = list(current.template_id.step_ids)
         start, target = steps.index(current), steps.index(new_step)
         if target < start:
             return
         unmet = [label for label, done in self._get_step_checks() if not done]
-        for skipped in steps[start + 1:target]:
+        for skipped in steps[start + 1 : target]:
             unmet += [
                 self.env._("%(step)s: %(requirement)s", step=skipped.name, requirement=label)
                 for label in self._requirement_labels(skipped)
             ]
         if unmet:
-            raise UserError(self.env._(
-                "%(project)s cannot leave the step %(step)s yet. Missing: %(missing)s.",
-                project=self.name, step=current.name, missing="; ".join(unmet),
-            ))
+            raise UserError(
+                self.env._(
+                    "%(project)s cannot leave the step %(step)s yet. Missing: %(missing)s.",
+                    project=self.name,
+                    step=current.name,
+                    missing="; ".join(unmet),
+                )
+            )
 
     def _get_step_checks(self):
         """(label, done) for each requirement of the current step."""
@@ -132,9 +162,18 @@ class CrmLead(models.Model):
             done = any(f.process_step_id == step for f in self.sudo().followup_ids)
             checks.append((labels["need_followup"], done))
         if step.need_attachment:
-            done = bool(self.env["ir.attachment"].sudo().search_count(
-                [("res_model", "=", self._name), ("res_id", "=", self.id)], limit=1,
-            )) if self.id else False
+            done = (
+                bool(
+                    self.env["ir.attachment"]
+                    .sudo()
+                    .search_count(
+                        [("res_model", "=", self._name), ("res_id", "=", self.id)],
+                        limit=1,
+                    )
+                )
+                if self.id
+                else False
+            )
             checks.append((labels["need_attachment"], done))
         if step.need_quote:
             checks.append((labels["need_quote"], bool(self.sudo().order_ids)))
@@ -146,7 +185,8 @@ class CrmLead(models.Model):
         fields_ = step._fields
         return [
             fields_[flag].get_description(self.env)["string"]
-            for flag in REQUIREMENTS if all_labels or step[flag]
+            for flag in REQUIREMENTS
+            if all_labels or step[flag]
         ]
 
     @api.model

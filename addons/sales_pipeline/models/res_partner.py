@@ -21,7 +21,11 @@ def phone_digits(number):
 
 def phone_digits_sql(column):
     """SQL of ``column`` without separators: the expression Odoo's phone indexes are built on."""
-    return SQL("regexp_replace(%s::text, %s::text, ''::text, 'g'::text)", column, SQL(f"'{PHONE_SEPARATORS}'"))
+    return SQL(
+        "regexp_replace(%s::text, %s::text, ''::text, 'g'::text)",
+        column,
+        SQL(f"'{PHONE_SEPARATORS}'"),
+    )
 
 
 def looks_like_number(digits):
@@ -111,17 +115,28 @@ class ResPartner(models.Model):
 
     @api.depends("followup_ids")
     def _compute_followup_count(self):
-        counts = dict(self.env["res.partner.followup"]._read_group(
-            [("partner_id", "in", self.ids)], ["partner_id"], ["__count"],
-        ))
+        counts = dict(
+            self.env["res.partner.followup"]._read_group(
+                [("partner_id", "in", self.ids)],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
         for partner in self:
             partner.followup_count = counts.get(partner, 0)
 
     def _compute_document_user_ids(self):
-        self.env.cr.execute(SQL(
-            "SELECT commercial_partner_id, array_agg(DISTINCT user_id) FROM (%s) docs GROUP BY commercial_partner_id",
-            self._document_users_query(SQL("doc.partner_commercial_id IN %s", tuple(self.commercial_partner_id.ids) or (0,))),
-        ))
+        self.env.cr.execute(
+            SQL(
+                "SELECT commercial_partner_id, array_agg(DISTINCT user_id) FROM (%s) docs GROUP BY commercial_partner_id",
+                self._document_users_query(
+                    SQL(
+                        "doc.partner_commercial_id IN %s",
+                        tuple(self.commercial_partner_id.ids) or (0,),
+                    )
+                ),
+            )
+        )
         users_by_partner = dict(self.env.cr.fetchall())
         for partner in self:
             user_ids = users_by_partner.get(partner.commercial_partner_id.id, [])
@@ -134,7 +149,9 @@ class ResPartner(models.Model):
         if not user_ids:
             return Domain.FALSE
         query = self._document_users_query(SQL("doc.user_id IN %s", user_ids))
-        return self._commercial_partner_in(SQL("SELECT commercial_partner_id FROM (%s) docs", query))
+        return self._commercial_partner_in(
+            SQL("SELECT commercial_partner_id FROM (%s) docs", query)
+        )
 
     @api.model
     def _document_users_query(self, condition):
@@ -179,18 +196,21 @@ class ResPartner(models.Model):
         rules = self.env["ir.rule"].sudo()
         domains = [
             rules.with_user(user_id)._compute_domain(self._name, "read")
-            for user_id in value if user_id
+            for user_id in value
+            if user_id
         ]
         return Domain.OR(domains) if domains else Domain.FALSE
 
     @api.model
     def _commercial_partner_in(self, query):
         """Domain: the partner's commercial entity is among the ids ``query`` selects."""
-        return Domain.custom(to_sql=lambda model, alias, q: SQL(
-            "%s IN (%s)",
-            model._field_to_sql(alias, "commercial_partner_id", q),
-            query,
-        ))
+        return Domain.custom(
+            to_sql=lambda model, alias, q: SQL(
+                "%s IN (%s)",
+                model._field_to_sql(alias, "commercial_partner_id", q),
+                query,
+            )
+        )
 
     @api.depends("user_id")
     @api.depends_context("uid")
@@ -255,9 +275,14 @@ class ResPartner(models.Model):
         one of them; returns the customers with fresh values.
         """
         customers = self._ensure_customers()
-        lock_rows(self.env, "res_partner", customers.ids, self.env._(
-            "Another user is changing this customer at this very moment. Reload it and try again."
-        ))
+        lock_rows(
+            self.env,
+            "res_partner",
+            customers.ids,
+            self.env._(
+                "Another user is changing this customer at this very moment. Reload it and try again."
+            ),
+        )
         customers.invalidate_recordset()
         return customers
 
@@ -266,18 +291,22 @@ class ResPartner(models.Model):
             raise UserError(self.env._("Select at least one customer."))
         not_customers = self.filtered(lambda p: not p.is_customer or p.parent_id)
         if not_customers:
-            raise UserError(self.env._(
-                "%s is not a managed customer (contacts follow their company).",
-                ", ".join(not_customers.mapped("display_name")),
-            ))
+            raise UserError(
+                self.env._(
+                    "%s is not a managed customer (contacts follow their company).",
+                    ", ".join(not_customers.mapped("display_name")),
+                )
+            )
         return self
 
     def _check_can_manage(self):
         self.ensure_one()
         if self.user_id != self.env.user and not self._is_customer_manager():
-            raise AccessError(self.env._(
-                "Only the owner of %s or a sales manager can do this.", self.display_name
-            ))
+            raise AccessError(
+                self.env._(
+                    "Only the owner of %s or a sales manager can do this.", self.display_name
+                )
+            )
 
     @api.model
     def _is_customer_manager(self):

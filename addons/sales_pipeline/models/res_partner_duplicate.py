@@ -27,7 +27,9 @@ class ResPartner(models.Model):
             duplicates = partner._find_duplicate_customers()
             # the warning names whom to ask about hidden ones; the field lists only readable ones
             partner.duplicate_customer_ids = duplicates.filtered(lambda d: d.has_access("read"))
-            partner.duplicate_warning = partner._get_duplicate_warning(duplicates) if duplicates else False
+            partner.duplicate_warning = (
+                partner._get_duplicate_warning(duplicates) if duplicates else False
+            )
 
     # ------------------------------------------------------------------
     # Helpers
@@ -39,10 +41,17 @@ class ResPartner(models.Model):
         digits = phone_digits(number)
         if not looks_like_number(digits):
             return Domain.FALSE
-        return Domain.custom(to_sql=lambda model, alias, query: SQL("(%s)", SQL(" OR ").join(
-            SQL("(%s IS NOT NULL AND %s = %s)", column, phone_digits_sql(column), digits)
-            for column in (model._field_to_sql(alias, fname, query) for fname in ("phone", "mobile"))
-        )))
+        return Domain.custom(
+            to_sql=lambda model, alias, query: SQL(
+                "(%s)",
+                SQL(" OR ").join(
+                    SQL("(%s IS NOT NULL AND %s = %s)", column, phone_digits_sql(column), digits)
+                    for column in (
+                        model._field_to_sql(alias, fname, query) for fname in ("phone", "mobile")
+                    )
+                ),
+            )
+        )
 
     def _find_duplicate_customers(self):
         """Other managed customers with the same phone, mobile or WeChat (any owner, visible or not)."""
@@ -64,17 +73,21 @@ class ResPartner(models.Model):
         for customer in duplicates:
             owner = customer.sudo().user_id
             if customer.with_env(self.env).has_access("read"):
-                lines.append(self.env._(
-                    'Same phone, mobile or WeChat as <a href="/odoo/res.partner/%(id)s">%(customer)s</a> (%(code)s), owner: %(owner)s.',
-                    id=customer.id,
-                    customer=html_escape(customer.sudo().display_name),
-                    code=html_escape(customer.sudo().customer_code or ""),
-                    owner=html_escape(owner.name or self.env._("public pool")),
-                ))
+                lines.append(
+                    self.env._(
+                        'Same phone, mobile or WeChat as <a href="/odoo/res.partner/%(id)s">%(customer)s</a> (%(code)s), owner: %(owner)s.',
+                        id=customer.id,
+                        customer=html_escape(customer.sudo().display_name),
+                        code=html_escape(customer.sudo().customer_code or ""),
+                        owner=html_escape(owner.name or self.env._("public pool")),
+                    )
+                )
             else:
-                lines.append(self.env._(
-                    "A customer you cannot see already has this phone, mobile or WeChat. "
-                    "Ask its owner, %(owner)s, or your manager before entering it again.",
-                    owner=html_escape(owner.name or self.env._("your manager")),
-                ))
+                lines.append(
+                    self.env._(
+                        "A customer you cannot see already has this phone, mobile or WeChat. "
+                        "Ask its owner, %(owner)s, or your manager before entering it again.",
+                        owner=html_escape(owner.name or self.env._("your manager")),
+                    )
+                )
         return "<br/>".join(lines)

@@ -87,7 +87,11 @@ class CustomerFollowup(models.Model):
                 lead = self.env["crm.lead"].browse(vals["lead_id"])
                 customer = lead.partner_id.commercial_partner_id
                 if not customer:
-                    raise UserError(self.env._("Set the customer of project %s before recording follow-ups.", lead.name))
+                    raise UserError(
+                        self.env._(
+                            "Set the customer of project %s before recording follow-ups.", lead.name
+                        )
+                    )
                 vals.setdefault("partner_id", customer.id)
                 vals["process_step_id"] = lead.process_step_id.id
         followups = super().create(vals_list)
@@ -109,7 +113,9 @@ class CustomerFollowup(models.Model):
         # attachments uploaded in the form belong to the follow-up, so that
         # whoever may read the follow-up may read them
         for followup in self:
-            followup.attachment_ids.filtered(lambda a: not a.res_id).sudo().write({
-                "res_model": self._name,
-                "res_id": followup.id,
-            })
+            followup.attachment_ids.filtered(lambda a: not a.res_id).sudo().write(
+                {
+                    "res_model": self._name,
+                    "res_id": followup.id,
+                }
+            )

@@ -31,20 +31,33 @@ class CustomerFollowupTemplate(models.Model):
     )
 
     def _get_placeholders(self):
-        return ("customer", "customer_code", "contact", "owner", "user", "today",
-                "last_quote", "last_quote_amount", "last_followup")
+        return (
+            "customer",
+            "customer_code",
+            "contact",
+            "owner",
+            "user",
+            "today",
+            "last_quote",
+            "last_quote_amount",
+            "last_followup",
+        )
 
     @api.constrains("body")
     def _check_placeholders(self):
         for template in self:
-            unknown = set(PLACEHOLDER.findall(template.body or "")) - set(template._get_placeholders())
+            unknown = set(PLACEHOLDER.findall(template.body or "")) - set(
+                template._get_placeholders()
+            )
             if unknown:
-                raise ValidationError(self.env._(
-                    "Unknown placeholder(s) in template %(template)s: %(names)s. Use: %(known)s.",
-                    template=template.name,
-                    names=", ".join(sorted("{%s}" % name for name in unknown)),
-                    known=", ".join("{%s}" % name for name in template._get_placeholders()),
-                ))
+                raise ValidationError(
+                    self.env._(
+                        "Unknown placeholder(s) in template %(template)s: %(names)s. Use: %(known)s.",
+                        template=template.name,
+                        names=", ".join(sorted("{%s}" % name for name in unknown)),
+                        known=", ".join("{%s}" % name for name in template._get_placeholders()),
+                    )
+                )
 
     def _render_for(self, customer, contact=None):
         """The template's body with the placeholders of ``customer`` filled in."""
@@ -57,9 +70,15 @@ class CustomerFollowupTemplate(models.Model):
     def _get_placeholder_values(self, customer, contact=None):
         customer = customer.commercial_partner_id
         contact = contact or customer.child_ids.filtered(lambda c: c.type == "contact")[:1]
-        last_quote = self.env["sale.order"].search(
-            [("partner_id", "child_of", customer.id)], order="date_order desc, id desc", limit=1,
-        ) if customer.id else self.env["sale.order"]
+        last_quote = (
+            self.env["sale.order"].search(
+                [("partner_id", "child_of", customer.id)],
+                order="date_order desc, id desc",
+                limit=1,
+            )
+            if customer.id
+            else self.env["sale.order"]
+        )
         last_followup = customer.followup_ids[:1]
         return {
             "customer": customer.name or "",
@@ -69,6 +88,10 @@ class CustomerFollowupTemplate(models.Model):
             "user": self.env.user.name,
             "today": fields.Date.to_string(fields.Date.context_today(self)),
             "last_quote": last_quote.name or "",
-            "last_quote_amount": last_quote and last_quote.currency_id.format(last_quote.amount_total) or "",
-            "last_followup": last_followup and fields.Date.to_string(last_followup.date.date()) or "",
+            "last_quote_amount": last_quote
+            and last_quote.currency_id.format(last_quote.amount_total)
+            or "",
+            "last_followup": last_followup
+            and fields.Date.to_string(last_followup.date.date())
+            or "",
         }

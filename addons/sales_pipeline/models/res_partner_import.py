@@ -95,7 +95,9 @@ class CustomerImport(models.Model):
     @api.depends("line_ids.action", "line_ids.state")
     def _compute_counts(self):
         groups = self.env["res.partner.import.line"]._read_group(
-            [("import_id", "in", self.ids)], ["import_id", "action", "state"], ["__count"],
+            [("import_id", "in", self.ids)],
+            ["import_id", "action", "state"],
+            ["__count"],
         )
         counts = {}
         for record, action, state, count in groups:
@@ -112,7 +114,9 @@ class CustomerImport(models.Model):
             record.unchanged_count = bucket["unchanged"]
             record.refused_count = bucket["refused"]
             record.processed_count = bucket["_processed"]
-            record.progress = 100.0 * bucket["_processed"] / bucket["_total"] if bucket["_total"] else 0.0
+            record.progress = (
+                100.0 * bucket["_processed"] / bucket["_total"] if bucket["_total"] else 0.0
+            )
 
     # ------------------------------------------------------------------
     # Actions
@@ -179,7 +183,9 @@ class CustomerImport(models.Model):
         Cron = self.env["ir.cron"]
         Line = self.env["res.partner.import.line"]
         while lines := Line.search(
-            [("import_id", "=", self.id), ("state", "=", "pending")], order="row", limit=BATCH_SIZE,
+            [("import_id", "=", self.id), ("state", "=", "pending")],
+            order="row",
+            limit=BATCH_SIZE,
         ):
             lines._import_batch()
             if commit and not Cron._commit_progress(len(lines)):
@@ -197,13 +203,14 @@ class CustomerImport(models.Model):
             rows = sheet_rows(base64.b64decode(self.file))
             header = next(rows, None) or ()
         except Exception:
-            raise UserError(self.env._("This file cannot be read: upload an Excel (.xlsx) file.")) from None
+            raise UserError(
+                self.env._("This file cannot be read: upload an Excel (.xlsx) file.")
+            ) from None
         keys = self._map_header(header)
         result = []
         for number, cells in enumerate(rows, start=2):
             values = {
-                key: cell_text(cells[index])
-                for index, key in keys.items() if index < len(cells)
+                key: cell_text(cells[index]) for index, key in keys.items() if index < len(cells)
             }
             if any(values.values()):
                 result.append((number, values))
@@ -216,10 +223,12 @@ class CustomerImport(models.Model):
     def _map_header(self, header):
         keys = map_header(header, COLUMNS)
         if "name" not in keys.values():
-            raise UserError(self.env._(
-                "The first row must name the columns, with at least %(name)s. Download the template to see them.",
-                name="客户名称 (Customer Name)",
-            ))
+            raise UserError(
+                self.env._(
+                    "The first row must name the columns, with at least %(name)s. Download the template to see them.",
+                    name="客户名称 (Customer Name)",
+                )
+            )
         return keys
 
     def _installed_langs(self):

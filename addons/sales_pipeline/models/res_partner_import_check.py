@@ -35,9 +35,13 @@ class CustomerImport(models.Model):
                 if owner_id:
                     new_by_owner[owner_id] += 1
                     if not self._owner_has_room(owner_id, new_by_owner[owner_id], lookups):
-                        plan.update(action="refused", reason=self.env._(
-                            "Over the quota of %s.", lookups["user_names"][owner_id],
-                        ))
+                        plan.update(
+                            action="refused",
+                            reason=self.env._(
+                                "Over the quota of %s.",
+                                lookups["user_names"][owner_id],
+                            ),
+                        )
                         new_by_owner[owner_id] -= 1
             planned.append(plan)
         return [
@@ -60,16 +64,26 @@ class CustomerImport(models.Model):
             return dict(plan, action="refused", reason="; ".join(problems))
         for key in self._row_keys(vals):
             if key in seen_keys:
-                return dict(plan, action="refused", reason=self.env._(
-                    "Same mobile, phone or WeChat as row %s.", seen_keys[key],
-                ))
+                return dict(
+                    plan,
+                    action="refused",
+                    reason=self.env._(
+                        "Same mobile, phone or WeChat as row %s.",
+                        seen_keys[key],
+                    ),
+                )
         for key in self._row_keys(vals):
             seen_keys[key] = number
         target = self._match_existing(values, vals, existing)
         if target is False:
-            return dict(plan, action="refused", reason=self.env._(
-                "Unknown customer number %s.", values.get("code"),
-            ))
+            return dict(
+                plan,
+                action="refused",
+                reason=self.env._(
+                    "Unknown customer number %s.",
+                    values.get("code"),
+                ),
+            )
         if not target:
             vals = self._prepare_create_vals(vals)
             return dict(plan, action="create", values=vals)
@@ -77,15 +91,24 @@ class CustomerImport(models.Model):
             owner = target.user_id.name or self.env._("the public pool")
             if not target.with_env(self.env).has_access("read"):
                 # say that it exists and whom to ask, nothing of the customer itself
-                return dict(plan, action="refused", reason=self.env._(
-                    "Duplicate of a customer you cannot see: ask its owner, %(owner)s, or your manager.",
+                return dict(
+                    plan,
+                    action="refused",
+                    reason=self.env._(
+                        "Duplicate of a customer you cannot see: ask its owner, %(owner)s, or your manager.",
+                        owner=owner,
+                    ),
+                )
+            return dict(
+                plan,
+                action="refused",
+                partner_id=target.id,
+                reason=self.env._(
+                    "Duplicate of customer %(code)s, which you may not change (owner: %(owner)s).",
+                    code=target.customer_code or target.display_name,
                     owner=owner,
-                ))
-            return dict(plan, action="refused", partner_id=target.id, reason=self.env._(
-                "Duplicate of customer %(code)s, which you may not change (owner: %(owner)s).",
-                code=target.customer_code or target.display_name,
-                owner=owner,
-            ))
+                ),
+            )
         changes = self._changed_values(target, vals)
         if not changes:
             return dict(plan, action="unchanged", partner_id=target.id)
@@ -114,7 +137,9 @@ class CustomerImport(models.Model):
         elif kind in COMPANY_WORDS:
             vals["is_company"] = True
         else:
-            problems.append(self.env._("Unknown type %s: use 公司 or 个人.", values["company_type"]))
+            problems.append(
+                self.env._("Unknown type %s: use 公司 or 个人.", values["company_type"])
+            )
         for column, (fname, model) in LIST_COLUMNS.items():
             label = values.get(column)
             if not label:
@@ -123,11 +148,13 @@ class CustomerImport(models.Model):
             if record_id:
                 vals[fname] = record_id
             else:
-                problems.append(self.env._(
-                    "Unknown %(list)s %(value)s.",
-                    list=self.env["ir.model"]._get(model).name,
-                    value=label,
-                ))
+                problems.append(
+                    self.env._(
+                        "Unknown %(list)s %(value)s.",
+                        list=self.env["ir.model"]._get(model).name,
+                        value=label,
+                    )
+                )
         owner_id, owner_problem = self._resolve_owner(values.get("owner"), lookups)
         if owner_problem:
             problems.append(owner_problem)
@@ -136,14 +163,19 @@ class CustomerImport(models.Model):
 
     def _resolve_owner(self, label, lookups):
         importer = self.env.user
-        may_choose = self.env["res.partner"]._is_customer_manager() or self.env["res.partner"]._is_customer_clerk()
+        may_choose = (
+            self.env["res.partner"]._is_customer_manager()
+            or self.env["res.partner"]._is_customer_clerk()
+        )
         if not label:
             return (False if may_choose else importer.id), None
         owner_id = lookups["users"].get(label.lower())
         if not owner_id:
             return False, self.env._("Unknown salesperson %s.", label)
         if owner_id != importer.id and not may_choose:
-            return False, self.env._("You can only import customers for yourself, not for %s.", label)
+            return False, self.env._(
+                "You can only import customers for yourself, not for %s.", label
+            )
         return owner_id, None
 
     @staticmethod
@@ -169,7 +201,9 @@ class CustomerImport(models.Model):
     def _prepare_create_vals(self, vals):
         vals = dict(vals, is_customer=True)
         if not vals.get("source_id"):
-            source = self.env.ref("sales_pipeline.res_partner_source_import", raise_if_not_found=False)
+            source = self.env.ref(
+                "sales_pipeline.res_partner_source_import", raise_if_not_found=False
+            )
             vals["source_id"] = source.id if source else False
         return vals
 
@@ -191,9 +225,17 @@ class CustomerImport(models.Model):
         if not limit:
             return True
         if owner_id not in lookups["held"]:
-            lookups["held"][owner_id] = self.env["res.partner"].sudo().search_count([
-                ("is_customer", "=", True), ("parent_id", "=", False), ("user_id", "=", owner_id),
-            ])
+            lookups["held"][owner_id] = (
+                self.env["res.partner"]
+                .sudo()
+                .search_count(
+                    [
+                        ("is_customer", "=", True),
+                        ("parent_id", "=", False),
+                        ("user_id", "=", owner_id),
+                    ]
+                )
+            )
         return lookups["held"][owner_id] + new_count <= limit
 
     def _load_lookups(self, rows):
@@ -205,10 +247,16 @@ class CustomerImport(models.Model):
                 for record in self.env[model].with_context(lang=lang, active_test=True).search([]):
                     names.setdefault((record.name or "").lower(), record.id)
             lookups[model] = names
-        users = self.env["res.users"].sudo().search([
-            ("share", "=", False),
-            ("all_group_ids", "in", self.env.ref("sales_team.group_sale_salesman").ids),
-        ])
+        users = (
+            self.env["res.users"]
+            .sudo()
+            .search(
+                [
+                    ("share", "=", False),
+                    ("all_group_ids", "in", self.env.ref("sales_team.group_sale_salesman").ids),
+                ]
+            )
+        )
         lookups["users"] = {}
         for user in users:
             lookups["users"].setdefault(user.login.lower(), user.id)
@@ -237,29 +285,33 @@ class CustomerImport(models.Model):
             for column in ("phone", "mobile"):
                 # a join on the numbers, not "= ANY(list)": thousands of numbers
                 # would be compared one by one against every partner
-                self.env.cr.execute(SQL(
-                    """
+                self.env.cr.execute(
+                    SQL(
+                        """
                     SELECT n.number, p.commercial_partner_id
                       FROM unnest(%(numbers)s::text[]) AS n(number)
                       JOIN res_partner p ON p.%(col)s IS NOT NULL AND %(digits)s = n.number
                      WHERE p.is_customer
                     """,
-                    col=SQL.identifier(column),
-                    digits=phone_digits_sql(SQL.identifier("p", column)),
-                    numbers=number_list,
-                ))
+                        col=SQL.identifier(column),
+                        digits=phone_digits_sql(SQL.identifier("p", column)),
+                        numbers=number_list,
+                    )
+                )
                 for number, partner_id in self.env.cr.fetchall():
                     existing["number"].setdefault(number, Partner.browse(partner_id))
         if wechats:
-            self.env.cr.execute(SQL(
-                """
+            self.env.cr.execute(
+                SQL(
+                    """
                 SELECT p.wechat_id, p.commercial_partner_id
                   FROM unnest(%s::text[]) AS w(wechat_id)
                   JOIN res_partner p ON p.wechat_id = w.wechat_id
                  WHERE p.is_customer
                 """,
-                list(wechats),
-            ))
+                    list(wechats),
+                )
+            )
             for wechat_id, partner_id in self.env.cr.fetchall():
                 existing["wechat"].setdefault(wechat_id, Partner.browse(partner_id))
         return existing

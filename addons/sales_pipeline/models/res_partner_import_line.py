@@ -1,6 +1,7 @@
 import logging
 
 import psycopg2
+
 from odoo import fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
@@ -62,7 +63,9 @@ class CustomerImportLine(models.Model):
     def _create_customers(self):
         if not self:
             return
-        Partner = self.env["res.partner"].with_context(tracking_disable=True, mail_create_nolog=True)
+        Partner = self.env["res.partner"].with_context(
+            tracking_disable=True, mail_create_nolog=True
+        )
         try:
             with self.env.cr.savepoint():
                 partners = self._create_partners(Partner, [line.values for line in self])
@@ -82,15 +85,19 @@ class CustomerImportLine(models.Model):
 
     def _mark_done(self, partners):
         """Record the created customers on their rows, in one statement (imports hold thousands)."""
-        self.env.cr.execute(SQL(
-            """
+        self.env.cr.execute(
+            SQL(
+                """
             UPDATE res_partner_import_line line
                SET partner_id = v.partner_id, state = 'done', write_uid = %s, write_date = now() at time zone 'UTC'
               FROM (SELECT unnest(%s::int[]) AS id, unnest(%s::int[]) AS partner_id) v
              WHERE line.id = v.id
             """,
-            self.env.uid, self.ids, partners.ids,
-        ))
+                self.env.uid,
+                self.ids,
+                partners.ids,
+            )
+        )
         self.invalidate_recordset(["partner_id", "state", "write_uid", "write_date"])
         self.import_id.invalidate_recordset()
 

@@ -20,24 +20,42 @@ class CustomerImport(models.Model):
         workbook = Workbook()
         sheet = workbook.active
         sheet.title = self.env._("Report")
-        sheet.append([
-            self.env._("Row"), self.env._("Customer"), self.env._("Action"),
-            self.env._("Reason"), self.env._("Customer Number"), self.env._("Status"),
-        ])
-        actions = dict(self.env["res.partner.import.line"]._fields["action"]._description_selection(self.env))
-        states = dict(self.env["res.partner.import.line"]._fields["state"]._description_selection(self.env))
+        sheet.append(
+            [
+                self.env._("Row"),
+                self.env._("Customer"),
+                self.env._("Action"),
+                self.env._("Reason"),
+                self.env._("Customer Number"),
+                self.env._("Status"),
+            ]
+        )
+        actions = dict(
+            self.env["res.partner.import.line"]._fields["action"]._description_selection(self.env)
+        )
+        states = dict(
+            self.env["res.partner.import.line"]._fields["state"]._description_selection(self.env)
+        )
         for line in self.line_ids.sorted("row"):
-            sheet.append([
-                line.row, line.name, actions.get(line.action), line.reason or "",
-                line.sudo().partner_id.customer_code or "", states.get(line.state),
-            ])
+            sheet.append(
+                [
+                    line.row,
+                    line.name,
+                    actions.get(line.action),
+                    line.reason or "",
+                    line.sudo().partner_id.customer_code or "",
+                    states.get(line.state),
+                ]
+            )
         buffer = io.BytesIO()
         workbook.save(buffer)
         base_name = (self.filename or "customers").rsplit(".", 1)[0]
-        self.sudo().write({
-            "report_file": base64.b64encode(buffer.getvalue()),
-            "report_filename": f"{base_name}-report.xlsx",
-        })
+        self.sudo().write(
+            {
+                "report_file": base64.b64encode(buffer.getvalue()),
+                "report_filename": f"{base_name}-report.xlsx",
+            }
+        )
 
     @api.model
     def _build_template(self):
@@ -57,7 +75,9 @@ class CustomerImport(models.Model):
         help_sheet.append(["列", "可填写的值"])
         help_sheet.append(["客户编号", "留空 = 新客户；填写已有编号 = 更新该客户"])
         help_sheet.append(["类型", "公司 / 个人（留空 = 公司）"])
-        help_sheet.append(["负责人", "销售员的登录名或姓名；留空 = 销售员本人，录入专员/经理留空 = 公海"])
+        help_sheet.append(
+            ["负责人", "销售员的登录名或姓名；留空 = 销售员本人，录入专员/经理留空 = 公海"]
+        )
         for column, (_fname, model) in LIST_COLUMNS.items():
             label = next(zh for key, zh, _en in COLUMNS if key == column)
             lang = "zh_CN" if "zh_CN" in self._installed_langs() else self.env.lang

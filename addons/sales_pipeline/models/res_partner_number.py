@@ -46,8 +46,11 @@ class ResPartner(models.Model):
         """Give new top-level customers their number within the create (no second write)."""
         default_customer = self.env.context.get("default_is_customer")
         new_customers = [
-            vals for vals in vals_list
-            if vals.get("is_customer", default_customer) and not vals.get("parent_id") and not vals.get("customer_code")
+            vals
+            for vals in vals_list
+            if vals.get("is_customer", default_customer)
+            and not vals.get("parent_id")
+            and not vals.get("customer_code")
         ]
         for vals, code in zip(new_customers, self._next_customer_codes(len(new_customers))):
             vals["customer_code"] = code
@@ -59,17 +62,39 @@ class ResPartner(models.Model):
     @api.model
     def _next_customer_codes(self, count):
         """``count`` new customer numbers, in one query when the sequence allows it (imports)."""
-        sequence = self.env["ir.sequence"].sudo().search(
-            [("code", "=", "res.partner.customer_code"), ("company_id", "in", [self.env.company.id, False])],
-            order="company_id", limit=1,
+        sequence = (
+            self.env["ir.sequence"]
+            .sudo()
+            .search(
+                [
+                    ("code", "=", "res.partner.customer_code"),
+                    ("company_id", "in", [self.env.company.id, False]),
+                ],
+                order="company_id",
+                limit=1,
+            )
         )
         if not count:
             return []
-        if not sequence or sequence.implementation != "standard" or sequence.use_date_range or count < 2:
-            return [self.env["ir.sequence"].sudo().next_by_code("res.partner.customer_code") for _ in range(count)]
-        self.env.cr.execute(SQL(
-            "SELECT nextval(%s) FROM generate_series(1, %s)", f"ir_sequence_{sequence.id:03d}", count,
-        ))
-        numbers = [number for number, in self.env.cr.fetchall()]  # before reading the sequence: it may query
+        if (
+            not sequence
+            or sequence.implementation != "standard"
+            or sequence.use_date_range
+            or count < 2
+        ):
+            return [
+                self.env["ir.sequence"].sudo().next_by_code("res.partner.customer_code")
+                for _ in range(count)
+            ]
+        self.env.cr.execute(
+            SQL(
+                "SELECT nextval(%s) FROM generate_series(1, %s)",
+                f"ir_sequence_{sequence.id:03d}",
+                count,
+            )
+        )
+        numbers = [
+            number for (number,) in self.env.cr.fetchall()
+        ]  # before reading the sequence: it may query
         prefix, suffix = sequence._get_prefix_suffix()
         return [f"{prefix}{number:0{sequence.padding}d}{suffix}" for number in numbers]

@@ -113,7 +113,9 @@ class ResPartner(models.Model):
         customers = self._lock_customers()
         for customer in customers:
             if customer.pool_state != "claimed":
-                raise UserError(self.env._("%s is already in the public pool.", customer.display_name))
+                raise UserError(
+                    self.env._("%s is already in the public pool.", customer.display_name)
+                )
             customer._check_can_manage()
         customers._set_owner(self.env["res.users"], "release")
         return True
@@ -143,21 +145,29 @@ class ResPartner(models.Model):
             if vals.get("parent_id") or not vals.get("is_customer", default_customer):
                 continue
             if vals.get("user_id", default_owner) != self.env.uid:
-                raise UserError(self.env._(
-                    "As a sales rep you can only enter customers for yourself. "
-                    "A clerk or a sales manager can enter customers for other reps "
-                    "or into the public pool."
-                ))
+                raise UserError(
+                    self.env._(
+                        "As a sales rep you can only enter customers for yourself. "
+                        "A clerk or a sales manager can enter customers for other reps "
+                        "or into the public pool."
+                    )
+                )
             adding += 1
         if adding:
             self._check_owner_quota(self.env.user, "claimed", adding)
 
     def _log_new_owners(self):
         """Pool history of new customers created with an owner: claimed by their creator, or assigned."""
-        self._log_pool_events([
-            (customer, "claim" if customer.user_id == self.env.user else "assign", customer.user_id)
-            for customer in self
-        ])
+        self._log_pool_events(
+            [
+                (
+                    customer,
+                    "claim" if customer.user_id == self.env.user else "assign",
+                    customer.user_id,
+                )
+                for customer in self
+            ]
+        )
 
     def _check_ownership_write(self, vals):
         changed = [fname for fname in OWNERSHIP_FIELDS if fname in vals]
@@ -171,19 +181,25 @@ class ResPartner(models.Model):
                     partner._fields[fname].convert_to_cache(vals[fname], partner), partner
                 )
                 if partner[fname] != new_value:
-                    raise UserError(self.env._(
-                        "The owner, protection, customer status and premium flag of %(customer)s "
-                        "change only through Claim, Release and Protect, or by a sales manager.",
-                        customer=partner.display_name,
-                    ))
+                    raise UserError(
+                        self.env._(
+                            "The owner, protection, customer status and premium flag of %(customer)s "
+                            "change only through Claim, Release and Protect, or by a sales manager.",
+                            customer=partner.display_name,
+                        )
+                    )
 
     def _set_owner(self, user, action, note=False):
         """Hand customers to ``user`` (or to the pool), log it and drop old shares."""
         now = fields.Datetime.now()
         # the cooldown and the history name the rep who lost the customer
-        self._log_pool_events([
-            (customer, action, user if action in ("claim", "assign") else customer.user_id) for customer in self
-        ], note)
+        self._log_pool_events(
+            [
+                (customer, action, user if action in ("claim", "assign") else customer.user_id)
+                for customer in self
+            ],
+            note,
+        )
         vals = {
             "user_id": user.id,
             "claim_date": now if user else False,
@@ -200,7 +216,9 @@ class ResPartner(models.Model):
             "claim": self.env._("Claimed from the public pool by %s.", user.name),
             "release": self.env._("Released to the public pool by %s.", self.env.user.name),
             "recall": self.env._("Returned to the public pool: no follow-up or won deal in time."),
-            "assign": self.env._("Assigned to %(rep)s by %(manager)s.", rep=user.name, manager=self.env.user.name),
+            "assign": self.env._(
+                "Assigned to %(rep)s by %(manager)s.", rep=user.name, manager=self.env.user.name
+            ),
         }
         message = messages[action]
         return f"{message} {note}" if note else message
@@ -208,33 +226,41 @@ class ResPartner(models.Model):
     @api.model
     def _log_pool_events(self, events, note=False):
         """One pool-history line per (customer, action, rep) of ``events``, in one create."""
-        self.env["res.partner.pool.log"].sudo().create([
-            {"partner_id": customer.id, "action": action, "user_id": user.id, "note": note}
-            for customer, action, user in events
-        ])
+        self.env["res.partner.pool.log"].sudo().create(
+            [
+                {"partner_id": customer.id, "action": action, "user_id": user.id, "note": note}
+                for customer, action, user in events
+            ]
+        )
 
     def _check_reclaim_cooldown(self, user):
         days = self._get_pool_settings()["reclaim_cooldown_days"]
         if not days:
             return
         since = fields.Datetime.now() - timedelta(days=days)
-        last_loss = self.env["res.partner.pool.log"].sudo().search(
-            [
-                ("partner_id", "in", self.ids),
-                ("user_id", "=", user.id),
-                ("action", "in", ("release", "recall")),
-                ("date", ">", since),
-            ],
-            order="date desc",
-            limit=1,
+        last_loss = (
+            self.env["res.partner.pool.log"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "in", self.ids),
+                    ("user_id", "=", user.id),
+                    ("action", "in", ("release", "recall")),
+                    ("date", ">", since),
+                ],
+                order="date desc",
+                limit=1,
+            )
         )
         if last_loss:
-            raise UserError(self.env._(
-                "%(customer)s left you on %(date)s: you can claim it again after %(until)s.",
-                customer=last_loss.partner_id.display_name,
-                date=format_datetime(self.env, last_loss.date),
-                until=format_datetime(self.env, last_loss.date + timedelta(days=days)),
-            ))
+            raise UserError(
+                self.env._(
+                    "%(customer)s left you on %(date)s: you can claim it again after %(until)s.",
+                    customer=last_loss.partner_id.display_name,
+                    date=format_datetime(self.env, last_loss.date),
+                    until=format_datetime(self.env, last_loss.date + timedelta(days=days)),
+                )
+            )
 
     @api.model
     def _check_owner_quota(self, user, kind, adding):
@@ -244,9 +270,16 @@ class ResPartner(models.Model):
             return
         # Two claims of one rep at once would each count without the other: one at a time per rep
         # (the touch makes a transaction that counted before our commit fail in turn).
-        lock_rows(self.env, "res_users", user.ids, self.env._(
-            "Another change to the customers of %s is in progress: try again in a moment.", user.name,
-        ), touch=True)
+        lock_rows(
+            self.env,
+            "res_users",
+            user.ids,
+            self.env._(
+                "Another change to the customers of %s is in progress: try again in a moment.",
+                user.name,
+            ),
+            touch=True,
+        )
         domain = [("is_customer", "=", True), ("parent_id", "=", False), ("user_id", "=", user.id)]
         if kind == "protected":
             domain.append(("is_protected", "=", True))
@@ -255,12 +288,16 @@ class ResPartner(models.Model):
             if kind == "protected":
                 message = self.env._(
                     "%(rep)s may protect at most %(limit)s customers and already protects %(held)s.",
-                    rep=user.name, limit=limit, held=held,
+                    rep=user.name,
+                    limit=limit,
+                    held=held,
                 )
             else:
                 message = self.env._(
                     "%(rep)s may hold at most %(limit)s customers and already holds %(held)s.",
-                    rep=user.name, limit=limit, held=held,
+                    rep=user.name,
+                    limit=limit,
+                    held=held,
                 )
             raise UserError(message)
 
@@ -275,7 +312,4 @@ class ResPartner(models.Model):
     @api.model
     def _get_pool_settings(self):
         params = self.env["ir.config_parameter"].sudo()
-        return {
-            key: int(params.get_param(f"sales_pipeline.{key}") or 0)
-            for key in POOL_SETTINGS
-        }
+        return {key: int(params.get_param(f"sales_pipeline.{key}") or 0) for key in POOL_SETTINGS}

@@ -31,10 +31,12 @@ class ResPartner(models.Model):
         customers = self._lock_customers()
         for customer in customers:
             if customer.pool_state != "claimed":
-                raise UserError(self.env._(
-                    "%s is in the public pool: claim it before protecting it.",
-                    customer.display_name,
-                ))
+                raise UserError(
+                    self.env._(
+                        "%s is in the public pool: claim it before protecting it.",
+                        customer.display_name,
+                    )
+                )
             customer._check_can_manage()
         to_protect = customers.filtered(lambda c: not c.is_protected)
         for owner, owned in to_protect.grouped("user_id").items():

@@ -118,13 +118,15 @@ class ResPartner(models.Model):
                     Domain("claim_date", "<", limit)
                     & (Domain(clock, "=", False) | Domain(clock, "<", limit))
                 )
-        return Domain.AND([
-            Domain("is_customer", "=", True),
-            Domain("parent_id", "=", False),
-            Domain("pool_state", "=", "claimed"),
-            Domain("is_protected", "=", False),
-            Domain.OR(idle),
-        ])
+        return Domain.AND(
+            [
+                Domain("is_customer", "=", True),
+                Domain("parent_id", "=", False),
+                Domain("pool_state", "=", "claimed"),
+                Domain("is_protected", "=", False),
+                Domain.OR(idle),
+            ]
+        )
 
     def _get_recall_date(self, settings):
         self.ensure_one()

@@ -34,11 +34,14 @@ class ResPartner(models.Model):
     # Computes and search
     # ------------------------------------------------------------------
 
-    @api.depends("phone", "mobile", "wechat_id", "child_ids.phone", "child_ids.mobile", "child_ids.wechat_id")
+    @api.depends(
+        "phone", "mobile", "wechat_id", "child_ids.phone", "child_ids.mobile", "child_ids.wechat_id"
+    )
     def _compute_reach_search_text(self):
         for partner in self:
             partner.reach_search_text = self._reach_search_text_of(
-                (person.phone, person.mobile, person.wechat_id) for person in partner | partner.child_ids
+                (person.phone, person.mobile, person.wechat_id)
+                for person in partner | partner.child_ids
             )
 
     @api.model
@@ -89,7 +92,13 @@ class ResPartner(models.Model):
         misjudges how rare the term is.
         """
         Partner = self.sudo().with_context(active_test=False)
-        union = SQL(" UNION ").join(Partner._search(condition).subselect() for condition in conditions)
-        return Domain.custom(to_sql=lambda model, alias, query: SQL(
-            "%s = ANY(ARRAY(%s))", model._field_to_sql(alias, "id", query), union,
-        ))
+        union = SQL(" UNION ").join(
+            Partner._search(condition).subselect() for condition in conditions
+        )
+        return Domain.custom(
+            to_sql=lambda model, alias, query: SQL(
+                "%s = ANY(ARRAY(%s))",
+                model._field_to_sql(alias, "id", query),
+                union,
+            )
+        )

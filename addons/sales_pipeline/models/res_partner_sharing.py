@@ -118,17 +118,21 @@ class ResPartner(models.Model):
         customers = self._lock_customers()
         for customer in customers:
             if customer.pool_state != "claimed":
-                raise UserError(self.env._(
-                    "%s is in the public pool, where every rep already sees it.",
-                    customer.display_name,
-                ))
+                raise UserError(
+                    self.env._(
+                        "%s is in the public pool, where every rep already sees it.",
+                        customer.display_name,
+                    )
+                )
             customer._check_can_manage()
             if customer.user_id in users:
-                raise UserError(self.env._(
-                    "%(user)s owns %(customer)s already.",
-                    user=customer.user_id.name,
-                    customer=customer.display_name,
-                ))
+                raise UserError(
+                    self.env._(
+                        "%(user)s owns %(customer)s already.",
+                        user=customer.user_id.name,
+                        customer=customer.display_name,
+                    )
+                )
         for customer in customers:
             customer._upsert_shares(users, access, expires_at)
         return True
@@ -140,12 +144,20 @@ class ResPartner(models.Model):
         customers = self._lock_customers()
         for customer in customers:
             customer._check_can_manage()
-        shares = self.env["res.partner.share"].sudo().search([
-            ("partner_id", "in", customers.ids),
-            ("user_id", "in", users.ids),
-        ])
+        shares = (
+            self.env["res.partner.share"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "in", customers.ids),
+                    ("user_id", "in", users.ids),
+                ]
+            )
+        )
         for share in shares:
-            share.partner_id._post_pool_note(self.env._("No longer shared with %s.", share.user_id.name))
+            share.partner_id._post_pool_note(
+                self.env._("No longer shared with %s.", share.user_id.name)
+            )
         shares.unlink()
         return True
 
@@ -154,17 +166,21 @@ class ResPartner(models.Model):
         Share = self.env["res.partner.share"].sudo()
         existing = Share.search([("partner_id", "=", self.id), ("user_id", "in", users.ids)])
         existing.write({"access": access, "expires_at": expires_at, "shared_by_id": self.env.uid})
-        Share.create([
-            {
-                "partner_id": self.id,
-                "user_id": user.id,
-                "access": access,
-                "expires_at": expires_at,
-                "shared_by_id": self.env.uid,
-            }
-            for user in users - existing.user_id
-        ])
-        access_label = dict(self.env["res.partner.share"]._fields["access"]._description_selection(self.env))[access]
+        Share.create(
+            [
+                {
+                    "partner_id": self.id,
+                    "user_id": user.id,
+                    "access": access,
+                    "expires_at": expires_at,
+                    "shared_by_id": self.env.uid,
+                }
+                for user in users - existing.user_id
+            ]
+        )
+        access_label = dict(
+            self.env["res.partner.share"]._fields["access"]._description_selection(self.env)
+        )[access]
         if expires_at:
             body = self.env._(
                 "Shared with %(users)s (%(access)s) until %(date)s.",
@@ -188,8 +204,10 @@ class ResPartner(models.Model):
             raise UserError(self.env._("Choose at least one existing user to share with."))
         not_internal = users.filtered(lambda u: u.share or not u.active)
         if not_internal:
-            raise UserError(self.env._(
-                "%s is not an active internal user: customers can only be shared with colleagues.",
-                ", ".join(not_internal.mapped("name")),
-            ))
+            raise UserError(
+                self.env._(
+                    "%s is not an active internal user: customers can only be shared with colleagues.",
+                    ", ".join(not_internal.mapped("name")),
+                )
+            )
         return users.with_env(self.env)

@@ -33,14 +33,16 @@ class ResPartner(models.Model):
         if customers.ids:
             self.env["sale.order"].flush_model(["state", "partner_id"])
             self.env["res.partner"].flush_model(["commercial_partner_id"])
-            self.env.cr.execute(SQL(
-                """
+            self.env.cr.execute(
+                SQL(
+                    """
                 SELECT DISTINCT p.commercial_partner_id FROM sale_order so
                   JOIN res_partner p ON p.id = so.partner_id
                  WHERE so.state = 'sale' AND p.commercial_partner_id IN %s
                 """,
-                tuple(customers.ids),
-            ))
+                    tuple(customers.ids),
+                )
+            )
             with_orders = {row[0] for row in self.env.cr.fetchall()}
         for partner in self:
             customer = partner.commercial_partner_id

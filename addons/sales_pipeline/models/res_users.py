@@ -23,7 +23,11 @@ class ResUsers(models.Model):
     def _get_customer_quota(self, kind):
         """Quota of claimed or protected customers for this user; 0 = unlimited."""
         self.ensure_one()
-        own = self.sudo().customer_claim_limit if kind == "claimed" else self.sudo().customer_protect_limit
+        own = (
+            self.sudo().customer_claim_limit
+            if kind == "claimed"
+            else self.sudo().customer_protect_limit
+        )
         if own:
             return own
         key = "max_claimed" if kind == "claimed" else "max_protected"

@@ -18,4 +18,6 @@ class SaleOrder(models.Model):
     def action_confirm(self):
         # the confirmation's own writes (state, pickings, ...) pass the revision and contract
         # guards of write(): see sale_order_revision.py and sale_order_contract.py
-        return super(SaleOrder, self.with_context(revision_workflow=True, confirming_contract=True)).action_confirm()
+        return super(
+            SaleOrder, self.with_context(revision_workflow=True, confirming_contract=True)
+        ).action_confirm()

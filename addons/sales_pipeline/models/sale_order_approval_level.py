@@ -8,14 +8,18 @@ class ContractApprovalLevel(models.Model):
     _description = "Contract Approval Level"
     _order = "rule_id, sequence, id"
 
-    rule_id = fields.Many2one(comodel_name="sale.order.approval.rule", required=True, ondelete="cascade", index=True)
+    rule_id = fields.Many2one(
+        comodel_name="sale.order.approval.rule", required=True, ondelete="cascade", index=True
+    )
     sequence = fields.Integer(default=10)
     approver_type = fields.Selection(
         selection=[("team_leader", "Rep's Team Leader"), ("user", "User"), ("group", "Group")],
         required=True,
         default="team_leader",
     )
-    user_id = fields.Many2one(comodel_name="res.users", string="Approver", domain="[('share', '=', False)]")
+    user_id = fields.Many2one(
+        comodel_name="res.users", string="Approver", domain="[('share', '=', False)]"
+    )
     group_id = fields.Many2one(comodel_name="res.groups", string="Approver Group")
 
     def _get_approvers(self, order):

@@ -30,7 +30,9 @@ class ContractApprovalRule(models.Model):
     def _matches(self, order):
         self.ensure_one()
         amount = order.currency_id._convert(
-            order.amount_total, order.company_id.currency_id, order.company_id,
+            order.amount_total,
+            order.company_id.currency_id,
+            order.company_id,
             order.date_order or fields.Date.today(),
         )
         by_amount = self.min_amount > 0 and amount >= self.min_amount
@@ -41,4 +43,6 @@ class ContractApprovalRule(models.Model):
     def _find_for(self, order):
         """The most demanding rule the order falls under (empty: no approval needed)."""
         rules = self.search([("company_id", "in", [order.company_id.id, False])])
-        return next((rule for rule in rules if rule._matches(order) and rule.level_ids), self.browse())
+        return next(
+            (rule for rule in rules if rule._matches(order) and rule.level_ids), self.browse()
+        )

@@ -10,7 +10,9 @@ class ContractApprovalStep(models.Model):
     _description = "Contract Approval Step"
     _order = "order_id, sequence, id"
 
-    order_id = fields.Many2one(comodel_name="sale.order", required=True, ondelete="cascade", index=True)
+    order_id = fields.Many2one(
+        comodel_name="sale.order", required=True, ondelete="cascade", index=True
+    )
     sequence = fields.Integer()
     level_id = fields.Many2one(comodel_name="sale.order.approval.level", ondelete="set null")
     approver_ids = fields.Many2many(comodel_name="res.users", string="Approvers")

@@ -5,7 +5,12 @@ from ..tools.locking import lock_rows
 
 # Changing one of these after approval needs a new approval.
 CONTRACT_LOCKED_FIELDS = (
-    "order_line", "partner_id", "pricelist_id", "payment_term_id", "signing_date", "contract_end_date",
+    "order_line",
+    "partner_id",
+    "pricelist_id",
+    "payment_term_id",
+    "signing_date",
+    "contract_end_date",
 )
 
 
@@ -31,7 +36,9 @@ class SaleOrder(models.Model):
     contract_end_date = fields.Date(string="Valid Until", copy=False)
     signed_scan = fields.Binary(string="Signed Contract", attachment=True, copy=False)
     signed_scan_filename = fields.Char(copy=False)
-    submitted_by_id = fields.Many2one(comodel_name="res.users", string="Submitted By", readonly=True, copy=False)
+    submitted_by_id = fields.Many2one(
+        comodel_name="res.users", string="Submitted By", readonly=True, copy=False
+    )
     approval_step_ids = fields.One2many(
         comodel_name="sale.order.approval.step",
         inverse_name="order_id",
@@ -53,7 +60,11 @@ class SaleOrder(models.Model):
 
     def write(self, vals):
         if "contract_state" in vals and not self.env.su:
-            raise AccessError(self.env._("The approval of a contract changes only through Submit, Approve and Reject."))
+            raise AccessError(
+                self.env._(
+                    "The approval of a contract changes only through Submit, Approve and Reject."
+                )
+            )
         if vals.get("state") == "sale" and not self.env.context.get("confirming_contract"):
             self._check_contract_approved()  # writing the state directly is no way around the approval
         res = super().write(vals)
@@ -75,26 +86,40 @@ class SaleOrder(models.Model):
         """Submit the contract for approval (提交审批); without a matching rule it is approved at once."""
         for order in self:
             if order.state not in ("draft", "sent") or order.is_superseded:
-                raise UserError(self.env._("Only an open quotation (its latest revision) can be submitted as a contract."))
+                raise UserError(
+                    self.env._(
+                        "Only an open quotation (its latest revision) can be submitted as a contract."
+                    )
+                )
             if order.contract_state == "pending":
                 raise UserError(self.env._("%s is already waiting for approval.", order.name))
             order._check_discounts_approved()
             rule = self.env["sale.order.approval.rule"]._find_for(order)
             vals = {
-                "contract_number": order.contract_number or self.env["ir.sequence"].sudo().next_by_code("sale.order.contract"),
+                "contract_number": order.contract_number
+                or self.env["ir.sequence"].sudo().next_by_code("sale.order.contract"),
                 "submitted_by_id": self.env.uid,
             }
             steps = [
-                {"order_id": order.id, "sequence": index, "level_id": level.id,
-                 "approver_ids": [(6, 0, (level._get_approvers(order) - self.env.user).ids)]}
+                {
+                    "order_id": order.id,
+                    "sequence": index,
+                    "level_id": level.id,
+                    "approver_ids": [(6, 0, (level._get_approvers(order) - self.env.user).ids)],
+                }
                 for index, level in enumerate(rule.level_ids, start=1)
             ]
             order.sudo().approval_step_ids.unlink()
             self.env["sale.order.approval.step"].sudo().create(steps)
             order.sudo().write(dict(vals, contract_state="pending" if steps else "approved"))
             order.message_post(
-                body=self.env._("Submitted for approval by %(user)s (%(rule)s).", user=self.env.user.name, rule=rule.name)
-                if steps else self.env._("Submitted by %s: no approval needed.", self.env.user.name),
+                body=self.env._(
+                    "Submitted for approval by %(user)s (%(rule)s).",
+                    user=self.env.user.name,
+                    rule=rule.name,
+                )
+                if steps
+                else self.env._("Submitted by %s: no approval needed.", self.env.user.name),
                 subtype_xmlid="mail.mt_note",
             )
         return True
@@ -103,14 +128,23 @@ class SaleOrder(models.Model):
         """Approve the current level; the last level approves the contract."""
         for order in self:
             step = order._check_can_decide()
-            step.sudo().write({"state": "approved", "decided_by_id": self.env.uid,
-                               "decided_on": fields.Datetime.now(), "decision_note": decision_note or False})
+            step.sudo().write(
+                {
+                    "state": "approved",
+                    "decided_by_id": self.env.uid,
+                    "decided_on": fields.Datetime.now(),
+                    "decision_note": decision_note or False,
+                }
+            )
             done = not order._current_approval_step()
             if done:
                 order.sudo().write({"contract_state": "approved"})
             order.message_post(
-                body=self.env._("Approved by %(user)s.%(comment)s", user=self.env.user.name,
-                                comment=f" {decision_note}" if decision_note else ""),
+                body=self.env._(
+                    "Approved by %(user)s.%(comment)s",
+                    user=self.env.user.name,
+                    comment=f" {decision_note}" if decision_note else "",
+                ),
                 partner_ids=order.submitted_by_id.partner_id.ids if done else [],
                 subtype_xmlid="mail.mt_note",
             )
@@ -122,11 +156,21 @@ class SaleOrder(models.Model):
             raise UserError(self.env._("Say why the contract is rejected: the rep will read it."))
         for order in self:
             step = order._check_can_decide()
-            step.sudo().write({"state": "rejected", "decided_by_id": self.env.uid,
-                               "decided_on": fields.Datetime.now(), "decision_note": decision_note})
+            step.sudo().write(
+                {
+                    "state": "rejected",
+                    "decided_by_id": self.env.uid,
+                    "decided_on": fields.Datetime.now(),
+                    "decision_note": decision_note,
+                }
+            )
             order.sudo().write({"contract_state": "rejected"})
             order.message_post(
-                body=self.env._("Rejected by %(user)s: %(comment)s", user=self.env.user.name, comment=decision_note),
+                body=self.env._(
+                    "Rejected by %(user)s: %(comment)s",
+                    user=self.env.user.name,
+                    comment=decision_note,
+                ),
                 partner_ids=order.submitted_by_id.partner_id.ids,
                 subtype_xmlid="mail.mt_note",
             )
@@ -144,18 +188,28 @@ class SaleOrder(models.Model):
     def _check_can_decide(self):
         self.ensure_one()
         # two approvers (or one double click) at the same moment: one decides, the other is told
-        lock_rows(self.env, "sale_order", self.ids, self.env._(
-            "Someone is deciding on %s at this very moment: reload it to see the decision.", self.name))
+        lock_rows(
+            self.env,
+            "sale_order",
+            self.ids,
+            self.env._(
+                "Someone is deciding on %s at this very moment: reload it to see the decision.",
+                self.name,
+            ),
+        )
         step = self._current_approval_step()
         if not step:
             raise UserError(self.env._("%s is not waiting for approval.", self.name))
         if self.env.user == self.submitted_by_id:
             raise AccessError(self.env._("You cannot approve a contract you submitted."))
         if self.env.user not in step.approver_ids:
-            raise AccessError(self.env._(
-                "This approval level of %(order)s belongs to %(approvers)s.",
-                order=self.name, approvers=", ".join(step.approver_ids.mapped("name")) or "-",
-            ))
+            raise AccessError(
+                self.env._(
+                    "This approval level of %(order)s belongs to %(approvers)s.",
+                    order=self.name,
+                    approvers=", ".join(step.approver_ids.mapped("name")) or "-",
+                )
+            )
         return step
 
     def _contract_needs_approval(self):
@@ -165,18 +219,25 @@ class SaleOrder(models.Model):
     def _check_contract_approved(self):
         for order in self:
             if order.contract_state != "approved" and order._contract_needs_approval():
-                raise UserError(self.env._(
-                    "%s needs an approved contract before it is confirmed: submit it for approval.", order.name,
-                ))
+                raise UserError(
+                    self.env._(
+                        "%s needs an approved contract before it is confirmed: submit it for approval.",
+                        order.name,
+                    )
+                )
 
     def _reset_contract_approval(self):
         if self.env.context.get("revision_workflow"):
             return
-        decided = self.filtered(lambda o: o.contract_state in ("pending", "approved") and o.state in ("draft", "sent"))
+        decided = self.filtered(
+            lambda o: o.contract_state in ("pending", "approved") and o.state in ("draft", "sent")
+        )
         for order in decided:
             order.sudo().with_context(revision_workflow=True).write({"contract_state": "none"})
             order.sudo().approval_step_ids.unlink()
             order.message_post(
-                body=self.env._("Changed after submission: the approval is withdrawn, submit it again."),
+                body=self.env._(
+                    "Changed after submission: the approval is withdrawn, submit it again."
+                ),
                 subtype_xmlid="mail.mt_note",
             )

@@ -39,8 +39,12 @@ class SaleOrder(models.Model):
         if not self.env.user._is_sales_manager():
             raise AccessError(self.env._("Only a sales manager can approve discounts."))
         for order in self:
-            if order.user_id == self.env.user and not self.env.user.has_group("sales_team.group_sale_manager"):
-                raise AccessError(self.env._("You cannot approve the discounts of your own quotation."))
+            if order.user_id == self.env.user and not self.env.user.has_group(
+                "sales_team.group_sale_manager"
+            ):
+                raise AccessError(
+                    self.env._("You cannot approve the discounts of your own quotation.")
+                )
             order.sudo().discount_approved_by_id = self.env.user
             order.message_post(
                 body=self.env._("Discounts approved by %s.", self.env.user.name),
@@ -67,12 +71,17 @@ class SaleOrder(models.Model):
         for order in self:
             if order.needs_discount_approval and not order.discount_approved_by_id:
                 lines = order.order_line.filtered("discount_over_max")
-                raise UserError(self.env._(
-                    "%(order)s gives discounts above what reps may give (%(lines)s): "
-                    "a sales manager must approve them first.",
-                    order=order.name,
-                    lines=", ".join(f"{line.product_id.display_name} {line.discount:g}% > {line.discount_max:g}%" for line in lines),
-                ))
+                raise UserError(
+                    self.env._(
+                        "%(order)s gives discounts above what reps may give (%(lines)s): "
+                        "a sales manager must approve them first.",
+                        order=order.name,
+                        lines=", ".join(
+                            f"{line.product_id.display_name} {line.discount:g}% > {line.discount_max:g}%"
+                            for line in lines
+                        ),
+                    )
+                )
 
     def _reset_discount_approval(self):
         approved = self.filtered("discount_approved_by_id")

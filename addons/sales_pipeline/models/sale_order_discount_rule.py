@@ -45,9 +45,12 @@ class QuoteDiscountRule(models.Model):
             if not (0 <= rule.default_discount <= 100 and 0 <= rule.max_discount <= 100):
                 raise ValidationError(self.env._("Discounts are percentages between 0 and 100."))
             if rule.default_discount > rule.max_discount:
-                raise ValidationError(self.env._(
-                    "The default discount of %s cannot be above the maximum reps may give.", rule.display_name,
-                ))
+                raise ValidationError(
+                    self.env._(
+                        "The default discount of %s cannot be above the maximum reps may give.",
+                        rule.display_name,
+                    )
+                )
 
     @api.model
     def _find_for(self, tier, product, company, rules=None):

@@ -56,9 +56,12 @@ class SaleOrder(models.Model):
             order._register_payment(invoices, journal, amount, date)
         order.write({"contract_executed_on": fields.Datetime.now()})
         order.message_post(
-            body=self.env._("Executed by %(user)s: delivered, invoiced %(invoices)s, %(amount)s received.",
-                            user=self.env.user.name, invoices=", ".join(invoices.mapped("name")),
-                            amount=order.currency_id.format(amount)),
+            body=self.env._(
+                "Executed by %(user)s: delivered, invoiced %(invoices)s, %(amount)s received.",
+                user=self.env.user.name,
+                invoices=", ".join(invoices.mapped("name")),
+                amount=order.currency_id.format(amount),
+            ),
             subtype_xmlid="mail.mt_note",
         )
         return invoices
@@ -70,13 +73,24 @@ class SaleOrder(models.Model):
             raise UserError(self.env._("%s cannot be executed in its state.", self.name))
         is_manager = self.env.user._is_sales_manager()
         if self.user_id != self.env.user and not is_manager:
-            raise AccessError(self.env._("Only the salesperson of %s or a sales manager can execute it.", self.name))
+            raise AccessError(
+                self.env._(
+                    "Only the salesperson of %s or a sales manager can execute it.", self.name
+                )
+            )
         self._check_contract_approved()
 
     def _lock_for_execution(self):
-        lock_rows(self.env, "sale_order", self.ids, self.env._(
-            "%s is being executed at this very moment.", self.name,
-        ), flush=False)
+        lock_rows(
+            self.env,
+            "sale_order",
+            self.ids,
+            self.env._(
+                "%s is being executed at this very moment.",
+                self.name,
+            ),
+            flush=False,
+        )
 
     def _deliver_for_execution(self, allow_partial):
         pickings = self.picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))
@@ -84,29 +98,44 @@ class SaleOrder(models.Model):
         short = [
             (move.product_id.display_name, move.product_uom_qty, move.quantity)
             for move in pickings.move_ids
-            if move.product_id.is_storable and move.product_uom.compare(move.quantity, move.product_uom_qty) < 0
+            if move.product_id.is_storable
+            and move.product_uom.compare(move.quantity, move.product_uom_qty) < 0
         ]
         if short and not allow_partial:
-            raise UserError(self.env._(
-                "Not enough stock to deliver %(order)s: %(missing)s. Nothing was done; "
-                "deliver what is in stock with a backorder for the rest, or wait for the goods.",
-                order=self.name,
-                missing="; ".join(f"{name} ({available:g} of {needed:g})" for name, needed, available in short),
-            ))
+            raise UserError(
+                self.env._(
+                    "Not enough stock to deliver %(order)s: %(missing)s. Nothing was done; "
+                    "deliver what is in stock with a backorder for the rest, or wait for the goods.",
+                    order=self.name,
+                    missing="; ".join(
+                        f"{name} ({available:g} of {needed:g})" for name, needed, available in short
+                    ),
+                )
+            )
         for move in pickings.move_ids:
             if not move.product_id.is_storable:
                 move.quantity = move.product_uom_qty
             move.picked = True
-        pickings.with_context(skip_backorder=True, skip_sms=True, skip_immediate=True).button_validate()
+        pickings.with_context(
+            skip_backorder=True, skip_sms=True, skip_immediate=True
+        ).button_validate()
 
     def _register_payment(self, invoices, journal, amount, date):
-        if amount < 0 or self.currency_id.compare_amounts(amount, sum(invoices.mapped("amount_total"))) > 0:
-            raise UserError(self.env._("The amount received must be between 0 and the invoiced total."))
+        if (
+            amount < 0
+            or self.currency_id.compare_amounts(amount, sum(invoices.mapped("amount_total"))) > 0
+        ):
+            raise UserError(
+                self.env._("The amount received must be between 0 and the invoiced total.")
+            )
         self.env["account.payment.register"].with_context(
-            active_model="account.move", active_ids=invoices.ids,
-        ).create({
-            "journal_id": journal.id,
-            "amount": amount,
-            "payment_date": date,
-            "payment_difference_handling": "open",
-        }).action_create_payments()
+            active_model="account.move",
+            active_ids=invoices.ids,
+        ).create(
+            {
+                "journal_id": journal.id,
+                "amount": amount,
+                "payment_date": date,
+                "payment_difference_handling": "open",
+            }
+        ).action_create_payments()

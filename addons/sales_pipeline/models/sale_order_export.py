@@ -22,13 +22,15 @@ class SaleOrder(models.Model):
         self.ensure_one()
         template = template or self._get_export_template(file_type)
         content = template._render(self)
-        attachment = self.env["ir.attachment"].create({
-            "name": f"{self.name.replace('/', '-')}.{file_type}",
-            "raw": content,
-            "res_model": self._name,
-            "res_id": self.id,
-            "mimetype": MIME_TYPES[file_type],
-        })
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": f"{self.name.replace('/', '-')}.{file_type}",
+                "raw": content,
+                "res_model": self._name,
+                "res_id": self.id,
+                "mimetype": MIME_TYPES[file_type],
+            }
+        )
         return {
             "type": "ir.actions.act_url",
             "url": f"/web/content/{attachment.id}?download=true",
@@ -36,9 +38,18 @@ class SaleOrder(models.Model):
         }
 
     def _get_export_template(self, file_type):
-        template = self.env["sale.order.export.template"].search([
-            ("file_type", "=", file_type), ("company_id", "in", [self.company_id.id, False]),
-        ], order="company_id, sequence, id", limit=1)
+        template = self.env["sale.order.export.template"].search(
+            [
+                ("file_type", "=", file_type),
+                ("company_id", "in", [self.company_id.id, False]),
+            ],
+            order="company_id, sequence, id",
+            limit=1,
+        )
         if not template:
-            raise UserError(self.env._("There is no quotation template for %s files: upload one first.", file_type))
+            raise UserError(
+                self.env._(
+                    "There is no quotation template for %s files: upload one first.", file_type
+                )
+            )
         return template

@@ -58,8 +58,12 @@ class QuoteExportTemplate(models.Model):
         customer = partner.commercial_partner_id
         return {
             "order.name": order.name,
-            "order.date": fields.Date.to_string(order.date_order.date()) if order.date_order else "",
-            "order.validity": fields.Date.to_string(order.validity_date) if order.validity_date else "",
+            "order.date": fields.Date.to_string(order.date_order.date())
+            if order.date_order
+            else "",
+            "order.validity": fields.Date.to_string(order.validity_date)
+            if order.validity_date
+            else "",
             "order.currency": order.currency_id.name,
             "order.payment_terms": order.payment_term_id.name or "",
             "order.note": order.note and re.sub(r"<[^>]+>", "", str(order.note)).strip() or "",
@@ -69,7 +73,9 @@ class QuoteExportTemplate(models.Model):
             "order.salesperson": order.user_id.name or "",
             "customer.name": customer.name or "",
             "customer.code": customer.customer_code or "",
-            "customer.address": customer._display_address(without_company=True).replace("\n", " ").strip(),
+            "customer.address": customer._display_address(without_company=True)
+            .replace("\n", " ")
+            .strip(),
             "customer.phone": customer.phone or "",
             "customer.mobile": customer.mobile or "",
             "contact.name": partner.name if partner != customer else "",
@@ -92,14 +98,18 @@ class QuoteExportTemplate(models.Model):
         }
 
     def _check_placeholders(self, texts):
-        unknown = {name for text in texts for name in PLACEHOLDER.findall(text or "")} - self._known_placeholders()
+        unknown = {
+            name for text in texts for name in PLACEHOLDER.findall(text or "")
+        } - self._known_placeholders()
         if unknown:
-            raise ValidationError(self.env._(
-                "The template %(template)s uses unknown placeholders: %(names)s. Known ones: %(known)s.",
-                template=self.name,
-                names=", ".join(sorted("{{%s}}" % name for name in unknown)),
-                known=self._get_placeholder_help(),
-            ))
+            raise ValidationError(
+                self.env._(
+                    "The template %(template)s uses unknown placeholders: %(names)s. Known ones: %(known)s.",
+                    template=self.name,
+                    names=", ".join(sorted("{{%s}}" % name for name in unknown)),
+                    known=self._get_placeholder_help(),
+                )
+            )
 
     @staticmethod
     def _fill(text, values):
@@ -123,29 +133,44 @@ class QuoteExportTemplate(models.Model):
         except UserError:
             raise
         except Exception as error:
-            raise UserError(self.env._(
-                "The template %(template)s cannot be read as a %(type)s file: %(error)s",
-                template=self.name, type=self.file_type, error=error,
-            )) from None
+            raise UserError(
+                self.env._(
+                    "The template %(template)s cannot be read as a %(type)s file: %(error)s",
+                    template=self.name,
+                    type=self.file_type,
+                    error=error,
+                )
+            ) from None
 
     def _render_xlsx(self, content, order):
         from openpyxl import load_workbook  # noqa: PLC0415
 
         workbook = load_workbook(io.BytesIO(content))
         self._check_placeholders(
-            cell.value for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row
+            cell.value
+            for sheet in workbook.worksheets
+            for row in sheet.iter_rows()
+            for cell in row
             if isinstance(cell.value, str)
         )
         values = self._order_values(order)
         lines = order.order_line.filtered(lambda l: not l.display_type)
         for sheet in workbook.worksheets:
             line_row = next(
-                (row[0].row for row in sheet.iter_rows()
-                 if any(isinstance(c.value, str) and "{{" in c.value and LINE_PREFIX in c.value for c in row)),
+                (
+                    row[0].row
+                    for row in sheet.iter_rows()
+                    if any(
+                        isinstance(c.value, str) and "{{" in c.value and LINE_PREFIX in c.value
+                        for c in row
+                    )
+                ),
                 None,
             )
             if line_row:
-                template_cells = [(cell.column, cell.value, copy.copy(cell._style)) for cell in sheet[line_row]]
+                template_cells = [
+                    (cell.column, cell.value, copy.copy(cell._style)) for cell in sheet[line_row]
+                ]
                 if len(lines) > 1:
                     sheet.insert_rows(line_row + 1, amount=len(lines) - 1)
                 for offset, line in enumerate(lines):
@@ -153,7 +178,9 @@ class QuoteExportTemplate(models.Model):
                     for column, value, style in template_cells:
                         cell = sheet.cell(row=line_row + offset, column=column)
                         cell._style = copy.copy(style)
-                        cell.value = self._fill(value, line_values) if isinstance(value, str) else value
+                        cell.value = (
+                            self._fill(value, line_values) if isinstance(value, str) else value
+                        )
                 if not lines:
                     sheet.delete_rows(line_row)
             for row in sheet.iter_rows():
@@ -236,17 +263,28 @@ class QuoteExportTemplate(models.Model):
                     from openpyxl import load_workbook  # noqa: PLC0415
 
                     workbook = load_workbook(io.BytesIO(content))
-                    texts = [c.value for s in workbook.worksheets for r in s.iter_rows() for c in r
-                             if isinstance(c.value, str)]
+                    texts = [
+                        c.value
+                        for s in workbook.worksheets
+                        for r in s.iter_rows()
+                        for c in r
+                        if isinstance(c.value, str)
+                    ]
                 else:
                     import docx  # noqa: PLC0415
 
-                    texts = [p.text for p in template._docx_paragraphs(docx.Document(io.BytesIO(content)))]
+                    texts = [
+                        p.text
+                        for p in template._docx_paragraphs(docx.Document(io.BytesIO(content)))
+                    ]
             except Exception:
-                raise ValidationError(self.env._(
-                    "%(name)s is not a valid %(type)s file.", name=template.filename or template.name,
-                    type=template.file_type,
-                )) from None
+                raise ValidationError(
+                    self.env._(
+                        "%(name)s is not a valid %(type)s file.",
+                        name=template.filename or template.name,
+                        type=template.file_type,
+                    )
+                ) from None
             template._check_placeholders(texts)
 
     @api.model
@@ -256,14 +294,18 @@ class QuoteExportTemplate(models.Model):
             ("xlsx", "报价单（Excel 默认模板）", self._build_default_xlsx),
             ("docx", "报价单（Word 默认模板）", self._build_default_docx),
         ):
-            if not self.with_context(active_test=False).search_count([("file_type", "=", file_type)]):
-                self.create({
-                    "name": name,
-                    "file_type": file_type,
-                    "file": base64.b64encode(builder()),
-                    "filename": f"quotation_template.{file_type}",
-                    "company_id": False,
-                })
+            if not self.with_context(active_test=False).search_count(
+                [("file_type", "=", file_type)]
+            ):
+                self.create(
+                    {
+                        "name": name,
+                        "file_type": file_type,
+                        "file": base64.b64encode(builder()),
+                        "filename": f"quotation_template.{file_type}",
+                        "company_id": False,
+                    }
+                )
 
     @api.model
     def _default_header_rows(self):
@@ -278,9 +320,15 @@ class QuoteExportTemplate(models.Model):
     @api.model
     def _default_line_columns(self):
         return [
-            ("序号", "{{line.no}}"), ("产品", "{{line.product}}"), ("数量", "{{line.quantity}}"),
-            ("单位", "{{line.uom}}"), ("单价", "{{line.unit_price}}"), ("折扣%", "{{line.discount}}"),
-            ("税", "{{line.taxes}}"), ("金额（不含税）", "{{line.subtotal}}"), ("金额（含税）", "{{line.total}}"),
+            ("序号", "{{line.no}}"),
+            ("产品", "{{line.product}}"),
+            ("数量", "{{line.quantity}}"),
+            ("单位", "{{line.uom}}"),
+            ("单价", "{{line.unit_price}}"),
+            ("折扣%", "{{line.discount}}"),
+            ("税", "{{line.taxes}}"),
+            ("金额（不含税）", "{{line.subtotal}}"),
+            ("金额（含税）", "{{line.total}}"),
         ]
 
     @api.model

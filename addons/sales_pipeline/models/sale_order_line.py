@@ -11,7 +11,9 @@ class SaleOrderLine(models.Model):
         store=True,
     )
     discount_max = fields.Float(related="discount_rule_id.max_discount", string="Max. Discount")
-    discount_over_max = fields.Boolean(string="Above Max. Discount", compute="_compute_discount_over_max")
+    discount_over_max = fields.Boolean(
+        string="Above Max. Discount", compute="_compute_discount_over_max"
+    )
 
     @api.depends("product_id", "order_id.partner_id", "order_id.company_id")
     def _compute_discount_rule_id(self):
@@ -23,14 +25,18 @@ class SaleOrderLine(models.Model):
             if line.product_id and not line.display_type and tier:
                 if (tier, company) not in rules_by_key:
                     rules_by_key[tier, company] = Rule._rules_of(tier, company)
-                line.discount_rule_id = Rule._find_for(tier, line.product_id, company, rules_by_key[tier, company])
+                line.discount_rule_id = Rule._find_for(
+                    tier, line.product_id, company, rules_by_key[tier, company]
+                )
             else:
                 line.discount_rule_id = False
 
     @api.depends("discount", "discount_rule_id.max_discount")
     def _compute_discount_over_max(self):
         for line in self:
-            line.discount_over_max = bool(line.discount_rule_id) and line.discount > line.discount_rule_id.max_discount
+            line.discount_over_max = (
+                bool(line.discount_rule_id) and line.discount > line.discount_rule_id.max_discount
+            )
 
     def _compute_discount(self):
         super()._compute_discount()
@@ -65,9 +71,15 @@ class SaleOrderLine(models.Model):
     def _returnable_quantity(self, exclude=None):
         """Delivered, minus what open returns (not yet taken back) already claim."""
         self.ensure_one()
-        pending = self.env["sale.order.return.line"].sudo().search([
-            ("sale_line_id", "=", self.id),
-            ("return_id.state", "in", ("draft", "pending", "approved")),
-            ("return_id", "not in", (exclude or self.env["sale.order.return"]).ids),
-        ])
+        pending = (
+            self.env["sale.order.return.line"]
+            .sudo()
+            .search(
+                [
+                    ("sale_line_id", "=", self.id),
+                    ("return_id.state", "in", ("draft", "pending", "approved")),
+                    ("return_id", "not in", (exclude or self.env["sale.order.return"]).ids),
+                ]
+            )
+        )
         return self.qty_delivered - sum(pending.mapped("quantity"))

@@ -7,7 +7,9 @@ from ..tools.actions import window_action
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
-    return_ids = fields.One2many(comodel_name="sale.order.return", inverse_name="order_id", string="Returns")
+    return_ids = fields.One2many(
+        comodel_name="sale.order.return", inverse_name="order_id", string="Returns"
+    )
     return_count = fields.Integer(compute="_compute_return_count")
     margin_after_returns = fields.Monetary(
         compute="_compute_margin_after_returns",

@@ -32,12 +32,22 @@ class SaleOrder(models.Model):
         """(table, id, label, domain of its quotations, limit) a new quotation counts toward, or None."""
         project_limit, customer_limit = self._get_quote_limits()
         if opportunity and project_limit:
-            return ("crm_lead", opportunity.id, opportunity.name,
-                    [("opportunity_id", "=", opportunity.id)], project_limit)
+            return (
+                "crm_lead",
+                opportunity.id,
+                opportunity.name,
+                [("opportunity_id", "=", opportunity.id)],
+                project_limit,
+            )
         if not opportunity and partner and customer_limit:
             customer = partner.commercial_partner_id
-            return ("res_partner", customer.id, customer.name,
-                    [("opportunity_id", "=", False), ("partner_id", "child_of", customer.id)], customer_limit)
+            return (
+                "res_partner",
+                customer.id,
+                customer.name,
+                [("opportunity_id", "=", False), ("partner_id", "child_of", customer.id)],
+                customer_limit,
+            )
         return None
 
     @api.model
@@ -50,8 +60,12 @@ class SaleOrder(models.Model):
         """
         scopes = {}
         for vals in vals_list:
-            opportunity = self.env["crm.lead"].browse(vals.get("opportunity_id") or self.env.context.get("default_opportunity_id"))
-            partner = self.env["res.partner"].browse(vals.get("partner_id") or self.env.context.get("default_partner_id"))
+            opportunity = self.env["crm.lead"].browse(
+                vals.get("opportunity_id") or self.env.context.get("default_opportunity_id")
+            )
+            partner = self.env["res.partner"].browse(
+                vals.get("partner_id") or self.env.context.get("default_partner_id")
+            )
             scope = self._quote_scope(opportunity.exists(), partner.exists())
             if scope and scope[:2] not in scopes:
                 self._lock_row(scope[0], scope[1], scope[2])
@@ -59,15 +73,27 @@ class SaleOrder(models.Model):
         return scopes
 
     def _lock_row(self, table, row_id, label):
-        lock_rows(self.env, table, [row_id], self.env._(
-            "Another quotation of %s is being made at this very moment. Try again in a moment.", label,
-        ), touch=True, flush=False)
+        lock_rows(
+            self.env,
+            table,
+            [row_id],
+            self.env._(
+                "Another quotation of %s is being made at this very moment. Try again in a moment.",
+                label,
+            ),
+            touch=True,
+            flush=False,
+        )
 
     def _check_quote_limit(self, scopes):
         for _table, _row_id, label, domain, limit in scopes.values():
             count = self.sudo().with_context(active_test=False).search_count(domain)
             if count > limit:
-                raise UserError(self.env._(
-                    "%(label)s may have at most %(limit)s quotations (revisions included) and has %(count)s already.",
-                    label=label, limit=limit, count=count - len(self.filtered_domain(domain)),
-                ))
+                raise UserError(
+                    self.env._(
+                        "%(label)s may have at most %(limit)s quotations (revisions included) and has %(count)s already.",
+                        label=label,
+                        limit=limit,
+                        count=count - len(self.filtered_domain(domain)),
+                    )
+                )

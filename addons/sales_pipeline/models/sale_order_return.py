@@ -34,14 +34,22 @@ class ContractReturn(models.Model):
     company_id = fields.Many2one(related="order_id.company_id", store=True)
     currency_id = fields.Many2one(related="order_id.currency_id")
     reason = fields.Text(required=True)
-    line_ids = fields.One2many(comodel_name="sale.order.return.line", inverse_name="return_id", string="Products")
-    state = fields.Selection(selection=RETURN_STATES, default="draft", required=True, readonly=True, tracking=True)
+    line_ids = fields.One2many(
+        comodel_name="sale.order.return.line", inverse_name="return_id", string="Products"
+    )
+    state = fields.Selection(
+        selection=RETURN_STATES, default="draft", required=True, readonly=True, tracking=True
+    )
     submitted_by_id = fields.Many2one(comodel_name="res.users", readonly=True)
     decided_by_id = fields.Many2one(comodel_name="res.users", string="Decided By", readonly=True)
     decided_on = fields.Datetime(readonly=True)
     decision_note = fields.Text(readonly=True)
-    picking_ids = fields.Many2many(comodel_name="stock.picking", string="Return Transfers", readonly=True)
-    credit_note_id = fields.Many2one(comodel_name="account.move", string="Credit Note", readonly=True)
+    picking_ids = fields.Many2many(
+        comodel_name="stock.picking", string="Return Transfers", readonly=True
+    )
+    credit_note_id = fields.Many2one(
+        comodel_name="account.move", string="Credit Note", readonly=True
+    )
     refund_journal_id = fields.Many2one(
         comodel_name="account.journal",
         string="Refund From",
@@ -66,69 +74,112 @@ class ContractReturn(models.Model):
         """Default return lines: what was delivered and not returned yet."""
         return [
             Command.create({"sale_line_id": line.id, "quantity": 0})
-            for line in order.order_line if line._returnable_quantity() > 0
+            for line in order.order_line
+            if line._returnable_quantity() > 0
         ]
 
     def _check_quantities(self):
         for line in self.line_ids:
-            if line.quantity < 0 or line.quantity > line.sale_line_id._returnable_quantity(exclude=line.return_id):
-                raise ValidationError(self.env._(
-                    "At most %(qty)s of %(product)s can be returned (delivered minus already returned).",
-                    qty=line.sale_line_id._returnable_quantity(exclude=line.return_id),
-                    product=line.sale_line_id.product_id.display_name,
-                ))
+            if line.quantity < 0 or line.quantity > line.sale_line_id._returnable_quantity(
+                exclude=line.return_id
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "At most %(qty)s of %(product)s can be returned (delivered minus already returned).",
+                        qty=line.sale_line_id._returnable_quantity(exclude=line.return_id),
+                        product=line.sale_line_id.product_id.display_name,
+                    )
+                )
 
     def action_submit(self):
         for record in self:
             if record.state not in ("draft", "rejected"):
                 raise UserError(self.env._("%s has already been submitted.", record.name))
             if not any(record.line_ids.mapped("quantity")):
-                raise UserError(self.env._("Say which quantities come back before submitting %s.", record.name))
+                raise UserError(
+                    self.env._("Say which quantities come back before submitting %s.", record.name)
+                )
             record._check_quantities()
             record.sudo().write({"state": "pending", "submitted_by_id": self.env.uid})
-            record.message_post(body=self.env._("Submitted for approval."), subtype_xmlid="mail.mt_note")
+            record.message_post(
+                body=self.env._("Submitted for approval."), subtype_xmlid="mail.mt_note"
+            )
         return True
 
     def action_approve(self):
         self._check_can_decide()
-        self.sudo().write({"state": "approved", "decided_by_id": self.env.uid, "decided_on": fields.Datetime.now()})
+        self.sudo().write(
+            {
+                "state": "approved",
+                "decided_by_id": self.env.uid,
+                "decided_on": fields.Datetime.now(),
+            }
+        )
         for record in self:
-            record.message_post(body=self.env._("Approved by %s.", self.env.user.name),
-                                partner_ids=record.submitted_by_id.partner_id.ids, subtype_xmlid="mail.mt_note")
+            record.message_post(
+                body=self.env._("Approved by %s.", self.env.user.name),
+                partner_ids=record.submitted_by_id.partner_id.ids,
+                subtype_xmlid="mail.mt_note",
+            )
         return True
 
     def action_reject(self, decision_note):
         if not (decision_note or "").strip():
             raise UserError(self.env._("Say why the return is rejected: the rep will read it."))
         self._check_can_decide()
-        self.sudo().write({"state": "rejected", "decided_by_id": self.env.uid, "decided_on": fields.Datetime.now(),
-                           "decision_note": decision_note})
+        self.sudo().write(
+            {
+                "state": "rejected",
+                "decided_by_id": self.env.uid,
+                "decided_on": fields.Datetime.now(),
+                "decision_note": decision_note,
+            }
+        )
         for record in self:
-            record.message_post(body=self.env._("Rejected by %(user)s: %(note)s", user=self.env.user.name, note=decision_note),
-                                partner_ids=record.submitted_by_id.partner_id.ids, subtype_xmlid="mail.mt_note")
+            record.message_post(
+                body=self.env._(
+                    "Rejected by %(user)s: %(note)s", user=self.env.user.name, note=decision_note
+                ),
+                partner_ids=record.submitted_by_id.partner_id.ids,
+                subtype_xmlid="mail.mt_note",
+            )
         return True
 
     def action_process(self):
         """Take the goods back into stock, credit the customer and refund what was paid."""
-        lock_rows(self.env, "sale_order_return", self.ids, self.env._(
-            "This return is being processed at this very moment."))
+        lock_rows(
+            self.env,
+            "sale_order_return",
+            self.ids,
+            self.env._("This return is being processed at this very moment."),
+        )
         for record in self:
             if record.state != "approved":
-                raise UserError(self.env._("%s must be approved before it is processed.", record.name))
+                raise UserError(
+                    self.env._("%s must be approved before it is processed.", record.name)
+                )
             sudo_record = record.sudo()
             sudo_record._return_goods()
             credit_note = sudo_record._create_credit_note()
             sudo_record._refund_payment(credit_note)
             sudo_record.write({"state": "done", "credit_note_id": credit_note.id})
-            record.message_post(body=self.env._("Goods back in stock, credit note %s posted.", credit_note.name),
-                                subtype_xmlid="mail.mt_note")
+            record.message_post(
+                body=self.env._("Goods back in stock, credit note %s posted.", credit_note.name),
+                subtype_xmlid="mail.mt_note",
+            )
         return True
 
     def _check_can_decide(self):
         if not self.env.user._is_sales_manager():
             raise AccessError(self.env._("Only a sales manager can decide a return."))
-        lock_rows(self.env, "sale_order_return", self.ids, self.env._(
-            "Someone is deciding on this return at this very moment: reload it to see the decision."))
+        lock_rows(
+            self.env,
+            "sale_order_return",
+            self.ids,
+            self.env._(
+                "Someone is deciding on this return at this very moment: reload it to see the decision."
+            ),
+        )
         for record in self:
             if record.state != "pending":
                 raise UserError(self.env._("%s is not waiting for approval.", record.name))
@@ -141,9 +192,14 @@ class ContractReturn(models.Model):
             lambda p: p.state == "done" and p.picking_type_code == "outgoing"
         )
         for picking in pickings:
-            wizard = self.env["stock.return.picking"].with_context(
-                active_id=picking.id, active_model="stock.picking",
-            ).create({"picking_id": picking.id})
+            wizard = (
+                self.env["stock.return.picking"]
+                .with_context(
+                    active_id=picking.id,
+                    active_model="stock.picking",
+                )
+                .create({"picking_id": picking.id})
+            )
             wanted = False
             for return_line in wizard.product_return_moves:
                 sale_line = return_line.move_id.sale_line_id
@@ -163,23 +219,27 @@ class ContractReturn(models.Model):
 
     def _create_credit_note(self):
         lines = self.line_ids.filtered("quantity")
-        credit_note = self.env["account.move"].create({
-            "move_type": "out_refund",
-            "partner_id": self.order_id.partner_invoice_id.id,
-            "invoice_origin": self.name,
-            "currency_id": self.currency_id.id,
-            "invoice_line_ids": [
-                Command.create({
-                    "product_id": line.sale_line_id.product_id.id,
-                    "quantity": line.quantity,
-                    "price_unit": line.sale_line_id.price_unit,
-                    "discount": line.sale_line_id.discount,
-                    "tax_ids": [Command.set(line.sale_line_id.tax_ids.ids)],
-                    "sale_line_ids": [Command.set(line.sale_line_id.ids)],
-                })
-                for line in lines
-            ],
-        })
+        credit_note = self.env["account.move"].create(
+            {
+                "move_type": "out_refund",
+                "partner_id": self.order_id.partner_invoice_id.id,
+                "invoice_origin": self.name,
+                "currency_id": self.currency_id.id,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": line.sale_line_id.product_id.id,
+                            "quantity": line.quantity,
+                            "price_unit": line.sale_line_id.price_unit,
+                            "discount": line.sale_line_id.discount,
+                            "tax_ids": [Command.set(line.sale_line_id.tax_ids.ids)],
+                            "sale_line_ids": [Command.set(line.sale_line_id.ids)],
+                        }
+                    )
+                    for line in lines
+                ],
+            }
+        )
         credit_note.action_post()
         return credit_note
 
@@ -189,25 +249,37 @@ class ContractReturn(models.Model):
         if amount <= 0:
             return
         journal = self.refund_journal_id or self.env["account.journal"].search(
-            [("type", "in", ("bank", "cash")), ("company_id", "=", self.company_id.id)], limit=1,
+            [("type", "in", ("bank", "cash")), ("company_id", "=", self.company_id.id)],
+            limit=1,
         )
         self.env["account.payment.register"].with_context(
-            active_model="account.move", active_ids=credit_note.ids,
-        ).create({
-            "journal_id": journal.id, "amount": amount, "payment_difference_handling": "open",
-        }).action_create_payments()
+            active_model="account.move",
+            active_ids=credit_note.ids,
+        ).create(
+            {
+                "journal_id": journal.id,
+                "amount": amount,
+                "payment_difference_handling": "open",
+            }
+        ).action_create_payments()
 
 
 class ContractReturnLine(models.Model):
     _name = "sale.order.return.line"
     _description = "Contract Return Line"
 
-    return_id = fields.Many2one(comodel_name="sale.order.return", required=True, ondelete="cascade", index=True)
-    sale_line_id = fields.Many2one(comodel_name="sale.order.line", string="Contract Line", required=True)
+    return_id = fields.Many2one(
+        comodel_name="sale.order.return", required=True, ondelete="cascade", index=True
+    )
+    sale_line_id = fields.Many2one(
+        comodel_name="sale.order.line", string="Contract Line", required=True
+    )
     product_id = fields.Many2one(related="sale_line_id.product_id")
     currency_id = fields.Many2one(related="return_id.currency_id")
     quantity = fields.Float(digits="Product Unit")
-    returnable_quantity = fields.Float(compute="_compute_returnable_quantity", digits="Product Unit")
+    returnable_quantity = fields.Float(
+        compute="_compute_returnable_quantity", digits="Product Unit"
+    )
     amount = fields.Monetary(compute="_compute_amount")
 
     @api.constrains("quantity", "sale_line_id")
@@ -217,10 +289,16 @@ class ContractReturnLine(models.Model):
     @api.depends("sale_line_id.qty_delivered")
     def _compute_returnable_quantity(self):
         for line in self:
-            line.returnable_quantity = line.sale_line_id._returnable_quantity(exclude=line.return_id)
+            line.returnable_quantity = line.sale_line_id._returnable_quantity(
+                exclude=line.return_id
+            )
 
     @api.depends("quantity", "sale_line_id")
     def _compute_amount(self):
         for line in self:
             sale_line = line.sale_line_id
-            line.amount = sale_line.price_total / sale_line.product_uom_qty * line.quantity if sale_line.product_uom_qty else 0
+            line.amount = (
+                sale_line.price_total / sale_line.product_uom_qty * line.quantity
+                if sale_line.product_uom_qty
+                else 0
+            )

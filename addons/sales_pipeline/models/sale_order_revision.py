@@ -5,8 +5,17 @@ from ..tools.actions import window_action
 
 # What a superseded revision keeps read-only (the quotation itself, not its workflow).
 REVISION_LOCKED_FIELDS = (
-    "order_line", "partner_id", "partner_invoice_id", "partner_shipping_id", "pricelist_id",
-    "payment_term_id", "validity_date", "date_order", "note", "client_order_ref", "user_id",
+    "order_line",
+    "partner_id",
+    "partner_invoice_id",
+    "partner_shipping_id",
+    "pricelist_id",
+    "payment_term_id",
+    "validity_date",
+    "date_order",
+    "note",
+    "client_order_ref",
+    "user_id",
 )
 
 
@@ -63,16 +72,20 @@ class SaleOrder(models.Model):
         """Make a new revision of this quotation; this one is kept, read-only."""
         self.ensure_one()
         if self.state not in ("draft", "sent") or self.is_superseded:
-            raise UserError(self.env._("Only the latest revision of an open quotation can be revised."))
+            raise UserError(
+                self.env._("Only the latest revision of an open quotation can be revised.")
+            )
         root = self.revision_root_id or self
         number = max((root | root.revision_ids).mapped("revision_number")) + 1
-        new = self.copy({
-            "name": f"{root.name}-R{number}",
-            "revision_root_id": root.id,
-            "previous_revision_id": self.id,
-            "revision_number": number,
-            "discount_approved_by_id": False,
-        })
+        new = self.copy(
+            {
+                "name": f"{root.name}-R{number}",
+                "revision_root_id": root.id,
+                "previous_revision_id": self.id,
+                "revision_number": number,
+                "discount_approved_by_id": False,
+            }
+        )
         self.sudo().write({"is_superseded": True})
         self.message_post(
             body=self.env._("Revised as %s.", new.name),
@@ -85,10 +98,12 @@ class SaleOrder(models.Model):
             return  # confirming a revision, or cancelling its siblings, writes on them
         superseded = self.filtered("is_superseded")
         if superseded:
-            raise UserError(self.env._(
-                "%s was replaced by a newer revision and is kept read-only: change the latest revision.",
-                ", ".join(superseded.mapped("name")),
-            ))
+            raise UserError(
+                self.env._(
+                    "%s was replaced by a newer revision and is kept read-only: change the latest revision.",
+                    ", ".join(superseded.mapped("name")),
+                )
+            )
 
     def _get_revision_family(self):
         self.ensure_one()
@@ -101,9 +116,12 @@ class SaleOrder(models.Model):
             open_siblings = siblings.filtered(lambda o: o.state in ("draft", "sent"))
             if open_siblings:
                 open_siblings.sudo().with_context(
-                    disable_cancel_warning=True, revision_workflow=True,
+                    disable_cancel_warning=True,
+                    revision_workflow=True,
                 )._action_cancel()
                 order.message_post(
-                    body=self.env._("Other revisions cancelled: %s.", ", ".join(open_siblings.mapped("name"))),
+                    body=self.env._(
+                        "Other revisions cancelled: %s.", ", ".join(open_siblings.mapped("name"))
+                    ),
                     subtype_xmlid="mail.mt_note",
                 )

@@ -19,7 +19,9 @@ class SalesPipelineCase(RollbackOnRaiseMixin, TransactionCase):
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True, mail_notrack=True))
         cls.rep_a = new_test_user(cls.env, login="sp_rep_a", groups=REP_GROUPS, name="Rep A")
         cls.rep_b = new_test_user(cls.env, login="sp_rep_b", groups=REP_GROUPS, name="Rep B")
-        cls.manager = new_test_user(cls.env, login="sp_manager", groups=MANAGER_GROUPS, name="Manager")
+        cls.manager = new_test_user(
+            cls.env, login="sp_manager", groups=MANAGER_GROUPS, name="Manager"
+        )
         cls.clerk = new_test_user(cls.env, login="sp_clerk", groups=CLERK_GROUPS, name="Clerk")
         cls.Partner = cls.env["res.partner"]
         cls.set_pool_settings(
@@ -40,13 +42,15 @@ class SalesPipelineCase(RollbackOnRaiseMixin, TransactionCase):
     @classmethod
     def make_customer(cls, name, owner=None, protected=False, **vals):
         """A managed customer created by the superuser: in the pool, or owned by ``owner``."""
-        customer = cls.env["res.partner"].create({
-            "name": name,
-            "is_company": True,
-            "is_customer": True,
-            "user_id": owner.id if owner else False,
-            **vals,
-        })
+        customer = cls.env["res.partner"].create(
+            {
+                "name": name,
+                "is_company": True,
+                "is_customer": True,
+                "user_id": owner.id if owner else False,
+                **vals,
+            }
+        )
         if protected:
             customer.action_protect()
         return customer
@@ -76,21 +80,25 @@ class ProjectCase(SalesPipelineCase):
         super().setUpClass()
         cls.customer = cls.make_customer("Project Customer Ltd", owner=cls.rep_a)
         cls.company = cls.env.company
-        cls.company.write({
-            "project_duplicate_policy": "allow",
-            "project_duplicate_scope": "customer",
-            "project_required_field_ids": [(5, 0, 0)],
-        })
+        cls.company.write(
+            {
+                "project_duplicate_policy": "allow",
+                "project_duplicate_scope": "customer",
+                "project_required_field_ids": [(5, 0, 0)],
+            }
+        )
 
     @classmethod
     def make_project(cls, name, owner=None, customer=None, **vals):
-        return cls.env["crm.lead"].create({
-            "name": name,
-            "type": "opportunity",
-            "partner_id": (customer if customer is not None else cls.customer).id or False,
-            "user_id": owner.id if owner else False,
-            **vals,
-        })
+        return cls.env["crm.lead"].create(
+            {
+                "name": name,
+                "type": "opportunity",
+                "partner_id": (customer if customer is not None else cls.customer).id or False,
+                "user_id": owner.id if owner else False,
+                **vals,
+            }
+        )
 
 
 class ContractCase(SalesPipelineCase):
@@ -102,24 +110,56 @@ class ContractCase(SalesPipelineCase):
         cls.env["sale.order.approval.rule"].search([]).active = False
         cls.env["sale.order.discount.rule"].search([]).active = False
         cls.customer = cls.make_customer("Execution Customer", owner=cls.rep_a)
-        cls.product = cls.env["product.product"].create({
-            "name": "Stocked Widget", "type": "consu", "is_storable": True,
-            "list_price": 100, "standard_price": 60, "invoice_policy": "order",
-        })
+        cls.product = cls.env["product.product"].create(
+            {
+                "name": "Stocked Widget",
+                "type": "consu",
+                "is_storable": True,
+                "list_price": 100,
+                "standard_price": 60,
+                "invoice_policy": "order",
+            }
+        )
         cls.stock = cls.env.ref("stock.warehouse0").lot_stock_id
         cls.env["stock.quant"]._update_available_quantity(cls.product, cls.stock, 10)
         cls.journal = cls.env["account.journal"].search(
-            [("type", "=", "bank"), ("company_id", "=", cls.env.company.id)], limit=1,
+            [("type", "=", "bank"), ("company_id", "=", cls.env.company.id)],
+            limit=1,
         )
 
     def _order(self, qty):
-        return self.env["sale.order"].with_user(self.rep_a).create({
-            "partner_id": self.customer.id,
-            "order_line": [(0, 0, {"product_id": self.product.id, "product_uom_qty": qty, "tax_ids": [(5, 0, 0)]})],
-        })
+        return (
+            self.env["sale.order"]
+            .with_user(self.rep_a)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "order_line": [
+                        (
+                            0,
+                            0,
+                            {
+                                "product_id": self.product.id,
+                                "product_uom_qty": qty,
+                                "tax_ids": [(5, 0, 0)],
+                            },
+                        )
+                    ],
+                }
+            )
+        )
 
     def _execute(self, order, amount, partial=False, user=None):
-        wizard = self.env["sale.order.execute.wizard"].with_user(user or self.rep_a).create({
-            "order_id": order.id, "journal_id": self.journal.id, "amount": amount, "allow_partial": partial,
-        })
+        wizard = (
+            self.env["sale.order.execute.wizard"]
+            .with_user(user or self.rep_a)
+            .create(
+                {
+                    "order_id": order.id,
+                    "journal_id": self.journal.id,
+                    "amount": amount,
+                    "allow_partial": partial,
+                }
+            )
+        )
         return wizard.action_execute()

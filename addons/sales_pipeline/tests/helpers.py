@@ -1,5 +1,6 @@
 """Test infrastructure shared by our modules' tests and the cross-module tests in tests/:
 no fixtures here (those are in each module's tests/common.py)."""
+
 import base64
 import unittest
 from contextlib import ExitStack, contextmanager, nullcontext
@@ -19,7 +20,9 @@ class RollbackOnRaiseMixin:
     def assertRaisesRegex(self, expected_exception, expected_regex, *args, **kwargs):
         if args:
             return super().assertRaisesRegex(expected_exception, expected_regex, *args, **kwargs)
-        return self._assert_raises_regex_rolled_back(expected_exception, expected_regex, kwargs.get("msg"))
+        return self._assert_raises_regex_rolled_back(
+            expected_exception, expected_regex, kwargs.get("msg")
+        )
 
     @contextmanager
     def _assert_raises_regex_rolled_back(self, exception, regex, msg):
@@ -28,7 +31,9 @@ class RollbackOnRaiseMixin:
             if issubclass(exception, AccessError):
                 self.env.cr.clear()
             with ExitStack() as inner:
-                cm = inner.enter_context(unittest.TestCase.assertRaisesRegex(self, exception, regex, msg=msg))
+                cm = inner.enter_context(
+                    unittest.TestCase.assertRaisesRegex(self, exception, regex, msg=msg)
+                )
                 inner.push(init.pop_all())
                 yield cm
 
@@ -71,7 +76,9 @@ def missing_translations(env, module, lang="zh_CN"):
     from odoo.tools.translate import TranslationModuleReader
 
     reader = TranslationModuleReader(env.cr, modules=[module])
-    sources = {src for mod, _type, _name, _res_id, src, _value, _comments in reader if mod == module}
+    sources = {
+        src for mod, _type, _name, _res_id, src, _value, _comments in reader if mod == module
+    }
     po = polib.pofile(f"{get_module_path(module)}/i18n/{lang}.po")
     translated = {entry.msgid for entry in po if entry.msgstr and not entry.obsolete}
     return sorted(sources - translated), len(sources)

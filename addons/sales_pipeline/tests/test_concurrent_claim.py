@@ -1,5 +1,6 @@
 """Two reps claim the same pool customer at the same moment, on two real
 database connections: exactly one wins, the other gets a clear error."""
+
 import uuid
 
 from odoo import api
@@ -22,13 +23,23 @@ class TestConcurrentClaim(TransactionCase):
             env = api.Environment(cr, api.SUPERUSER_ID, {})
             for key in ("max_claimed", "reclaim_cooldown_days"):
                 env["ir.config_parameter"].set_param(f"sales_pipeline.{key}", "0")
-            self.rep_1 = new_test_user(env, login=f"race_1_{suffix}", groups=REP_GROUPS, name="Racer One").id
-            self.rep_2 = new_test_user(env, login=f"race_2_{suffix}", groups=REP_GROUPS, name="Racer Two").id
-            self.customer_id = env["res.partner"].create({
-                "name": f"Race Customer {suffix}",
-                "is_company": True,
-                "is_customer": True,
-            }).id
+            self.rep_1 = new_test_user(
+                env, login=f"race_1_{suffix}", groups=REP_GROUPS, name="Racer One"
+            ).id
+            self.rep_2 = new_test_user(
+                env, login=f"race_2_{suffix}", groups=REP_GROUPS, name="Racer Two"
+            ).id
+            self.customer_id = (
+                env["res.partner"]
+                .create(
+                    {
+                        "name": f"Race Customer {suffix}",
+                        "is_company": True,
+                        "is_customer": True,
+                    }
+                )
+                .id
+            )
         self.addCleanup(self._remove_committed_records)
 
     def _remove_committed_records(self):

@@ -10,29 +10,59 @@ class TestContractApproval(SalesPipelineCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env["sale.order.approval.rule"].search([]).active = False
-        cls.director = new_test_user(cls.env, login="sp_director", groups=MANAGER_GROUPS, name="Director")
+        cls.director = new_test_user(
+            cls.env, login="sp_director", groups=MANAGER_GROUPS, name="Director"
+        )
         cls.team = cls.env["crm.team"].create({"name": "East Team", "user_id": cls.manager.id})
-        directors = cls.env["res.groups"].create({"name": "Directors", "user_ids": [(6, 0, cls.director.ids)]})
+        directors = cls.env["res.groups"].create(
+            {"name": "Directors", "user_ids": [(6, 0, cls.director.ids)]}
+        )
         Rule = cls.env["sale.order.approval.rule"]
-        cls.rule_small = Rule.create({
-            "name": "Over 10k", "min_amount": 10000,
-            "level_ids": [(0, 0, {"approver_type": "team_leader"})],
-        })
-        cls.rule_big = Rule.create({
-            "name": "Over 100k", "min_amount": 100000,
-            "level_ids": [(0, 0, {"approver_type": "team_leader", "sequence": 1}),
-                          (0, 0, {"approver_type": "group", "group_id": directors.id, "sequence": 2})],
-        })
+        cls.rule_small = Rule.create(
+            {
+                "name": "Over 10k",
+                "min_amount": 10000,
+                "level_ids": [(0, 0, {"approver_type": "team_leader"})],
+            }
+        )
+        cls.rule_big = Rule.create(
+            {
+                "name": "Over 100k",
+                "min_amount": 100000,
+                "level_ids": [
+                    (0, 0, {"approver_type": "team_leader", "sequence": 1}),
+                    (0, 0, {"approver_type": "group", "group_id": directors.id, "sequence": 2}),
+                ],
+            }
+        )
         cls.customer = cls.make_customer("Contract Customer", owner=cls.rep_a)
-        cls.product = cls.env["product.product"].create({"name": "Machine", "list_price": 1000, "standard_price": 600})
+        cls.product = cls.env["product.product"].create(
+            {"name": "Machine", "list_price": 1000, "standard_price": 600}
+        )
 
     def _order(self, amount):
-        return self.env["sale.order"].with_user(self.rep_a).create({
-            "partner_id": self.customer.id,
-            "team_id": self.team.id,
-            "order_line": [(0, 0, {"product_id": self.product.id, "product_uom_qty": 1, "price_unit": amount,
-                                   "tax_ids": [(5, 0, 0)]})],
-        })
+        return (
+            self.env["sale.order"]
+            .with_user(self.rep_a)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "team_id": self.team.id,
+                    "order_line": [
+                        (
+                            0,
+                            0,
+                            {
+                                "product_id": self.product.id,
+                                "product_uom_qty": 1,
+                                "price_unit": amount,
+                                "tax_ids": [(5, 0, 0)],
+                            },
+                        )
+                    ],
+                }
+            )
+        )
 
     def test_thresholds_choose_the_levels(self):
         small, big, tiny = self._order(20000), self._order(200000), self._order(500)
@@ -41,7 +71,9 @@ class TestContractApproval(SalesPipelineCase):
         self.assertEqual(small.approval_step_ids.approver_ids, self.manager)
         self.assertEqual(len(big.approval_step_ids), 2)
         self.assertEqual(big.approval_step_ids[1].approver_ids, self.director)
-        self.assertEqual(tiny.contract_state, "approved", "under every threshold: no approval needed")
+        self.assertEqual(
+            tiny.contract_state, "approved", "under every threshold: no approval needed"
+        )
         self.assertTrue(small.contract_number.startswith("HT"))
 
     def test_levels_decide_in_order_and_the_last_approves(self):
@@ -90,7 +122,10 @@ class TestContractApproval(SalesPipelineCase):
     def test_bypass_by_writing_the_state_is_refused(self):
         order = self._order(20000)
         for user in (self.rep_a, self.manager):
-            with self.subTest(user=user.name), self.assertRaisesRegex(AccessError, "changes only through"):
+            with (
+                self.subTest(user=user.name),
+                self.assertRaisesRegex(AccessError, "changes only through"),
+            ):
                 order.with_user(user).write({"contract_state": "approved"})
         self.assertEqual(order.contract_state, "none")
         with self.assertRaisesRegex(UserError, "needs an approved contract"):
@@ -114,10 +149,13 @@ class TestContractApproval(SalesPipelineCase):
         self.assertEqual(order.contract_state, "none", "contract terms count too")
 
     def test_low_margin_needs_approval_whatever_the_amount(self):
-        self.env["sale.order.approval.rule"].create({
-            "name": "Thin margin", "margin_below": 20,
-            "level_ids": [(0, 0, {"approver_type": "user", "user_id": self.director.id})],
-        })
+        self.env["sale.order.approval.rule"].create(
+            {
+                "name": "Thin margin",
+                "margin_below": 20,
+                "level_ids": [(0, 0, {"approver_type": "user", "user_id": self.director.id})],
+            }
+        )
         thin = self._order(700)  # cost 600: margin 14 %
         thick = self._order(2000)  # margin 70 %
         (thin | thick).with_user(self.rep_a).action_submit_contract()
@@ -127,8 +165,16 @@ class TestContractApproval(SalesPipelineCase):
     def test_decision_wizard(self):
         order = self._order(20000)
         order.with_user(self.rep_a).action_submit_contract()
-        wizard = self.env["sale.order.approval.wizard"].with_user(self.manager).create({
-            "order_id": order.id, "decision": "reject", "decision_note": "Missing signature",
-        })
+        wizard = (
+            self.env["sale.order.approval.wizard"]
+            .with_user(self.manager)
+            .create(
+                {
+                    "order_id": order.id,
+                    "decision": "reject",
+                    "decision_note": "Missing signature",
+                }
+            )
+        )
         wizard.action_confirm()
         self.assertEqual(order.contract_state, "rejected")

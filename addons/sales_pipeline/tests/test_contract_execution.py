@@ -18,7 +18,9 @@ class TestContractExecution(ContractCase):
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))
         self.assertEqual((order.amount_paid, order.amount_unpaid), (400, 0))
         self.assertTrue(order.contract_executed_on)
-        self.assertEqual(self.env["stock.quant"]._get_available_quantity(self.product, self.stock), 6)
+        self.assertEqual(
+            self.env["stock.quant"]._get_available_quantity(self.product, self.stock), 6
+        )
         self.assertEqual(order.margin, 160)
 
     def test_partial_payment(self):
@@ -34,8 +36,12 @@ class TestContractExecution(ContractCase):
         self.assertEqual(order.state, "draft")
         self.assertFalse(order.invoice_ids)
         self.assertFalse(order.picking_ids)
-        self.assertFalse(self.env["account.payment"].search([("partner_id", "=", self.customer.id)]))
-        self.assertEqual(self.env["stock.quant"]._get_available_quantity(self.product, self.stock), 10)
+        self.assertFalse(
+            self.env["account.payment"].search([("partner_id", "=", self.customer.id)])
+        )
+        self.assertEqual(
+            self.env["stock.quant"]._get_available_quantity(self.product, self.stock), 10
+        )
 
     def test_partial_delivery_with_backorder_when_chosen(self):
         order = self._order(15)
@@ -44,7 +50,9 @@ class TestContractExecution(ContractCase):
         backorder = order.picking_ids - done
         self.assertEqual(done.move_ids.quantity, 10)
         self.assertEqual(backorder.move_ids.product_uom_qty, 5)
-        self.assertEqual(order.invoice_ids.amount_total, 1500, "invoiced as ordered (invoice policy)")
+        self.assertEqual(
+            order.invoice_ids.amount_total, 1500, "invoiced as ordered (invoice policy)"
+        )
 
     def test_executes_once(self):
         order = self._order(1)
@@ -54,10 +62,13 @@ class TestContractExecution(ContractCase):
         self.assertEqual(len(order.invoice_ids), 1)
 
     def test_needs_an_approved_contract(self):
-        self.env["sale.order.approval.rule"].create({
-            "name": "Everything", "min_amount": 1,
-            "level_ids": [(0, 0, {"approver_type": "user", "user_id": self.manager.id})],
-        })
+        self.env["sale.order.approval.rule"].create(
+            {
+                "name": "Everything",
+                "min_amount": 1,
+                "level_ids": [(0, 0, {"approver_type": "user", "user_id": self.manager.id})],
+            }
+        )
         order = self._order(1)
         with self.assertRaisesRegex(UserError, "needs an approved contract"):
             self._execute(order, 100)

@@ -14,9 +14,16 @@ class TestContractReturn(ContractCase):
     def _return(self, order, qty, user=None):
         user = user or self.rep_a
         action = order.with_user(user).action_new_return()
-        record = self.env["sale.order.return"].with_user(user).with_context(action["context"]).create({
-            "reason": "Damaged in transport",
-        })
+        record = (
+            self.env["sale.order.return"]
+            .with_user(user)
+            .with_context(action["context"])
+            .create(
+                {
+                    "reason": "Damaged in transport",
+                }
+            )
+        )
         record.line_ids.quantity = qty
         return record
 
@@ -33,8 +40,12 @@ class TestContractReturn(ContractCase):
         record.with_user(self.rep_a).action_process()
         self.assertEqual(record.state, "done")
         self.assertEqual(record.picking_ids.state, "done")
-        self.assertEqual(self.env["stock.quant"]._get_available_quantity(self.product, self.stock), 8)
-        self.assertEqual((record.credit_note_id.move_type, record.credit_note_id.state), ("out_refund", "posted"))
+        self.assertEqual(
+            self.env["stock.quant"]._get_available_quantity(self.product, self.stock), 8
+        )
+        self.assertEqual(
+            (record.credit_note_id.move_type, record.credit_note_id.state), ("out_refund", "posted")
+        )
         self.assertEqual(record.credit_note_id.amount_total, 200)
         self.assertIn(record.credit_note_id.payment_state, ("paid", "in_payment"))
         self.assertEqual(order.margin_after_returns, margin / 2)
@@ -62,7 +73,9 @@ class TestContractReturn(ContractCase):
             record.with_user(self.rep_a).action_process()
         self.assertFalse(record.picking_ids)
         self.assertFalse(record.credit_note_id)
-        self.assertEqual(self.env["stock.quant"]._get_available_quantity(self.product, self.stock), 6)
+        self.assertEqual(
+            self.env["stock.quant"]._get_available_quantity(self.product, self.stock), 6
+        )
 
     def test_submitter_cannot_decide(self):
         order = self._executed_order()
@@ -77,4 +90,6 @@ class TestContractReturn(ContractCase):
         action = order.with_user(self.rep_a).action_view_returns()
         self.assertEqual(self.env["sale.order.return"].search(action["domain"]), record)
         self.assertEqual(order.return_count, 1)
-        self.assertFalse(self.as_user(self.env["sale.order.return"], self.rep_b).search([("id", "=", record.id)]))
+        self.assertFalse(
+            self.as_user(self.env["sale.order.return"], self.rep_b).search([("id", "=", record.id)])
+        )

@@ -4,6 +4,7 @@ Users: the owner, another rep, reps the customer is shared with (read, write,
 expired), a manager and a clerk. Customers: the owner's own, one in the pool,
 a protected one and a shared one (both shared with the three share users).
 """
+
 from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
@@ -34,7 +35,9 @@ CAN_WRITE = {
 }
 # Through one's own order or lead, any unprotected customer is readable; a
 # protected one only by those who may read it anyway.
-CAN_READ_THROUGH_OWN_DOCUMENT = {user: seen | {"own", "pooled", "shared"} for user, seen in CAN_READ.items()}
+CAN_READ_THROUGH_OWN_DOCUMENT = {
+    user: seen | {"own", "pooled", "shared"} for user, seen in CAN_READ.items()
+}
 
 
 @tagged("post_install", "-at_install")
@@ -64,7 +67,9 @@ class TestCustomerAccessMatrix(SalesPipelineCase):
             customer = cls.customers[key]
             customer.share_with(cls.users["shared_read"], access="read")
             customer.share_with(cls.users["shared_write"], access="write")
-            customer.share_with(cls.users["expired_share"], access="write", expires_at=cls.days_from_now(1))
+            customer.share_with(
+                cls.users["expired_share"], access="write", expires_at=cls.days_from_now(1)
+            )
             customer.share_ids.filtered(lambda s: s.user_id == cls.users["expired_share"]).write(
                 {"expires_at": cls.days_from_now(-1)}
             )
@@ -141,12 +146,14 @@ class TestCustomerAccessMatrix(SalesPipelineCase):
         for user_key, customer_key, user, customer in self._matrix():
             documents[user_key, customer_key] = (
                 self.env["sale.order"].create({"partner_id": customer.id, "user_id": user.id}),
-                self.env["crm.lead"].create({
-                    "name": f"Lead {user_key} {customer_key}",
-                    "type": "opportunity",
-                    "partner_id": customer.id,
-                    "user_id": user.id,
-                }),
+                self.env["crm.lead"].create(
+                    {
+                        "name": f"Lead {user_key} {customer_key}",
+                        "type": "opportunity",
+                        "partner_id": customer.id,
+                        "user_id": user.id,
+                    }
+                ),
             )
         for (user_key, customer_key), (order, lead) in documents.items():
             customer = self.customers[customer_key]
@@ -160,14 +167,20 @@ class TestCustomerAccessMatrix(SalesPipelineCase):
                             seen.partner_id.name  # noqa: B018
 
     def test_related_field_of_someone_elses_order_is_not_a_back_door(self):
-        order = self.env["sale.order"].create({"partner_id": self.customers["protected"].id, "user_id": self.rep_a.id})
+        order = self.env["sale.order"].create(
+            {"partner_id": self.customers["protected"].id, "user_id": self.rep_a.id}
+        )
         with self.assertRaises(AccessError):
             self.as_user(order, self.rep_b).partner_id.name  # noqa: B018
 
     def test_clerk_sees_unprotected_customers_they_entered(self):
-        entered = self.Partner.with_user(self.clerk).create({
-            "name": "Clerk Entered", "is_customer": True, "user_id": self.rep_b.id,
-        })
+        entered = self.Partner.with_user(self.clerk).create(
+            {
+                "name": "Clerk Entered",
+                "is_customer": True,
+                "user_id": self.rep_b.id,
+            }
+        )
         self.assertTrue(self.as_user(self.Partner, self.clerk).search([("id", "=", entered.id)]))
         self.as_user(entered, self.rep_b).action_protect()
         self.assertFalse(self.as_user(self.Partner, self.clerk).search([("id", "=", entered.id)]))
@@ -183,16 +196,24 @@ class TestCustomerAccessMatrix(SalesPipelineCase):
         for user_key in ("other_rep", "clerk", "expired_share"):
             with self.subTest(user=user_key):
                 Partner = self.as_user(self.Partner, self.users[user_key])
-                visible = Partner.search([("id", "in", (company_partner | vendor | self.manager.partner_id).ids)])
+                visible = Partner.search(
+                    [("id", "in", (company_partner | vendor | self.manager.partner_id).ids)]
+                )
                 self.assertEqual(len(visible), 3)
-                self.assertTrue(self.as_user(self.users[user_key], self.users[user_key]).partner_id.name)
+                self.assertTrue(
+                    self.as_user(self.users[user_key], self.users[user_key]).partner_id.name
+                )
 
     def test_document_users_lists_salespeople_of_orders_and_leads(self):
         customer = self.customers["own"]
         contact = self.Partner.create({"name": "Buyer", "parent_id": customer.id})
         self.env["sale.order"].create({"partner_id": contact.id, "user_id": self.rep_b.id})
-        self.env["crm.lead"].create({"name": "Lead", "partner_id": customer.id, "user_id": self.manager.id})
+        self.env["crm.lead"].create(
+            {"name": "Lead", "partner_id": customer.id, "user_id": self.manager.id}
+        )
         self.assertEqual(customer.document_user_ids, self.rep_b | self.manager)
         self.assertEqual(contact.document_user_ids, self.rep_b | self.manager)
-        found = self.Partner.search([("document_user_ids", "in", self.rep_b.ids), ("id", "in", self.all_ids)])
+        found = self.Partner.search(
+            [("document_user_ids", "in", self.rep_b.ids), ("id", "in", self.all_ids)]
+        )
         self.assertEqual(found, customer)

@@ -8,10 +8,14 @@ from .common import SalesPipelineCase
 @tagged("post_install", "-at_install")
 class TestCustomerEntry(SalesPipelineCase):
     def _customers_as(self, user):
-        return self.Partner.with_user(user).with_context(default_is_customer=True, default_user_id=user.id)
+        return self.Partner.with_user(user).with_context(
+            default_is_customer=True, default_user_id=user.id
+        )
 
     def test_rep_enters_own_customer_claimed_with_number(self):
-        customer = self._customers_as(self.rep_a).create({"name": "Own Entry Co", "is_company": True})
+        customer = self._customers_as(self.rep_a).create(
+            {"name": "Own Entry Co", "is_company": True}
+        )
         self.assertEqual(customer.user_id, self.rep_a)
         self.assertEqual(customer.pool_state, "claimed")
         self.assertTrue(customer.customer_code.startswith("C"))
@@ -29,7 +33,9 @@ class TestCustomerEntry(SalesPipelineCase):
     def test_rep_cannot_enter_customer_for_another_rep(self):
         before = self.Partner.search_count([("name", "=", "Someone Else's")])
         with self.assertRaisesRegex(UserError, "only enter customers for yourself"):
-            self._customers_as(self.rep_a).create({"name": "Someone Else's", "user_id": self.rep_b.id})
+            self._customers_as(self.rep_a).create(
+                {"name": "Someone Else's", "user_id": self.rep_b.id}
+            )
         with self.assertRaisesRegex(UserError, "only enter customers for yourself"):
             self._customers_as(self.rep_a).create({"name": "Someone Else's", "user_id": False})
         self.assertEqual(self.Partner.search_count([("name", "=", "Someone Else's")]), before)
@@ -55,7 +61,9 @@ class TestCustomerEntry(SalesPipelineCase):
 
     def test_contacts_follow_their_customer(self):
         customer = self.make_customer("Parent Co", owner=self.rep_a)
-        contact = self.Partner.with_user(self.rep_a).create({"name": "Contact Person", "parent_id": customer.id})
+        contact = self.Partner.with_user(self.rep_a).create(
+            {"name": "Contact Person", "parent_id": customer.id}
+        )
         self.assertTrue(contact.is_customer)
         self.assertEqual(contact.user_id, self.rep_a)
         self.assertEqual(contact.pool_state, "claimed")

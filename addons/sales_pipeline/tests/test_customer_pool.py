@@ -41,7 +41,9 @@ class TestCustomerPool(SalesPipelineCase):
 
     def test_only_salespeople_claim(self):
         customer = self.make_customer("Pool For Sales Only")
-        internal = new_test_user(self.env, login="sp_warehouse", groups="base.group_user", name="Warehouse")
+        internal = new_test_user(
+            self.env, login="sp_warehouse", groups="base.group_user", name="Warehouse"
+        )
         with self.assertRaisesRegex(UserError, "not an active salesperson"):
             self.as_user(customer, internal).action_claim()
         self.assertEqual(customer.pool_state, "pool")
@@ -80,15 +82,23 @@ class TestCustomerPool(SalesPipelineCase):
         self.as_user(customer, self.manager).action_assign_to(self.rep_b, note="Big account")
         self.assertEqual(customer.user_id, self.rep_b)
         log = customer.pool_log_ids[0]
-        self.assertEqual((log.action, log.user_id, log.done_by_id, log.note),
-                         ("assign", self.rep_b, self.manager, "Big account"))
+        self.assertEqual(
+            (log.action, log.user_id, log.done_by_id, log.note),
+            ("assign", self.rep_b, self.manager, "Big account"),
+        )
 
     def test_assign_wizard_assigns_many(self):
         customers = self.make_customer("Batch 1") | self.make_customer("Batch 2", owner=self.rep_a)
-        wizard = self.env["res.partner.assign.wizard"].with_user(self.manager).create({
-            "partner_ids": [(6, 0, customers.ids)],
-            "user_id": self.rep_b.id,
-        })
+        wizard = (
+            self.env["res.partner.assign.wizard"]
+            .with_user(self.manager)
+            .create(
+                {
+                    "partner_ids": [(6, 0, customers.ids)],
+                    "user_id": self.rep_b.id,
+                }
+            )
+        )
         wizard.action_assign()
         self.assertEqual(customers.user_id, self.rep_b)
 
@@ -100,7 +110,9 @@ class TestCustomerPool(SalesPipelineCase):
 
     def test_assign_to_non_salesperson_is_refused(self):
         customer = self.make_customer("Odd Assign Co")
-        accountant = new_test_user(self.env, login="sp_not_sales", groups="base.group_user", name="Not Sales")
+        accountant = new_test_user(
+            self.env, login="sp_not_sales", groups="base.group_user", name="Not Sales"
+        )
         with self.assertRaisesRegex(UserError, "not an active salesperson"):
             self.as_user(customer, self.manager).action_assign_to(accountant)
         with self.assertRaisesRegex(UserError, "Choose one salesperson"):
@@ -122,7 +134,11 @@ class TestCustomerPool(SalesPipelineCase):
     def test_claim_quota_per_rep_overrides_default(self):
         self.set_pool_settings(max_claimed=1)
         self.rep_a.customer_claim_limit = 3
-        customers = self.make_customer("Own Q1") | self.make_customer("Own Q2") | self.make_customer("Own Q3")
+        customers = (
+            self.make_customer("Own Q1")
+            | self.make_customer("Own Q2")
+            | self.make_customer("Own Q3")
+        )
         self.as_user(customers, self.rep_a).action_claim()
         self.assertEqual(customers.user_id, self.rep_a)
         with self.assertRaises(UserError):

@@ -43,7 +43,9 @@ class TestCustomerProtection(SalesPipelineCase):
         first = self.make_customer("P1", owner=self.rep_a)
         second = self.make_customer("P2", owner=self.rep_a)
         self.as_user(first, self.rep_a).action_protect()
-        with self.assertRaisesRegex(UserError, "may protect at most 1 customers and already protects 1"):
+        with self.assertRaisesRegex(
+            UserError, "may protect at most 1 customers and already protects 1"
+        ):
             self.as_user(second, self.rep_a).action_protect()
         self.assertFalse(second.is_protected)
         self.rep_a.customer_protect_limit = 2
@@ -57,14 +59,20 @@ class TestCustomerProtection(SalesPipelineCase):
 
     def test_protected_customer_and_contacts_hidden_from_other_reps(self):
         customer = self.make_customer("Secret Co", owner=self.rep_a, protected=True)
-        contact = self.Partner.create({"name": "Secret Contact", "parent_id": customer.id, "mobile": "13700000009"})
+        contact = self.Partner.create(
+            {"name": "Secret Contact", "parent_id": customer.id, "mobile": "13700000009"}
+        )
         self.assertTrue(contact.is_protected)
         for user in (self.rep_b, self.clerk):
             with self.subTest(user=user.name):
-                found = self.as_user(self.Partner, user).search([("id", "in", (customer | contact).ids)])
+                found = self.as_user(self.Partner, user).search(
+                    [("id", "in", (customer | contact).ids)]
+                )
                 self.assertFalse(found)
                 self.assertFalse(self.as_user(self.Partner, user).name_search("Secret"))
-        found = self.as_user(self.Partner, self.rep_a).search([("id", "in", (customer | contact).ids)])
+        found = self.as_user(self.Partner, self.rep_a).search(
+            [("id", "in", (customer | contact).ids)]
+        )
         self.assertEqual(found, customer | contact)
 
     def test_history_of_protected_customer_hidden_from_other_reps(self):

@@ -28,11 +28,13 @@ class TestCustomerRecall(SalesPipelineCase):
         return customer
 
     def _warnings(self, customers):
-        return self.env["mail.activity"].search([
-            ("res_model", "=", "res.partner"),
-            ("res_id", "in", customers.ids),
-            ("activity_type_id", "=", self.env.ref(WARNING_TYPE).id),
-        ])
+        return self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "res.partner"),
+                ("res_id", "in", customers.ids),
+                ("activity_type_id", "=", self.env.ref(WARNING_TYPE).id),
+            ]
+        )
 
     def test_recall_date_shown_on_customer(self):
         customer = self._claim_on("2026-03-01 08:00:00", "Date Co")
@@ -88,11 +90,13 @@ class TestCustomerRecall(SalesPipelineCase):
         customer = self._claim_on("2026-01-01 08:00:00", "Buyer Co")
         product = self.env["product.product"].create({"name": "Widget", "list_price": 10})
         with freeze_time("2026-03-01 08:00:00"):
-            order = self.env["sale.order"].create({
-                "partner_id": customer.id,
-                "user_id": self.rep_a.id,
-                "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 1})],
-            })
+            order = self.env["sale.order"].create(
+                {
+                    "partner_id": customer.id,
+                    "user_id": self.rep_a.id,
+                    "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 1})],
+                }
+            )
             order.action_confirm()
         self.assertEqual(str(customer.last_won_date), "2026-03-01 08:00:00")
         for day in ("2026-01-25", "2026-02-20", "2026-03-15"):
@@ -104,12 +108,14 @@ class TestCustomerRecall(SalesPipelineCase):
 
     def test_won_opportunity_restarts_the_deal_clock(self):
         customer = self._claim_on("2026-01-01 08:00:00", "Lead Buyer Co")
-        lead = self.env["crm.lead"].create({
-            "name": "Big deal",
-            "type": "opportunity",
-            "partner_id": customer.id,
-            "user_id": self.rep_a.id,
-        })
+        lead = self.env["crm.lead"].create(
+            {
+                "name": "Big deal",
+                "type": "opportunity",
+                "partner_id": customer.id,
+                "user_id": self.rep_a.id,
+            }
+        )
         with freeze_time("2026-02-01 08:00:00"):
             lead.action_set_won()
         self.assertEqual(str(customer.last_won_date), "2026-02-01 08:00:00")
@@ -145,11 +151,17 @@ class TestCustomerRecall(SalesPipelineCase):
         customers = self.env["res.partner"]
         for index in range(7):
             customers |= self._claim_on("2026-01-01 08:00:00", f"Batch Recall {index}")
-        with freeze_time("2026-02-01 08:00:00"), self.enter_registry_test_mode(), self.registry.cursor() as cr:
+        with (
+            freeze_time("2026-02-01 08:00:00"),
+            self.enter_registry_test_mode(),
+            self.registry.cursor() as cr,
+        ):
             self.env(cr=cr)["res.partner"]._cron_recall_customers(batch_size=3)
         self.env.invalidate_all()
         self.assertEqual(set(customers.mapped("pool_state")), {"pool"})
-        self.assertEqual(len(customers.pool_log_ids.filtered(lambda log: log.action == "recall")), 7)
+        self.assertEqual(
+            len(customers.pool_log_ids.filtered(lambda log: log.action == "recall")), 7
+        )
 
     def test_cron_record_runs_the_job(self):
         cron = self.env.ref("sales_pipeline.ir_cron_recall_customers")

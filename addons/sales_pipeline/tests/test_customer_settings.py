@@ -8,7 +8,9 @@ from .common import SalesPipelineCase
 class TestCustomerSettings(SalesPipelineCase):
     def test_region_tree_names_follow_the_language(self):
         self.env["res.lang"]._activate_lang("zh_CN")
-        self.env["ir.module.module"]._load_module_terms(["sales_pipeline"], ["zh_CN"], overwrite=True)
+        self.env["ir.module.module"]._load_module_terms(
+            ["sales_pipeline"], ["zh_CN"], overwrite=True
+        )
         east = self.env.ref("sales_pipeline.res_partner_region_east")
         shanghai = self.env["res.partner.region"].create({"name": "上海", "parent_id": east.id})
         self.assertEqual(shanghai.with_context(lang="zh_CN").display_name, "华东 / 上海")
@@ -34,19 +36,27 @@ class TestCustomerSettings(SalesPipelineCase):
             self.env["res.partner.source"].with_user(self.manager).create({"name": "Cold Call"})
         admin = self.env.ref("base.user_admin")
         source = self.env["res.partner.source"].with_user(admin).create({"name": "Cold Call"})
-        self.assertTrue(self.env["res.partner.source"].with_user(self.rep_a).search([("id", "=", source.id)]))
+        self.assertTrue(
+            self.env["res.partner.source"].with_user(self.rep_a).search([("id", "=", source.id)])
+        )
 
     def test_administrator_defined_attributes_are_searchable_by_reps(self):
-        definition = self.env["properties.base.definition"]._get_definition_for_property_field("res.partner", "properties")
+        definition = self.env["properties.base.definition"]._get_definition_for_property_field(
+            "res.partner", "properties"
+        )
         definition.properties_definition = [
             {"name": "annual_volume", "string": "Annual Volume", "type": "char"},
         ]
         customer = self.make_customer("Property Co", owner=self.rep_a)
         customer.properties = {"annual_volume": "5000 tons"}
         self.assertEqual(customer.properties["annual_volume"], "5000 tons")
-        found = self.as_user(self.Partner, self.rep_a).search([("properties.annual_volume", "=", "5000 tons")])
+        found = self.as_user(self.Partner, self.rep_a).search(
+            [("properties.annual_volume", "=", "5000 tons")]
+        )
         self.assertEqual(found, customer)
         hidden = self.make_customer("Property Hidden", owner=self.rep_b, protected=True)
         hidden.properties = {"annual_volume": "5000 tons"}
-        found = self.as_user(self.Partner, self.rep_a).search([("properties.annual_volume", "=", "5000 tons")])
+        found = self.as_user(self.Partner, self.rep_a).search(
+            [("properties.annual_volume", "=", "5000 tons")]
+        )
         self.assertEqual(found, customer, "a protected customer of someone else stays hidden")

@@ -16,7 +16,9 @@ class TestCustomerSharing(SalesPipelineCase):
     def test_owner_shares_read_only(self):
         self.as_user(self.customer, self.rep_a).share_with(self.rep_b, access="read")
         share = self.customer.share_ids
-        self.assertEqual((share.user_id, share.access, share.shared_by_id), (self.rep_b, "read", self.rep_a))
+        self.assertEqual(
+            (share.user_id, share.access, share.shared_by_id), (self.rep_b, "read", self.rep_a)
+        )
         seen = self.as_user(self.customer, self.rep_b)
         self.assertEqual(seen.name, "Shared Co")
         with self.assertRaises(AccessError):
@@ -42,21 +44,33 @@ class TestCustomerSharing(SalesPipelineCase):
         self.assertEqual(self.customer.share_ids.access, "write")
 
     def test_share_wizard(self):
-        wizard = self.env["res.partner.share.wizard"].with_user(self.rep_a).create({
-            "partner_ids": [(6, 0, self.customer.ids)],
-            "user_ids": [(6, 0, self.rep_b.ids)],
-            "access": "write",
-        })
+        wizard = (
+            self.env["res.partner.share.wizard"]
+            .with_user(self.rep_a)
+            .create(
+                {
+                    "partner_ids": [(6, 0, self.customer.ids)],
+                    "user_ids": [(6, 0, self.rep_b.ids)],
+                    "access": "write",
+                }
+            )
+        )
         wizard.action_share()
         self.assertEqual(self.customer.share_ids.user_id, self.rep_b)
         self.assertEqual(self.customer.share_count, 1)
 
     def test_expired_share_stops_access_without_any_job(self):
         with freeze_time("2026-05-01 10:00:00"):
-            self.as_user(self.customer, self.rep_a).share_with(self.rep_b, expires_at="2026-05-03 10:00:00")
-            self.assertTrue(self.as_user(self.Partner, self.rep_b).search([("id", "=", self.customer.id)]))
+            self.as_user(self.customer, self.rep_a).share_with(
+                self.rep_b, expires_at="2026-05-03 10:00:00"
+            )
+            self.assertTrue(
+                self.as_user(self.Partner, self.rep_b).search([("id", "=", self.customer.id)])
+            )
         with freeze_time("2026-05-03 10:00:01"):
-            self.assertFalse(self.as_user(self.Partner, self.rep_b).search([("id", "=", self.customer.id)]))
+            self.assertFalse(
+                self.as_user(self.Partner, self.rep_b).search([("id", "=", self.customer.id)])
+            )
             with self.assertRaises(AccessError):
                 self.as_user(self.customer, self.rep_b).name  # noqa: B018
             self.assertFalse(self.customer.share_ids.is_active)
@@ -121,5 +135,7 @@ class TestCustomerSharing(SalesPipelineCase):
 
     def test_shared_with_me_filter(self):
         self.as_user(self.customer, self.rep_a).share_with(self.rep_b)
-        found = self.as_user(self.Partner, self.rep_b).search([("shared_user_ids", "in", [self.rep_b.id])])
+        found = self.as_user(self.Partner, self.rep_b).search(
+            [("shared_user_ids", "in", [self.rep_b.id])]
+        )
         self.assertEqual(found, self.customer)

@@ -6,7 +6,11 @@ from .common import SalesPipelineCase
 @tagged("post_install", "-at_install")
 class TestDuplicateGuard(SalesPipelineCase):
     def _new_customer_form(self, user):
-        return Form(self.Partner.with_user(user).with_context(default_is_customer=True, default_user_id=user.id))
+        return Form(
+            self.Partner.with_user(user).with_context(
+                default_is_customer=True, default_user_id=user.id
+            )
+        )
 
     def test_same_mobile_as_a_visible_customer_links_to_it(self):
         existing = self.make_customer("Existing Visible", owner=self.rep_a, mobile="138 0000 1111")
@@ -18,7 +22,9 @@ class TestDuplicateGuard(SalesPipelineCase):
         self.assertIn("Rep A", form.duplicate_warning)
 
     def test_same_wechat_as_an_invisible_customer_names_only_whom_to_ask(self):
-        hidden = self.make_customer("Secret Buyer Ltd", owner=self.rep_b, protected=True, wechat_id="secret_wx")
+        hidden = self.make_customer(
+            "Secret Buyer Ltd", owner=self.rep_b, protected=True, wechat_id="secret_wx"
+        )
         form = self._new_customer_form(self.rep_a)
         form.name = "Another Entry"
         form.wechat_id = "secret_wx"
@@ -41,7 +47,9 @@ class TestDuplicateGuard(SalesPipelineCase):
     def test_no_warning_for_own_contacts_or_new_numbers(self):
         customer = self.make_customer("Family Co", owner=self.rep_a, mobile="13711112222")
         self.assertFalse(customer.duplicate_warning)
-        contact = self.Partner.create({"name": "Same Family", "parent_id": customer.id, "mobile": "13711112222"})
+        contact = self.Partner.create(
+            {"name": "Same Family", "parent_id": customer.id, "mobile": "13711112222"}
+        )
         self.assertFalse(contact.duplicate_customer_ids)
         form = self._new_customer_form(self.rep_a)
         form.name = "Fresh"

@@ -6,8 +6,16 @@ from .common import SalesPipelineCase
 
 # Columns that differ between any two new customers, or carry the second of their creation;
 # write_uid: create()'s flush of its computed fields writes them as the superuser.
-OWN_COLUMNS = {"id", "commercial_partner_id", "customer_code", "create_date", "write_date", "write_uid",
-               "calendar_last_notif_ack", "claim_date"}
+OWN_COLUMNS = {
+    "id",
+    "commercial_partner_id",
+    "customer_code",
+    "create_date",
+    "write_date",
+    "write_uid",
+    "calendar_last_notif_ack",
+    "claim_date",
+}
 
 
 @tagged("post_install", "-at_install")
@@ -16,28 +24,50 @@ class TestPartnerBulkInsert(SalesPipelineCase):
 
     def _vals(self, **values):
         return {
-            "name": " 华东建材有限公司 ", "is_company": True, "mobile": "138 0013 8000", "phone": "021-6234 5678",
-            "wechat_id": "wx_huadong", "email": "Sales@HuaDong.cn", "city": "上海", "street": "延安路 1 号",
-            "comment": "老客户介绍", "is_customer": True, "user_id": False,
+            "name": " 华东建材有限公司 ",
+            "is_company": True,
+            "mobile": "138 0013 8000",
+            "phone": "021-6234 5678",
+            "wechat_id": "wx_huadong",
+            "email": "Sales@HuaDong.cn",
+            "city": "上海",
+            "street": "延安路 1 号",
+            "comment": "老客户介绍",
+            "is_customer": True,
+            "user_id": False,
             "source_id": self.env.ref("sales_pipeline.res_partner_source_import").id,
             **values,
         }
 
     def _columns(self, partners):
         self.env.flush_all()
-        self.env.cr.execute("SELECT * FROM res_partner WHERE id IN %s ORDER BY id", [tuple(partners.ids)])
+        self.env.cr.execute(
+            "SELECT * FROM res_partner WHERE id IN %s ORDER BY id", [tuple(partners.ids)]
+        )
         return self.env.cr.dictfetchall()
 
     def _pool_history(self, partners):
-        logs = self.env["res.partner.pool.log"].sudo().search([("partner_id", "in", partners.ids)], order="id")
+        logs = (
+            self.env["res.partner.pool.log"]
+            .sudo()
+            .search([("partner_id", "in", partners.ids)], order="id")
+        )
         return [(log.action, log.user_id, log.done_by_id) for log in logs]
 
     def _assert_same_as_create(self, user, vals_list):
-        Partner = self.env["res.partner"].with_user(user).with_context(tracking_disable=True, mail_create_nolog=True)
-        self.assertTrue(can_insert_customers(Partner, {name for vals in vals_list for name in vals}))
+        Partner = (
+            self.env["res.partner"]
+            .with_user(user)
+            .with_context(tracking_disable=True, mail_create_nolog=True)
+        )
+        self.assertTrue(
+            can_insert_customers(Partner, {name for vals in vals_list for name in vals})
+        )
         created = Partner.create([dict(vals) for vals in vals_list])
         inserted = insert_customers(Partner, [dict(vals) for vals in vals_list])
-        for by_create, by_insert in zip(self._columns(created), self._columns(inserted), strict=True):
+        for by_create, by_insert in zip(
+            self._columns(created), self._columns(inserted), strict=True
+        ):
             self.assertEqual(by_insert["commercial_partner_id"], by_insert["id"])
             self.assertTrue(by_insert["customer_code"])
             self.assertNotEqual(by_insert["customer_code"], by_create["customer_code"])
@@ -53,17 +83,39 @@ class TestPartnerBulkInsert(SalesPipelineCase):
         return inserted
 
     def test_clerk_rows_for_the_pool_and_for_a_rep(self):
-        inserted = self._assert_same_as_create(self.clerk, [
-            self._vals(),
-            self._vals(name="王先生", is_company=False, email="not an e-mail", comment=False, user_id=self.rep_a.id),
-            self._vals(name="Sparse Co", mobile=False, phone=False, wechat_id=False, email=False, city=False,
-                       street=False, comment=False, source_id=False),
-            self._vals(name="北京客户", country_id=self.env.ref("base.cn").id),
-        ])
+        inserted = self._assert_same_as_create(
+            self.clerk,
+            [
+                self._vals(),
+                self._vals(
+                    name="王先生",
+                    is_company=False,
+                    email="not an e-mail",
+                    comment=False,
+                    user_id=self.rep_a.id,
+                ),
+                self._vals(
+                    name="Sparse Co",
+                    mobile=False,
+                    phone=False,
+                    wechat_id=False,
+                    email=False,
+                    city=False,
+                    street=False,
+                    comment=False,
+                    source_id=False,
+                ),
+                self._vals(name="北京客户", country_id=self.env.ref("base.cn").id),
+            ],
+        )
         self.assertEqual(inserted.mapped("pool_state"), ["pool", "claimed", "pool", "pool"])
         self.assertEqual(inserted[1].user_id, self.rep_a)
-        found = self.Partner.with_user(self.rep_a).search([("quick_search", "ilike", "13800138000")])
-        self.assertIn(inserted[1], found, "found by its mobile (reach_search_text) by the rep it belongs to")
+        found = self.Partner.with_user(self.rep_a).search(
+            [("quick_search", "ilike", "13800138000")]
+        )
+        self.assertIn(
+            inserted[1], found, "found by its mobile (reach_search_text) by the rep it belongs to"
+        )
 
     def test_rep_rows_for_themselves(self):
         inserted = self._assert_same_as_create(self.rep_a, [self._vals(user_id=self.rep_a.id)])
@@ -83,7 +135,9 @@ class TestPartnerBulkInsert(SalesPipelineCase):
         self.make_customer("Held Co", owner=self.rep_a)
         before = self.Partner.search_count([])
         with self.assertRaises(UserError):
-            insert_customers(self.env["res.partner"].with_user(self.rep_a), [self._vals(user_id=self.rep_a.id)])
+            insert_customers(
+                self.env["res.partner"].with_user(self.rep_a), [self._vals(user_id=self.rep_a.id)]
+            )
         self.assertEqual(self.Partner.search_count([]), before)
 
     def test_a_portal_user_cannot_insert(self):
@@ -97,12 +151,19 @@ class TestPartnerBulkInsert(SalesPipelineCase):
         Partner = self.env["res.partner"]
         names = set(self._vals())
         self.assertTrue(can_insert_customers(Partner, names))
-        self.assertFalse(can_insert_customers(Partner, names, checked_modules={"base", "mail"}),
-                         "a create() override of an unchecked module")
+        self.assertFalse(
+            can_insert_customers(Partner, names, checked_modules={"base", "mail"}),
+            "a create() override of an unchecked module",
+        )
         self.assertFalse(can_insert_customers(Partner, names | {"parent_id"}), "a contact")
-        self.assertFalse(can_insert_customers(Partner, names | {"company_type"}), "a field with an inverse")
+        self.assertFalse(
+            can_insert_customers(Partner, names | {"company_type"}), "a field with an inverse"
+        )
         self.assertFalse(can_insert_customers(Partner, names | {"category_id"}), "a many2many")
-        self.assertFalse(can_insert_customers(Partner, names | {"complete_name"}), "a value for a computed column")
+        self.assertFalse(
+            can_insert_customers(Partner, names | {"complete_name"}),
+            "a value for a computed column",
+        )
         self.assertFalse(can_insert_customers(Partner, names | {"no_such_field"}))
 
     def test_customer_numbers_come_from_a_cold_cache(self):
@@ -111,5 +172,7 @@ class TestPartnerBulkInsert(SalesPipelineCase):
         codes = self.env["res.partner"]._next_customer_codes(3)
         self.assertEqual(len(set(codes)), 3)
         self.env.invalidate_all()
-        inserted = insert_customers(self.env["res.partner"].with_user(self.clerk), [self._vals(), self._vals()])
+        inserted = insert_customers(
+            self.env["res.partner"].with_user(self.clerk), [self._vals(), self._vals()]
+        )
         self.assertTrue(all(inserted.mapped("customer_code")))

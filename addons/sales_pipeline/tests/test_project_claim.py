@@ -13,7 +13,9 @@ class TestProjectClaim(ProjectCase):
         cls.open_project = cls.make_project("Open Project", customer=pool_customer)
 
     def test_rep_requests_and_manager_approves(self):
-        request = self.as_user(self.open_project, self.rep_b).action_request_claim("I know their buyer")
+        request = self.as_user(self.open_project, self.rep_b).action_request_claim(
+            "I know their buyer"
+        )
         self.assertEqual((request.state, request.user_id), ("pending", self.rep_b))
         self.assertFalse(self.open_project.user_id, "nothing changes before the approval")
         self.as_user(request, self.manager).action_approve()
@@ -26,7 +28,9 @@ class TestProjectClaim(ProjectCase):
         with self.assertRaisesRegex(UserError, "Say why"):
             self.as_user(request, self.manager).action_reject(" ")
         self.as_user(request, self.manager).action_reject("Rep A knows them better")
-        self.assertEqual((request.state, request.decision_note), ("rejected", "Rep A knows them better"))
+        self.assertEqual(
+            (request.state, request.decision_note), ("rejected", "Rep A knows them better")
+        )
         self.assertFalse(self.open_project.user_id)
         message = self.open_project.message_ids[0]
         self.assertIn("Rep A knows them better", message.body)
@@ -67,22 +71,46 @@ class TestProjectClaim(ProjectCase):
 
     def test_reps_see_only_their_own_requests(self):
         request = self.as_user(self.open_project, self.rep_b).action_request_claim()
-        self.assertFalse(self.as_user(self.env["crm.lead.claim.request"], self.rep_a).search([("id", "=", request.id)]))
-        self.assertTrue(self.as_user(self.env["crm.lead.claim.request"], self.manager).search([("id", "=", request.id)]))
+        self.assertFalse(
+            self.as_user(self.env["crm.lead.claim.request"], self.rep_a).search(
+                [("id", "=", request.id)]
+            )
+        )
+        self.assertTrue(
+            self.as_user(self.env["crm.lead.claim.request"], self.manager).search(
+                [("id", "=", request.id)]
+            )
+        )
 
     def test_claim_wizard_sends_the_request(self):
-        wizard = self.env["crm.lead.claim.wizard"].with_user(self.rep_b).create({
-            "lead_id": self.open_project.id, "mode": "request", "note": "please",
-        })
+        wizard = (
+            self.env["crm.lead.claim.wizard"]
+            .with_user(self.rep_b)
+            .create(
+                {
+                    "lead_id": self.open_project.id,
+                    "mode": "request",
+                    "note": "please",
+                }
+            )
+        )
         wizard.action_confirm()
         self.assertEqual(self.open_project.claim_request_ids.note, "please")
 
     def test_manager_assigns_projects_in_batch(self):
         second = self.make_project("Second Open", customer=self.open_project.partner_id)
         pending = self.as_user(self.open_project, self.rep_a).action_request_claim()
-        wizard = self.env["crm.lead.assign.wizard"].with_user(self.manager).create({
-            "lead_ids": [(6, 0, (self.open_project | second).ids)], "user_id": self.rep_b.id, "note": "Call this week",
-        })
+        wizard = (
+            self.env["crm.lead.assign.wizard"]
+            .with_user(self.manager)
+            .create(
+                {
+                    "lead_ids": [(6, 0, (self.open_project | second).ids)],
+                    "user_id": self.rep_b.id,
+                    "note": "Call this week",
+                }
+            )
+        )
         wizard.action_assign()
         self.assertEqual((self.open_project | second).user_id, self.rep_b)
         self.assertEqual(pending.state, "rejected")
@@ -99,11 +127,20 @@ class TestProjectMembers(ProjectCase):
     def test_members_follow_and_write(self):
         project = self.make_project("Team Project", owner=self.rep_a)
         self.customer.share_with(self.rep_b)
-        self.as_user(project, self.rep_a).write({"member_ids": [(0, 0, {"user_id": self.rep_b.id, "role": "helper"})]})
+        self.as_user(project, self.rep_a).write(
+            {"member_ids": [(0, 0, {"user_id": self.rep_b.id, "role": "helper"})]}
+        )
         self.as_user(project, self.rep_b).write({"description": "<p>Helper notes</p>"})
-        followup = self.env["res.partner.followup"].with_user(self.rep_b).create({
-            "lead_id": project.id, "content": "<p>Met the engineers</p>",
-        })
+        followup = (
+            self.env["res.partner.followup"]
+            .with_user(self.rep_b)
+            .create(
+                {
+                    "lead_id": project.id,
+                    "content": "<p>Met the engineers</p>",
+                }
+            )
+        )
         self.assertEqual(followup.partner_id, self.customer)
         self.assertEqual(project.followup_count, 1)
 
@@ -111,12 +148,16 @@ class TestProjectMembers(ProjectCase):
         pool_customer = self.make_customer("Pool Project Buyer")
         unassigned = self.make_project("Nobody's", customer=pool_customer)
         others = self.make_project("Rep A's", owner=self.rep_a, customer=pool_customer)
-        self.assertTrue(self.as_user(unassigned, self.rep_b).name, "unassigned projects stay readable")
+        self.assertTrue(
+            self.as_user(unassigned, self.rep_b).name, "unassigned projects stay readable"
+        )
         for project in (unassigned, others):
             with self.subTest(project=project.name), self.assertRaises(AccessError):
                 self.as_user(project, self.rep_b).write({"description": "<p>x</p>"})
         with self.assertRaises(AccessError):
-            self.env["res.partner.followup"].with_user(self.rep_b).create({"lead_id": others.id, "content": "<p>x</p>"})
+            self.env["res.partner.followup"].with_user(self.rep_b).create(
+                {"lead_id": others.id, "content": "<p>x</p>"}
+            )
 
     def test_only_the_owner_manages_members(self):
         project = self.make_project("Owned", owner=self.rep_a)

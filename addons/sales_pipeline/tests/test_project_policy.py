@@ -26,9 +26,18 @@ class TestProjectEntryPolicy(ProjectCase):
         project = form.save()
         self.assertTrue(project.exists())
         # through RPC-like calls a warning is no refusal
-        self.assertTrue(self.env["crm.lead"].with_user(self.rep_a).create({
-            "name": "plant upgrade", "type": "opportunity", "partner_id": self.customer.id, "user_id": self.rep_a.id,
-        }))
+        self.assertTrue(
+            self.env["crm.lead"]
+            .with_user(self.rep_a)
+            .create(
+                {
+                    "name": "plant upgrade",
+                    "type": "opportunity",
+                    "partner_id": self.customer.id,
+                    "user_id": self.rep_a.id,
+                }
+            )
+        )
 
     def test_forbid_refuses_form_create_and_write(self):
         self.company.project_duplicate_policy = "forbid"
@@ -37,21 +46,32 @@ class TestProjectEntryPolicy(ProjectCase):
         with self.assertRaisesRegex(ValidationError, "already exists"):
             form.save()
         with self.assertRaisesRegex(ValidationError, "already exists"):
-            self.env["crm.lead"].with_user(self.rep_a).create({
-                "name": "Plant upgrade", "type": "opportunity", "partner_id": self.customer.id, "user_id": self.rep_a.id,
-            })
+            self.env["crm.lead"].with_user(self.rep_a).create(
+                {
+                    "name": "Plant upgrade",
+                    "type": "opportunity",
+                    "partner_id": self.customer.id,
+                    "user_id": self.rep_a.id,
+                }
+            )
         other = self.make_project("Boiler Retrofit", owner=self.rep_a)
         with self.assertRaisesRegex(ValidationError, "already exists"):
             other.with_user(self.rep_a).write({"name": "PLANT UPGRADE"})
         self.assertEqual(other.name, "Boiler Retrofit")
-        self.assertEqual(self.env["crm.lead"].search_count([("name", "=ilike", "plant upgrade")]), 1)
+        self.assertEqual(
+            self.env["crm.lead"].search_count([("name", "=ilike", "plant upgrade")]), 1
+        )
 
     def test_forbid_through_import(self):
         self.company.project_duplicate_policy = "forbid"
         self.make_project("Imported Name", owner=self.rep_a)
-        result = self.env["crm.lead"].with_user(self.rep_a).load(
-            ["name", "type", "partner_id/.id", "user_id/.id"],
-            [["imported name", "opportunity", str(self.customer.id), str(self.rep_a.id)]],
+        result = (
+            self.env["crm.lead"]
+            .with_user(self.rep_a)
+            .load(
+                ["name", "type", "partner_id/.id", "user_id/.id"],
+                [["imported name", "opportunity", str(self.customer.id), str(self.rep_a.id)]],
+            )
         )
         self.assertFalse(result["ids"])
         self.assertIn("already exists", result["messages"][0]["message"])
@@ -72,17 +92,33 @@ class TestProjectEntryPolicy(ProjectCase):
         self.assertTrue(lead.exists())
 
     def test_required_fields_are_enforced(self):
-        fields_ = self.env["ir.model.fields"]._get("crm.lead", "expected_revenue") | \
-            self.env["ir.model.fields"]._get("crm.lead", "date_deadline")
+        fields_ = self.env["ir.model.fields"]._get("crm.lead", "expected_revenue") | self.env[
+            "ir.model.fields"
+        ]._get("crm.lead", "date_deadline")
         self.company.project_required_field_ids = [(6, 0, fields_.ids)]
         with self.assertRaisesRegex(ValidationError, "Expected Revenue"):
-            self.env["crm.lead"].with_user(self.rep_a).create({
-                "name": "No Revenue", "type": "opportunity", "partner_id": self.customer.id, "user_id": self.rep_a.id,
-            })
-        project = self.env["crm.lead"].with_user(self.rep_a).create({
-            "name": "Complete", "type": "opportunity", "partner_id": self.customer.id, "user_id": self.rep_a.id,
-            "expected_revenue": 50000, "date_deadline": "2026-12-31",
-        })
+            self.env["crm.lead"].with_user(self.rep_a).create(
+                {
+                    "name": "No Revenue",
+                    "type": "opportunity",
+                    "partner_id": self.customer.id,
+                    "user_id": self.rep_a.id,
+                }
+            )
+        project = (
+            self.env["crm.lead"]
+            .with_user(self.rep_a)
+            .create(
+                {
+                    "name": "Complete",
+                    "type": "opportunity",
+                    "partner_id": self.customer.id,
+                    "user_id": self.rep_a.id,
+                    "expected_revenue": 50000,
+                    "date_deadline": "2026-12-31",
+                }
+            )
+        )
         with self.assertRaisesRegex(ValidationError, "Expected Revenue"):
             project.write({"expected_revenue": 0})
         self.assertEqual(project.expected_revenue, 50000)

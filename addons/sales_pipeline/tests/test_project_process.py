@@ -9,24 +9,39 @@ class TestProjectProcess(ProjectCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.template = cls.env["crm.lead.process.template"].create({
-            "name": "Test Process",
-            "step_ids": [
-                (0, 0, {"name": "Visit", "sequence": 1, "need_followup": True}),
-                (0, 0, {"name": "Documents", "sequence": 2, "need_attachment": True}),
-                (0, 0, {"name": "Quote", "sequence": 3, "need_quote": True, "need_approval": True}),
-                (0, 0, {"name": "Contract", "sequence": 4}),
-            ],
-        })
+        cls.template = cls.env["crm.lead.process.template"].create(
+            {
+                "name": "Test Process",
+                "step_ids": [
+                    (0, 0, {"name": "Visit", "sequence": 1, "need_followup": True}),
+                    (0, 0, {"name": "Documents", "sequence": 2, "need_attachment": True}),
+                    (
+                        0,
+                        0,
+                        {"name": "Quote", "sequence": 3, "need_quote": True, "need_approval": True},
+                    ),
+                    (0, 0, {"name": "Contract", "sequence": 4}),
+                ],
+            }
+        )
         cls.visit, cls.documents, cls.quote, cls.contract = cls.template.step_ids
 
     def _project(self):
-        return self.make_project("Process Project", owner=self.rep_a, process_template_id=self.template.id)
+        return self.make_project(
+            "Process Project", owner=self.rep_a, process_template_id=self.template.id
+        )
 
     def _followup(self, project, user=None):
-        return self.env["res.partner.followup"].with_user(user or self.rep_a).create({
-            "lead_id": project.id, "content": "<p>done</p>",
-        })
+        return (
+            self.env["res.partner.followup"]
+            .with_user(user or self.rep_a)
+            .create(
+                {
+                    "lead_id": project.id,
+                    "content": "<p>done</p>",
+                }
+            )
+        )
 
     def test_project_starts_at_the_first_step(self):
         project = self._project()
@@ -52,7 +67,9 @@ class TestProjectProcess(ProjectCase):
         self.assertEqual(project.process_step_id, self.documents)
         # a follow-up of an earlier step does not count for this one, an attachment does
         self.assertFalse(project.step_requirements_met)
-        self.env["ir.attachment"].create({"name": "needs.pdf", "raw": b"%PDF", "res_model": "crm.lead", "res_id": project.id})
+        self.env["ir.attachment"].create(
+            {"name": "needs.pdf", "raw": b"%PDF", "res_model": "crm.lead", "res_id": project.id}
+        )
         self.env.invalidate_all()
         self.as_user(project, self.rep_a).action_next_step()
         self.assertEqual(project.process_step_id, self.quote)
@@ -75,9 +92,13 @@ class TestProjectProcess(ProjectCase):
         project = self._project()
         self._followup(project)
         project.action_next_step()
-        self.env["ir.attachment"].create({"name": "a.pdf", "raw": b"x", "res_model": "crm.lead", "res_id": project.id})
+        self.env["ir.attachment"].create(
+            {"name": "a.pdf", "raw": b"x", "res_model": "crm.lead", "res_id": project.id}
+        )
         project.action_next_step()
-        self.env["sale.order"].create({"partner_id": self.customer.id, "opportunity_id": project.id, "user_id": self.rep_a.id})
+        self.env["sale.order"].create(
+            {"partner_id": self.customer.id, "opportunity_id": project.id, "user_id": self.rep_a.id}
+        )
         with self.assertRaisesRegex(UserError, "Manager Approval"):
             self.as_user(project, self.rep_a).action_next_step()
         with self.assertRaisesRegex(AccessError, "Only a sales manager"):
@@ -92,10 +113,21 @@ class TestProjectProcess(ProjectCase):
 
     def test_pipeline_by_step_for_managers(self):
         project = self._project()
-        result = self.env["crm.lead"].with_user(self.manager).with_context(read_group_expand=True).web_read_group(
-            [("process_template_id", "=", self.template.id)], ["process_step_id"], ["__count"],
+        result = (
+            self.env["crm.lead"]
+            .with_user(self.manager)
+            .with_context(read_group_expand=True)
+            .web_read_group(
+                [("process_template_id", "=", self.template.id)],
+                ["process_step_id"],
+                ["__count"],
+            )
         )
-        counts = {group["process_step_id"][0]: group["__count"] for group in result["groups"] if group["process_step_id"]}
+        counts = {
+            group["process_step_id"][0]: group["__count"]
+            for group in result["groups"]
+            if group["process_step_id"]
+        }
         self.assertEqual(counts.get(self.visit.id), 1)
         self.assertIn(self.contract.id, counts, "empty steps show as columns")
         self.assertTrue(project)

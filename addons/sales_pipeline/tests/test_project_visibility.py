@@ -12,7 +12,9 @@ class TestProjectVisibility(ProjectCase):
         own_project = self.make_project("Own Customer Project", owner=self.rep_a)
         Lead = self.as_user(self.env["crm.lead"], self.rep_b)
         found = Lead.search([("id", "in", (pool_project | own_project).ids)])
-        self.assertEqual(found, pool_project, "rep B sees the pool customer's project, not rep A's customer's")
+        self.assertEqual(
+            found, pool_project, "rep B sees the pool customer's project, not rep A's customer's"
+        )
         # sharing the customer does not open rep A's projects; following one does
         self.customer.share_with(self.rep_b)
         with self.assertRaises(AccessError):
@@ -28,13 +30,29 @@ class TestProjectVisibility(ProjectCase):
         self.assertFalse(Lead.search([("id", "in", (project | project_of_a).ids)]))
         with self.assertRaises(AccessError):
             self.as_user(project, self.rep_b).read(["name"])
-        self.assertEqual(self.as_user(self.env["crm.lead"], self.rep_a).search([("id", "in", (project | project_of_a).ids)]),
-                         project_of_a, "rep A sees their own; rep B's project is rep B's document")
-        self.assertEqual(self.as_user(self.env["crm.lead"], self.manager).search_count([("id", "in", (project | project_of_a).ids)]), 2)
+        self.assertEqual(
+            self.as_user(self.env["crm.lead"], self.rep_a).search(
+                [("id", "in", (project | project_of_a).ids)]
+            ),
+            project_of_a,
+            "rep A sees their own; rep B's project is rep B's document",
+        )
+        self.assertEqual(
+            self.as_user(self.env["crm.lead"], self.manager).search_count(
+                [("id", "in", (project | project_of_a).ids)]
+            ),
+            2,
+        )
 
     def test_projects_without_customer_follow_odoo_rules(self):
-        mine = self.make_project("No Customer Mine", owner=self.rep_b, customer=self.env["res.partner"])
+        mine = self.make_project(
+            "No Customer Mine", owner=self.rep_b, customer=self.env["res.partner"]
+        )
         unassigned = self.make_project("No Customer Open", customer=self.env["res.partner"])
-        others = self.make_project("No Customer Others", owner=self.rep_a, customer=self.env["res.partner"])
-        found = self.as_user(self.env["crm.lead"], self.rep_b).search([("id", "in", (mine | unassigned | others).ids)])
+        others = self.make_project(
+            "No Customer Others", owner=self.rep_a, customer=self.env["res.partner"]
+        )
+        found = self.as_user(self.env["crm.lead"], self.rep_b).search(
+            [("id", "in", (mine | unassigned | others).ids)]
+        )
         self.assertEqual(found, mine | unassigned)

@@ -19,19 +19,28 @@ class TestQuickSearch(SalesPipelineCase):
             wechat_id="kunlun_sales",
             industry_id=cls.industry.id,
         )
-        cls.contact = cls.env["res.partner"].create({
-            "name": "Buyer Liu",
-            "parent_id": cls.customer.id,
-            "phone": "021-5555 7777",
-            "mobile": "13677778888",
-            "wechat_id": "liu_buyer_wx",
-        })
-        cls.hidden = cls.make_customer("Kunlun Hidden Trading", owner=cls.rep_b, protected=True,
-                                       mobile="13912340000", wechat_id="kunlun_hidden")
+        cls.contact = cls.env["res.partner"].create(
+            {
+                "name": "Buyer Liu",
+                "parent_id": cls.customer.id,
+                "phone": "021-5555 7777",
+                "mobile": "13677778888",
+                "wechat_id": "liu_buyer_wx",
+            }
+        )
+        cls.hidden = cls.make_customer(
+            "Kunlun Hidden Trading",
+            owner=cls.rep_b,
+            protected=True,
+            mobile="13912340000",
+            wechat_id="kunlun_hidden",
+        )
 
     def _quick(self, user, term):
         Partner = self.as_user(self.Partner, user)
-        return Partner.search([("quick_search", "ilike", term), ("is_customer", "=", True), ("parent_id", "=", False)])
+        return Partner.search(
+            [("quick_search", "ilike", term), ("is_customer", "=", True), ("parent_id", "=", False)]
+        )
 
     def test_each_field_is_found_by_substring(self):
         terms = {

@@ -11,14 +11,24 @@ class TestQuoteDiscounts(SalesPipelineCase):
         super().setUpClass()
         cls.env["sale.order.discount.rule"].search([]).active = False
         cls.category = cls.env["product.category"].create({"name": "Pumps"})
-        cls.pump = cls.env["product.product"].create({"name": "Pump", "list_price": 1000, "categ_id": cls.category.id})
+        cls.pump = cls.env["product.product"].create(
+            {"name": "Pump", "list_price": 1000, "categ_id": cls.category.id}
+        )
         cls.valve = cls.env["product.product"].create({"name": "Valve", "list_price": 100})
         Rule = cls.env["sale.order.discount.rule"]
         cls.rule_new = Rule.create({"tier": "new", "default_discount": 0, "max_discount": 5})
         cls.rule_old = Rule.create({"tier": "old", "default_discount": 3, "max_discount": 8})
-        cls.rule_premium = Rule.create({"tier": "premium", "default_discount": 5, "max_discount": 12})
-        cls.rule_old_pumps = Rule.create({"tier": "old", "product_category_id": cls.category.id,
-                                          "default_discount": 4, "max_discount": 10})
+        cls.rule_premium = Rule.create(
+            {"tier": "premium", "default_discount": 5, "max_discount": 12}
+        )
+        cls.rule_old_pumps = Rule.create(
+            {
+                "tier": "old",
+                "product_category_id": cls.category.id,
+                "default_discount": 4,
+                "max_discount": 10,
+            }
+        )
         cls.customer = cls.make_customer("Tier Customer", owner=cls.rep_a)
 
     def _quote(self, user=None, customer=None, discount=None, product=None):
@@ -31,9 +41,12 @@ class TestQuoteDiscounts(SalesPipelineCase):
         return form.save()
 
     def _confirm_an_order(self, customer):
-        order = self.env["sale.order"].create({
-            "partner_id": customer.id, "order_line": [(0, 0, {"product_id": self.valve.id})],
-        })
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": customer.id,
+                "order_line": [(0, 0, {"product_id": self.valve.id})],
+            }
+        )
         order.action_confirm()
 
     def test_tier_new_old_premium(self):
@@ -62,10 +75,15 @@ class TestQuoteDiscounts(SalesPipelineCase):
         self._confirm_an_order(self.customer)
         self.customer.invalidate_recordset(["customer_tier"])
         quote = self._quote()
-        self.assertEqual((quote.order_line.discount_rule_id, quote.order_line.discount), (self.rule_old, 3))
+        self.assertEqual(
+            (quote.order_line.discount_rule_id, quote.order_line.discount), (self.rule_old, 3)
+        )
         quote = self._quote(product=self.pump)
-        self.assertEqual((quote.order_line.discount_rule_id, quote.order_line.discount), (self.rule_old_pumps, 4),
-                         "a rule of the product's category wins")
+        self.assertEqual(
+            (quote.order_line.discount_rule_id, quote.order_line.discount),
+            (self.rule_old_pumps, 4),
+            "a rule of the product's category wins",
+        )
 
     def test_over_max_blocks_sending_and_confirming_until_a_manager_approves(self):
         quote = self._quote(discount=7)
@@ -98,9 +116,13 @@ class TestQuoteDiscounts(SalesPipelineCase):
 
     def test_rule_values_are_checked(self):
         with self.assertRaises(Exception):
-            self.env["sale.order.discount.rule"].create({"tier": "new", "default_discount": 10, "max_discount": 5})
+            self.env["sale.order.discount.rule"].create(
+                {"tier": "new", "default_discount": 10, "max_discount": 5}
+            )
         with self.assertRaises(Exception):
-            self.env["sale.order.discount.rule"].create({"tier": "new", "default_discount": 0, "max_discount": 150})
+            self.env["sale.order.discount.rule"].create(
+                {"tier": "new", "default_discount": 0, "max_discount": 150}
+            )
 
     def test_new_quotation_from_customer_and_project(self):
         action = self.as_user(self.customer, self.rep_a).action_new_quotation()
@@ -110,9 +132,14 @@ class TestQuoteDiscounts(SalesPipelineCase):
         with form.order_line.new() as line:
             line.product_id = self.valve
         self.assertTrue(form.save())
-        project = self.env["crm.lead"].create({
-            "name": "Quote Project", "type": "opportunity", "partner_id": self.customer.id, "user_id": self.rep_a.id,
-        })
+        project = self.env["crm.lead"].create(
+            {
+                "name": "Quote Project",
+                "type": "opportunity",
+                "partner_id": self.customer.id,
+                "user_id": self.rep_a.id,
+            }
+        )
         action = project.with_user(self.rep_a).action_new_quotation()
         form = Form(self.env["sale.order"].with_user(self.rep_a).with_context(action["context"]))
         with form.order_line.new() as line:
@@ -122,6 +149,13 @@ class TestQuoteDiscounts(SalesPipelineCase):
 
     def test_rule_shown_in_the_users_language(self):
         self.env["res.lang"]._activate_lang("zh_CN")
-        self.env["ir.module.module"]._load_module_terms(["sales_pipeline"], ["zh_CN"], overwrite=True)
-        self.assertEqual(self.rule_premium.with_context(lang="zh_CN").display_name, "优等客户 · 所有产品")
-        self.assertEqual(self.rule_premium.with_context(lang="en_US").display_name, "Premium Customer · All Products")
+        self.env["ir.module.module"]._load_module_terms(
+            ["sales_pipeline"], ["zh_CN"], overwrite=True
+        )
+        self.assertEqual(
+            self.rule_premium.with_context(lang="zh_CN").display_name, "优等客户 · 所有产品"
+        )
+        self.assertEqual(
+            self.rule_premium.with_context(lang="en_US").display_name,
+            "Premium Customer · All Products",
+        )

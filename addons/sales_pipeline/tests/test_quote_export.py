@@ -16,20 +16,44 @@ class TestQuoteExport(SalesPipelineCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env["sale.order.discount.rule"].search([]).active = False
-        cls.customer = cls.make_customer("导出测试客户有限公司", owner=cls.rep_a, phone="021-12345678")
-        tax = cls.env["account.tax"].create({"name": "VAT 13%", "amount": 13, "type_tax_use": "sale"})
+        cls.customer = cls.make_customer(
+            "导出测试客户有限公司", owner=cls.rep_a, phone="021-12345678"
+        )
+        tax = cls.env["account.tax"].create(
+            {"name": "VAT 13%", "amount": 13, "type_tax_use": "sale"}
+        )
         cls.pump = cls.env["product.product"].create({"name": "Pump P-100", "list_price": 1000})
         cls.valve = cls.env["product.product"].create({"name": "Valve V-20", "list_price": 250})
-        cls.order = cls.env["sale.order"].create({
-            "partner_id": cls.customer.id,
-            "user_id": cls.rep_a.id,
-            "order_line": [
-                (0, 0, {"product_id": cls.pump.id, "product_uom_qty": 2, "price_unit": 1000, "discount": 10,
-                        "tax_ids": [(6, 0, tax.ids)]}),
-                (0, 0, {"product_id": cls.valve.id, "product_uom_qty": 4, "price_unit": 250, "discount": 0,
-                        "tax_ids": [(6, 0, tax.ids)]}),
-            ],
-        })
+        cls.order = cls.env["sale.order"].create(
+            {
+                "partner_id": cls.customer.id,
+                "user_id": cls.rep_a.id,
+                "order_line": [
+                    (
+                        0,
+                        0,
+                        {
+                            "product_id": cls.pump.id,
+                            "product_uom_qty": 2,
+                            "price_unit": 1000,
+                            "discount": 10,
+                            "tax_ids": [(6, 0, tax.ids)],
+                        },
+                    ),
+                    (
+                        0,
+                        0,
+                        {
+                            "product_id": cls.valve.id,
+                            "product_uom_qty": 4,
+                            "price_unit": 250,
+                            "discount": 0,
+                            "tax_ids": [(6, 0, tax.ids)],
+                        },
+                    ),
+                ],
+            }
+        )
 
     def _download(self, action):
         attachment_id = int(action["url"].split("/web/content/")[1].split("?")[0])
@@ -54,7 +78,9 @@ class TestQuoteExport(SalesPipelineCase):
         self.assertIn(364.0, cells)  # tax
         self.assertIn(3164.0, cells)  # total
         self.assertIn(self.order.currency_id.name, cells)
-        self.assertFalse(any(isinstance(c, str) and "{{" in c for c in cells), "every placeholder filled")
+        self.assertFalse(
+            any(isinstance(c, str) and "{{" in c for c in cells), "every placeholder filled"
+        )
 
     def test_word_export_values(self):
         content = self._download(self.order.with_user(self.rep_a).action_export_docx())
@@ -74,7 +100,9 @@ class TestQuoteExport(SalesPipelineCase):
 
     def test_export_is_attached_to_the_quotation(self):
         self.order.with_user(self.rep_a).action_export_xlsx()
-        attachment = self.env["ir.attachment"].search([("res_model", "=", "sale.order"), ("res_id", "=", self.order.id)])
+        attachment = self.env["ir.attachment"].search(
+            [("res_model", "=", "sale.order"), ("res_id", "=", self.order.id)]
+        )
         self.assertEqual(attachment.name, f"{self.order.name}.xlsx")
 
     def _custom_xlsx(self, rows):
@@ -86,16 +114,23 @@ class TestQuoteExport(SalesPipelineCase):
         return base64.b64encode(buffer.getvalue())
 
     def test_custom_template_with_placeholders(self):
-        template = self.env["sale.order.export.template"].create({
-            "name": "Custom", "file_type": "xlsx",
-            "file": self._custom_xlsx([
-                ["Quote {{order.name}} for {{customer.name}}"],
-                ["{{line.product}}", "{{line.quantity}}", "{{line.subtotal}}"],
-                ["Total", "{{order.total}}"],
-            ]),
-        })
+        template = self.env["sale.order.export.template"].create(
+            {
+                "name": "Custom",
+                "file_type": "xlsx",
+                "file": self._custom_xlsx(
+                    [
+                        ["Quote {{order.name}} for {{customer.name}}"],
+                        ["{{line.product}}", "{{line.quantity}}", "{{line.subtotal}}"],
+                        ["Total", "{{order.total}}"],
+                    ]
+                ),
+            }
+        )
         content = template._render(self.order)
-        rows = [[c.value for c in row] for row in load_workbook(io.BytesIO(content)).active.iter_rows()]
+        rows = [
+            [c.value for c in row] for row in load_workbook(io.BytesIO(content)).active.iter_rows()
+        ]
         self.assertEqual(rows[0][0], f"Quote {self.order.name} for 导出测试客户有限公司")
         self.assertEqual(rows[1], ["Pump P-100", 2, 1800.0])
         self.assertEqual(rows[2], ["Valve V-20", 4, 1000.0])
@@ -103,14 +138,24 @@ class TestQuoteExport(SalesPipelineCase):
 
     def test_unknown_placeholder_is_refused_clearly(self):
         with self.assertRaisesRegex(ValidationError, r"unknown placeholders: \{\{order.price\}\}"):
-            self.env["sale.order.export.template"].create({
-                "name": "Bad", "file_type": "xlsx", "file": self._custom_xlsx([["{{order.price}}"]]),
-            })
+            self.env["sale.order.export.template"].create(
+                {
+                    "name": "Bad",
+                    "file_type": "xlsx",
+                    "file": self._custom_xlsx([["{{order.price}}"]]),
+                }
+            )
         with self.assertRaisesRegex(ValidationError, "not a valid"):
-            self.env["sale.order.export.template"].create({
-                "name": "Not Excel", "file_type": "xlsx", "file": base64.b64encode(b"plain text"),
-            })
-        self.assertFalse(self.env["sale.order.export.template"].search([("name", "in", ("Bad", "Not Excel"))]))
+            self.env["sale.order.export.template"].create(
+                {
+                    "name": "Not Excel",
+                    "file_type": "xlsx",
+                    "file": base64.b64encode(b"plain text"),
+                }
+            )
+        self.assertFalse(
+            self.env["sale.order.export.template"].search([("name", "in", ("Bad", "Not Excel"))])
+        )
 
     def test_no_template_gives_a_clear_error(self):
         self.env["sale.order.export.template"].search([("file_type", "=", "docx")]).active = False
@@ -120,7 +165,10 @@ class TestQuoteExport(SalesPipelineCase):
     def test_shipped_templates_exist_in_chinese(self):
         templates = self.env["sale.order.export.template"].search([])
         self.assertEqual(set(templates.mapped("file_type")), {"xlsx", "docx"})
-        sheet = load_workbook(io.BytesIO(base64.b64decode(
-            templates.filtered(lambda t: t.file_type == "xlsx")[:1].file))).active
+        sheet = load_workbook(
+            io.BytesIO(
+                base64.b64decode(templates.filtered(lambda t: t.file_type == "xlsx")[:1].file)
+            )
+        ).active
         labels = {c.value for row in sheet.iter_rows() for c in row}
         self.assertTrue({"报价单号", "客户名称", "产品", "单价", "总计"} <= labels)

@@ -14,9 +14,14 @@ class TestQuoteLimitAndRevisions(SalesPipelineCase):
         super().setUpClass()
         cls.product = cls.env["product.product"].create({"name": "Gear", "list_price": 50})
         cls.customer = cls.make_customer("Limit Customer", owner=cls.rep_a)
-        cls.project = cls.env["crm.lead"].create({
-            "name": "Limited Project", "type": "opportunity", "partner_id": cls.customer.id, "user_id": cls.rep_a.id,
-        })
+        cls.project = cls.env["crm.lead"].create(
+            {
+                "name": "Limited Project",
+                "type": "opportunity",
+                "partner_id": cls.customer.id,
+                "user_id": cls.rep_a.id,
+            }
+        )
         cls.set_limits(project=2, customer=2)
 
     @classmethod
@@ -26,18 +31,26 @@ class TestQuoteLimitAndRevisions(SalesPipelineCase):
         params.set_param("sales_pipeline.quote_limit_per_customer", str(customer))
 
     def _quote(self, project=None, user=None):
-        return self.env["sale.order"].with_user(user or self.rep_a).create({
-            "partner_id": self.customer.id,
-            "opportunity_id": project.id if project else False,
-            "order_line": [(0, 0, {"product_id": self.product.id})],
-        })
+        return (
+            self.env["sale.order"]
+            .with_user(user or self.rep_a)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "opportunity_id": project.id if project else False,
+                    "order_line": [(0, 0, {"product_id": self.product.id})],
+                }
+            )
+        )
 
     def test_project_limit_reached_gives_a_clear_error(self):
         self._quote(self.project)
         self._quote(self.project)
         with self.assertRaisesRegex(UserError, "Limited Project may have at most 2 quotations"):
             self._quote(self.project)
-        self.assertEqual(self.env["sale.order"].search_count([("opportunity_id", "=", self.project.id)]), 2)
+        self.assertEqual(
+            self.env["sale.order"].search_count([("opportunity_id", "=", self.project.id)]), 2
+        )
 
     def test_customer_limit_for_quotes_without_project(self):
         self._quote()
@@ -50,7 +63,9 @@ class TestQuoteLimitAndRevisions(SalesPipelineCase):
         self.set_limits(project=0, customer=0)
         for _ in range(4):
             self._quote(self.project)
-        self.assertEqual(self.env["sale.order"].search_count([("opportunity_id", "=", self.project.id)]), 4)
+        self.assertEqual(
+            self.env["sale.order"].search_count([("opportunity_id", "=", self.project.id)]), 4
+        )
 
     def test_revision_numbering_links_and_read_only(self):
         self.set_limits(project=5)
@@ -58,10 +73,15 @@ class TestQuoteLimitAndRevisions(SalesPipelineCase):
         action = first.with_user(self.rep_a).action_revise()
         second = self.env["sale.order"].browse(action["res_id"])
         self.assertEqual(second.name, f"{first.name}-R2")
-        self.assertEqual((second.revision_root_id, second.previous_revision_id, second.revision_number), (first, first, 2))
+        self.assertEqual(
+            (second.revision_root_id, second.previous_revision_id, second.revision_number),
+            (first, first, 2),
+        )
         self.assertTrue(first.is_superseded)
         self.assertEqual(first.state, "draft", "revising does not cancel")
-        third = self.env["sale.order"].browse(second.with_user(self.rep_a).action_revise()["res_id"])
+        third = self.env["sale.order"].browse(
+            second.with_user(self.rep_a).action_revise()["res_id"]
+        )
         self.assertEqual(third.name, f"{first.name}-R3")
         self.assertEqual(first.revision_ids, second | third)
         with self.assertRaisesRegex(UserError, "read-only"):
@@ -102,14 +122,25 @@ class TestQuoteLimitConcurrency(TransactionCase):
             env = api.Environment(cr, api.SUPERUSER_ID, {})
             env["ir.config_parameter"].set_param("sales_pipeline.quote_limit_per_project", "1")
             self.rep_ids = [
-                new_test_user(env, login=f"quote_race_{n}_{suffix}", groups=REP_GROUPS).id for n in (1, 2)
+                new_test_user(env, login=f"quote_race_{n}_{suffix}", groups=REP_GROUPS).id
+                for n in (1, 2)
             ]
-            customer = env["res.partner"].create({"name": f"Race Quote {suffix}", "is_customer": True})
+            customer = env["res.partner"].create(
+                {"name": f"Race Quote {suffix}", "is_customer": True}
+            )
             self.customer_id = customer.id
             self.product_id = env["product.product"].create({"name": f"Race Product {suffix}"}).id
-            self.project_id = env["crm.lead"].create({
-                "name": f"Race Project {suffix}", "type": "opportunity", "partner_id": customer.id,
-            }).id
+            self.project_id = (
+                env["crm.lead"]
+                .create(
+                    {
+                        "name": f"Race Project {suffix}",
+                        "type": "opportunity",
+                        "partner_id": customer.id,
+                    }
+                )
+                .id
+            )
         self.addCleanup(self._cleanup)
 
     def _cleanup(self):
@@ -128,12 +159,14 @@ class TestQuoteLimitConcurrency(TransactionCase):
 
     def _create_quote(self, cr, user_id):
         env = api.Environment(cr, api.SUPERUSER_ID, {})
-        return env["sale.order"].create({
-            "partner_id": self.customer_id,
-            "opportunity_id": self.project_id,
-            "user_id": user_id,
-            "order_line": [(0, 0, {"product_id": self.product_id})],
-        })
+        return env["sale.order"].create(
+            {
+                "partner_id": self.customer_id,
+                "opportunity_id": self.project_id,
+                "user_id": user_id,
+                "order_line": [(0, 0, {"product_id": self.product_id})],
+            }
+        )
 
     def test_two_users_at_the_limit_never_exceed_it(self):
         with self.registry.cursor() as cr_1, self.registry.cursor() as cr_2:
@@ -150,4 +183,6 @@ class TestQuoteLimitConcurrency(TransactionCase):
             cr_2.rollback()
         with self.registry.cursor() as cr:
             env = api.Environment(cr, api.SUPERUSER_ID, {})
-            self.assertEqual(env["sale.order"].search_count([("opportunity_id", "=", self.project_id)]), 1)
+            self.assertEqual(
+                env["sale.order"].search_count([("opportunity_id", "=", self.project_id)]), 1
+            )

@@ -13,10 +13,13 @@ class TestTranslations(TransactionCase):
 
     def test_error_messages_are_shown_in_chinese(self):
         self.env["res.lang"]._activate_lang("zh_CN")
-        self.env["ir.module.module"]._load_module_terms(["sales_pipeline"], ["zh_CN"], overwrite=True)
+        self.env["ir.module.module"]._load_module_terms(
+            ["sales_pipeline"], ["zh_CN"], overwrite=True
+        )
         customer = self.env["res.partner"].create({"name": "X", "is_customer": True})
         with self.assertRaisesRegex(Exception, "已在公海中"):
             customer.with_context(lang="zh_CN").action_release()
         self.assertEqual(
-            self.env.ref("sales_pipeline.res_partner_menu_pool").with_context(lang="zh_CN").name, "公海"
+            self.env.ref("sales_pipeline.res_partner_menu_pool").with_context(lang="zh_CN").name,
+            "公海",
         )

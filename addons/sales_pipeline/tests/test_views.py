@@ -8,7 +8,11 @@ class TestViews(SalesPipelineCase):
     def _load_action_views(self, xmlid, user):
         action = self.env.ref(xmlid)
         views = [(view.view_id.id, view.view_mode) for view in action.view_ids]
-        views += [(False, mode) for mode in action.view_mode.split(",") if mode not in dict(views).values()]
+        views += [
+            (False, mode)
+            for mode in action.view_mode.split(",")
+            if mode not in dict(views).values()
+        ]
         views.append((action.search_view_id.id, "search"))
         return self.env[action.res_model].with_user(user).get_views(views)
 
@@ -39,7 +43,12 @@ class TestViews(SalesPipelineCase):
 
     def test_customer_form_shows_pool_buttons(self):
         arch = self.env["res.partner"].with_user(self.rep_a).get_view(view_type="form")["arch"]
-        for button in ("action_claim", "action_release", "action_protect", "action_open_share_wizard"):
+        for button in (
+            "action_claim",
+            "action_release",
+            "action_protect",
+            "action_open_share_wizard",
+        ):
             self.assertIn(button, arch)
 
     def test_settings_view_has_pool_settings(self):
@@ -47,10 +56,12 @@ class TestViews(SalesPipelineCase):
         self.assertIn("customer_recall_followup_days", arch)
 
     def test_settings_are_stored_as_parameters(self):
-        settings = self.env["res.config.settings"].create({
-            "customer_max_claimed": 25,
-            "customer_recall_followup_days": 15,
-        })
+        settings = self.env["res.config.settings"].create(
+            {
+                "customer_max_claimed": 25,
+                "customer_recall_followup_days": 15,
+            }
+        )
         settings.execute()
         self.assertEqual(self.Partner._get_pool_settings()["max_claimed"], 25)
         self.assertEqual(self.Partner._get_pool_settings()["recall_followup_days"], 15)
@@ -66,9 +77,17 @@ class TestViews(SalesPipelineCase):
     def test_shared_user_opens_customer_with_history_of_others(self):
         customer = self.make_customer("History Form Co", owner=self.rep_a)
         self.env["sale.order"].create({"partner_id": customer.id, "user_id": self.rep_a.id})
-        self.env["crm.lead"].create({"name": "A's project", "type": "opportunity",
-                                     "partner_id": customer.id, "user_id": self.rep_a.id})
-        self.env["res.partner.followup"].with_user(self.rep_a).create({"partner_id": customer.id, "content": "<p>x</p>"})
+        self.env["crm.lead"].create(
+            {
+                "name": "A's project",
+                "type": "opportunity",
+                "partner_id": customer.id,
+                "user_id": self.rep_a.id,
+            }
+        )
+        self.env["res.partner.followup"].with_user(self.rep_a).create(
+            {"partner_id": customer.id, "content": "<p>x</p>"}
+        )
         customer.share_with(self.rep_b, access="read")
         self.env.invalidate_all()
         form = Form(customer.with_user(self.rep_b))

@@ -1,4 +1,5 @@
 """Row locks that fail at once, with a message the user understands."""
+
 from psycopg2.errors import LockNotAvailable, SerializationFailure
 
 from odoo.exceptions import UserError
@@ -19,13 +20,20 @@ def lock_rows(env, table, ids, message, touch=False, flush=True):
     """
     try:
         with env.cr.savepoint(flush=flush):
-            env.cr.execute(SQL(
-                "SELECT id FROM %s WHERE id IN %s ORDER BY id FOR NO KEY UPDATE NOWAIT",
-                SQL.identifier(table), tuple(ids),
-            ))
+            env.cr.execute(
+                SQL(
+                    "SELECT id FROM %s WHERE id IN %s ORDER BY id FOR NO KEY UPDATE NOWAIT",
+                    SQL.identifier(table),
+                    tuple(ids),
+                )
+            )
             if touch:
-                env.cr.execute(SQL(
-                    "UPDATE %s SET write_date = write_date WHERE id IN %s", SQL.identifier(table), tuple(ids),
-                ))
+                env.cr.execute(
+                    SQL(
+                        "UPDATE %s SET write_date = write_date WHERE id IN %s",
+                        SQL.identifier(table),
+                        tuple(ids),
+                    )
+                )
     except (LockNotAvailable, SerializationFailure):
         raise UserError(message) from None

@@ -13,6 +13,7 @@ It only runs where it was checked: when a module outside ``CHECKED_CREATE_MODULE
 and the caller uses ``create``. tests/test_partner_bulk_insert.py compares, column by column, the rows
 written here with the rows ``create`` writes.
 """
+
 from odoo import fields
 from odoo.tools import SQL, email_normalize
 
@@ -23,27 +24,49 @@ from odoo.tools import SQL, email_normalize
 CHECKED_CREATE_MODULES = frozenset({"base", "mail", "account", "sales_pipeline"})
 # Stored computed fields set here, by the rules of their compute methods for a new partner
 # without parent, company name, contacts, users, image or properties.
-COMPUTED_HERE = frozenset({
-    "commercial_partner_id", "complete_name", "commercial_company_name", "partner_share",
-    "email_normalized", "phone_sanitized", "pool_state", "reach_search_text", "company_registry",
-    "properties", "image_1024", "image_512", "image_256", "image_128",
-})
+COMPUTED_HERE = frozenset(
+    {
+        "commercial_partner_id",
+        "complete_name",
+        "commercial_company_name",
+        "partner_share",
+        "email_normalized",
+        "phone_sanitized",
+        "pool_state",
+        "reach_search_text",
+        "company_registry",
+        "properties",
+        "image_1024",
+        "image_512",
+        "image_256",
+        "image_128",
+    }
+)
 # Values a row may not carry: they make the partner a contact or need create()'s own handling.
-REFUSED_KEYS = frozenset({"parent_id", "company_name", "child_ids", "user_ids", "image_1920", "website"})
+REFUSED_KEYS = frozenset(
+    {"parent_id", "company_name", "child_ids", "user_ids", "image_1920", "website"}
+)
 INSERT_BATCH = 1000
 
 
 def can_insert_customers(partners, field_names, checked_modules=CHECKED_CREATE_MODULES):
     """Whether ``insert_customers`` writes what ``create`` would, for values of ``field_names``."""
     overriding = {
-        cls._module for cls in type(partners).__mro__
+        cls._module
+        for cls in type(partners).__mro__
         if "create" in vars(cls) and getattr(cls, "_module", None)
     }
     if not overriding <= checked_modules or REFUSED_KEYS & set(field_names):
         return False
     for name in field_names:
         field = partners._fields.get(name)
-        if not field or not field.store or not field.column_type or field.inherited or field.inverse:
+        if (
+            not field
+            or not field.store
+            or not field.column_type
+            or field.inherited
+            or field.inverse
+        ):
             return False
         if name in COMPUTED_HERE or (field.compute and field.readonly):
             return False
@@ -62,14 +85,20 @@ def insert_customers(partners, vals_list):
     vals_list = [dict(vals) for vals in vals_list]
     partners._check_customer_entry(vals_list)
     partners._prepare_customer_codes(vals_list)
-    names = sorted({name for vals in vals_list for name in vals})  # with the customer numbers, as create
+    names = sorted(
+        {name for vals in vals_list for name in vals}
+    )  # with the customer numbers, as create
     for name in names:
         partners._check_field_access(partners._fields[name], "write")
 
     defaults, recompute = _defaults_and_recomputed(partners, names)
-    default_columns = {name: _column_value(partners, name, value) for name, value in defaults.items()}
-    env.cr.execute(SQL("SELECT nextval('res_partner_id_seq') FROM generate_series(1, %s)", len(vals_list)))
-    ids = [record_id for record_id, in env.cr.fetchall()]
+    default_columns = {
+        name: _column_value(partners, name, value) for name, value in defaults.items()
+    }
+    env.cr.execute(
+        SQL("SELECT nextval('res_partner_id_seq') FROM generate_series(1, %s)", len(vals_list))
+    )
+    ids = [record_id for (record_id,) in env.cr.fetchall()]
     context = {
         "uid": env.uid,
         "now": env.cr.now(),
@@ -86,16 +115,23 @@ def insert_customers(partners, vals_list):
     ]
     columns = sorted(set().union(*rows))
     for start in range(0, len(rows), INSERT_BATCH):
-        env.cr.execute(SQL(
-            "INSERT INTO res_partner (%s) VALUES %s",
-            SQL(", ").join(map(SQL.identifier, columns)),
-            # a column a row does not give is NULL, as create's SQL DEFAULT
-            SQL(", ").join(tuple(row.get(column) for column in columns) for row in rows[start:start + INSERT_BATCH]),
-        ))
+        env.cr.execute(
+            SQL(
+                "INSERT INTO res_partner (%s) VALUES %s",
+                SQL(", ").join(map(SQL.identifier, columns)),
+                # a column a row does not give is NULL, as create's SQL DEFAULT
+                SQL(", ").join(
+                    tuple(row.get(column) for column in columns)
+                    for row in rows[start : start + INSERT_BATCH]
+                ),
+            )
+        )
     customers = partners.browse(ids)
     for field in recompute:
         env.add_to_compute(field, customers)
-    customers._validate_fields(set(names) | set(defaults) | COMPUTED_HERE)  # create checks computed ones when computed
+    customers._validate_fields(
+        set(names) | set(defaults) | COMPUTED_HERE
+    )  # create checks computed ones when computed
     customers.check_access("create")
     customers.filtered("user_id")._log_new_owners()
     return customers
@@ -104,15 +140,19 @@ def insert_customers(partners, vals_list):
 def _defaults_and_recomputed(partners, names):
     """Default values of the columns the rows do not give, and the computed fields left to the ORM."""
     missing = [
-        name for name, field in partners._fields.items()
+        name
+        for name, field in partners._fields.items()
         if field.store and name not in names and name not in COMPUTED_HERE
     ]
     defaults = partners.default_get(missing)
     recompute = [
-        partners._fields[name] for name in missing
+        partners._fields[name]
+        for name in missing
         if partners._fields[name].compute and name not in defaults
     ]
-    defaults = {name: value for name, value in defaults.items() if partners._fields[name].column_type}
+    defaults = {
+        name: value for name, value in defaults.items() if partners._fields[name].column_type
+    }
     return defaults, recompute
 
 
@@ -130,14 +170,17 @@ def _computed_columns(partners, record_id, vals, context):
         "pool_state": partners._pool_state_of(vals.get("is_customer"), vals.get("user_id")) or None,
         "reach_search_text": partners._reach_search_text_of(
             [(vals.get("phone"), vals.get("mobile"), vals.get("wechat_id"))]
-        ) or None,
+        )
+        or None,
         "create_uid": context["uid"],
         "create_date": context["now"],
         "write_uid": context["uid"],
         "write_date": context["now"],
     }
     if vals.get("user_id"):
-        columns.update(claim_date=context["claim_date"], recall_warned=False)  # as create's claim_date write
+        columns.update(
+            claim_date=context["claim_date"], recall_warned=False
+        )  # as create's claim_date write
     return columns
 
 
@@ -154,4 +197,3 @@ def _sanitized_phone(partners, vals, company_country):
 
 def _column_value(partners, name, value, vals=None):
     return partners._fields[name].convert_to_column_insert(value, partners, vals)
-

@@ -1,4 +1,5 @@
 """Reading the first sheet of an Excel file (the customer import): plain functions, no ORM."""
+
 import io
 
 

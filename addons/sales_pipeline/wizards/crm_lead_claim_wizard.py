@@ -9,7 +9,9 @@ class ProjectClaimWizard(models.TransientModel):
 
     lead_id = fields.Many2one(comodel_name="crm.lead", string="Project")
     request_ids = fields.Many2many(comodel_name="crm.lead.claim.request", string="Requests")
-    mode = fields.Selection(selection=[("request", "Request"), ("reject", "Reject")], required=True, default="request")
+    mode = fields.Selection(
+        selection=[("request", "Request"), ("reject", "Reject")], required=True, default="request"
+    )
     note = fields.Text()
 
     def action_confirm(self):

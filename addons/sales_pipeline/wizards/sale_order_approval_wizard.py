@@ -8,7 +8,9 @@ class ContractDecisionWizard(models.TransientModel):
     _description = "Contract Approval Decision"
 
     order_id = fields.Many2one(comodel_name="sale.order", required=True)
-    decision = fields.Selection(selection=[("approve", "Approve"), ("reject", "Reject")], required=True)
+    decision = fields.Selection(
+        selection=[("approve", "Approve"), ("reject", "Reject")], required=True
+    )
     decision_note = fields.Text(string="Comment")
 
     def action_confirm(self):

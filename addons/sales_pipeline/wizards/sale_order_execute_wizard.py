@@ -15,7 +15,8 @@ class ContractExecuteWizard(models.TransientModel):
         required=True,
         domain="[('type', 'in', ('bank', 'cash')), ('company_id', '=', company_id)]",
         default=lambda self: self.env["account.journal"].search(
-            [("type", "in", ("bank", "cash")), ("company_id", "=", self.env.company.id)], limit=1,
+            [("type", "in", ("bank", "cash")), ("company_id", "=", self.env.company.id)],
+            limit=1,
         ),
     )
     company_id = fields.Many2one(related="order_id.company_id")
@@ -32,5 +33,7 @@ class ContractExecuteWizard(models.TransientModel):
 
     def action_execute(self):
         self.ensure_one()
-        self.order_id._execute_contract(self.journal_id, self.amount, self.payment_date, self.allow_partial)
+        self.order_id._execute_contract(
+            self.journal_id, self.amount, self.payment_date, self.allow_partial
+        )
         return {"type": "ir.actions.act_window_close"}

@@ -20,8 +20,14 @@ UNSAFE_XML = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 class WechatCallback(http.Controller):
     """The URL entered as "server address" in the official account (服务器配置)."""
 
-    @http.route("/wechat/callback/<string:app_id>", type="http", auth="none", methods=["GET"],
-                csrf=False, save_session=False)
+    @http.route(
+        "/wechat/callback/<string:app_id>",
+        type="http",
+        auth="none",
+        methods=["GET"],
+        csrf=False,
+        save_session=False,
+    )
     def verify(self, app_id, signature="", timestamp="", nonce="", echostr="", **kwargs):
         """The handshake: echo ``echostr`` back when the signature is ours."""
         settings = request.env["wechat.account"].sudo()._callback_settings(app_id)
@@ -29,9 +35,24 @@ class WechatCallback(http.Controller):
             return self._reject(403, "bad signature")
         return request.make_response(echostr, headers=[("Content-Type", "text/plain")])
 
-    @http.route("/wechat/callback/<string:app_id>", type="http", auth="none", methods=["POST"],
-                csrf=False, save_session=False)
-    def receive(self, app_id, signature="", timestamp="", nonce="", msg_signature="", encrypt_type="", **kwargs):
+    @http.route(
+        "/wechat/callback/<string:app_id>",
+        type="http",
+        auth="none",
+        methods=["POST"],
+        csrf=False,
+        save_session=False,
+    )
+    def receive(
+        self,
+        app_id,
+        signature="",
+        timestamp="",
+        nonce="",
+        msg_signature="",
+        encrypt_type="",
+        **kwargs,
+    ):
         """Store the push once and answer at once; the queue job does the work."""
         settings = request.env["wechat.account"].sudo()._callback_settings(app_id)
         if not settings:
@@ -64,7 +85,9 @@ class WechatCallback(http.Controller):
     def _signed(token, signature, timestamp, nonce):
         if not (token and signature and timestamp and nonce):
             return False
-        signer = WeChatSigner()  # wechatpy's check_signature compares with ==; this does not leak timing
+        signer = (
+            WeChatSigner()
+        )  # wechatpy's check_signature compares with ==; this does not leak timing
         signer.add_data(token, timestamp, nonce)
         return hmac.compare_digest(signer.signature, signature)
 
@@ -92,4 +115,6 @@ class WechatCallback(http.Controller):
     @staticmethod
     def _reject(status, reason):
         _logger.info("WeChat callback refused (%s): %s", status, reason)
-        return request.make_response(reason, status=status, headers=[("Content-Type", "text/plain")])
+        return request.make_response(
+            reason, status=status, headers=[("Content-Type", "text/plain")]
+        )

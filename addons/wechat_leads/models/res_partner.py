@@ -14,8 +14,11 @@ class ResPartner(models.Model):
     wechat_follower_count = fields.Integer(compute="_compute_wechat_follower_count")
 
     def _compute_wechat_follower_count(self):
-        counts = dict(self.env["wechat.follower"]._read_group(
-            [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]))
+        counts = dict(
+            self.env["wechat.follower"]._read_group(
+                [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]
+            )
+        )
         for partner in self:
             partner.wechat_follower_count = counts.get(partner._origin, 0)
 

@@ -20,21 +20,29 @@ class SaleOrder(models.Model):
         self.ensure_one()
         follower = self.partner_id._wechat_follower()
         if not follower:
-            raise UserError(self.env._("%s does not follow any of our WeChat official accounts.",
-                                       self.partner_id.display_name))
+            raise UserError(
+                self.env._(
+                    "%s does not follow any of our WeChat official accounts.",
+                    self.partner_id.display_name,
+                )
+            )
         url = self._wechat_quote_url()
         account = follower.account_id
         try:
             if account.quote_template_id:
                 account._client().message.send_template(
-                    follower.openid, account.quote_template_id, self._wechat_template_data(), url=url)
+                    follower.openid,
+                    account.quote_template_id,
+                    self._wechat_template_data(),
+                    url=url,
+                )
             else:
                 account._client().message.send_text(follower.openid, self._wechat_text(url))
         except API_ERRORS as error:
             raise UserError(self.env._("WeChat did not take the message: %s", error)) from error
         self.message_post(
-            body=Markup("%s <a href='%s'>%s</a>") % (
-                self.env._("Sent on WeChat to %s:", follower.display_name), url, url),
+            body=Markup("%s <a href='%s'>%s</a>")
+            % (self.env._("Sent on WeChat to %s:", follower.display_name), url, url),
             subtype_xmlid="mail.mt_note",
         )
         return True
@@ -46,8 +54,10 @@ class SaleOrder(models.Model):
     def _wechat_text(self, url):
         return self.env._(
             "%(customer)s, your quotation %(name)s (%(amount)s) is ready: %(url)s",
-            customer=self.partner_id.name, name=self.name,
-            amount=self._wechat_amount(), url=url,
+            customer=self.partner_id.name,
+            name=self.name,
+            amount=self._wechat_amount(),
+            url=url,
         )
 
     def _wechat_amount(self):

@@ -25,7 +25,9 @@ class WechatAccount(models.Model):
 
     name = fields.Char(required=True)
     active = fields.Boolean(default=True)
-    company_id = fields.Many2one(comodel_name="res.company", required=True, default=lambda self: self.env.company)
+    company_id = fields.Many2one(
+        comodel_name="res.company", required=True, default=lambda self: self.env.company
+    )
     app_id = fields.Char(string="AppID", required=True, index=True, copy=False)
     app_secret = fields.Char(string="AppSecret", groups="base.group_system", copy=False)
     token = fields.Char(
@@ -56,7 +58,10 @@ class WechatAccount(models.Model):
     access_token_expires = fields.Integer(groups="base.group_system", copy=False, readonly=True)
     callback_url = fields.Char(string="Callback URL", compute="_compute_callback_url")
     conversion_trigger = fields.Selection(
-        selection=[("auto", "Automatically, on subscription"), ("manual", "By Hand (a rep presses Convert)")],
+        selection=[
+            ("auto", "Automatically, on subscription"),
+            ("manual", "By Hand (a rep presses Convert)"),
+        ],
         string="Convert Followers",
         required=True,
         default="manual",
@@ -89,11 +94,16 @@ class WechatAccount(models.Model):
     def _compute_callback_url(self):
         base = self.env["ir.config_parameter"].sudo().get_param("web.base.url")
         for account in self:
-            account.callback_url = f"{base}/wechat/callback/{account.app_id}" if account.app_id else False
+            account.callback_url = (
+                f"{base}/wechat/callback/{account.app_id}" if account.app_id else False
+            )
 
     def _compute_follower_count(self):
-        counts = dict(self.env["wechat.follower"]._read_group(
-            [("account_id", "in", self.ids)], ["account_id"], ["__count"]))
+        counts = dict(
+            self.env["wechat.follower"]._read_group(
+                [("account_id", "in", self.ids)], ["account_id"], ["__count"]
+            )
+        )
         for account in self:
             account.follower_count = counts.get(account, 0)
 
@@ -101,9 +111,12 @@ class WechatAccount(models.Model):
     def _check_aes_key(self):
         for account in self.sudo():
             if account.encrypt_mode != "plain" and len(account.encoding_aes_key or "") != 43:
-                raise ValidationError(self.env._(
-                    "The EncodingAESKey of %s must have 43 characters for the compatible and safe modes.",
-                    account.name))
+                raise ValidationError(
+                    self.env._(
+                        "The EncodingAESKey of %s must have 43 characters for the compatible and safe modes.",
+                        account.name,
+                    )
+                )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -132,7 +145,9 @@ class WechatAccount(models.Model):
     def action_view_followers(self):
         self.ensure_one()
         return window_action(
-            self.env, xmlid="wechat_leads.wechat_follower_action", domain=[("account_id", "=", self.id)],
+            self.env,
+            xmlid="wechat_leads.wechat_follower_action",
+            domain=[("account_id", "=", self.id)],
         )
 
     def action_sync_now(self):
@@ -152,7 +167,12 @@ class WechatAccount(models.Model):
 
     def _read_token(self):
         with self.env.registry.cursor() as cr:
-            cr.execute(SQL("SELECT access_token, access_token_expires FROM wechat_account WHERE id = %s", self.id))
+            cr.execute(
+                SQL(
+                    "SELECT access_token, access_token_expires FROM wechat_account WHERE id = %s",
+                    self.id,
+                )
+            )
             row = cr.fetchone()
         return (row[0], row[1] or 0) if row else None
 
@@ -161,17 +181,30 @@ class WechatAccount(models.Model):
             self._write_token(cr, token, expires)
 
     def _write_token(self, cr, token, expires):
-        cr.execute(SQL("UPDATE wechat_account SET access_token = %s, access_token_expires = %s WHERE id = %s",
-                       token or None, expires, self.id))
+        cr.execute(
+            SQL(
+                "UPDATE wechat_account SET access_token = %s, access_token_expires = %s WHERE id = %s",
+                token or None,
+                expires,
+                self.id,
+            )
+        )
 
     @contextmanager
     def _token_lock(self):
         """The token row locked (other workers wait), with its current value and a writer."""
         with self.env.registry.cursor() as cr:
-            cr.execute(SQL(
-                "SELECT access_token, access_token_expires FROM wechat_account WHERE id = %s FOR UPDATE", self.id))
+            cr.execute(
+                SQL(
+                    "SELECT access_token, access_token_expires FROM wechat_account WHERE id = %s FOR UPDATE",
+                    self.id,
+                )
+            )
             row = cr.fetchone()
-            yield ((row[0], row[1] or 0) if row else None), (lambda token, expires: self._write_token(cr, token, expires))
+            yield (
+                ((row[0], row[1] or 0) if row else None),
+                (lambda token, expires: self._write_token(cr, token, expires)),
+            )
 
     # ------------------------------------------------------------------
     # Follower sync
@@ -204,7 +237,9 @@ class WechatAccount(models.Model):
         for item in self._client().tag.get():
             tag = existing.get(item["id"])
             if not tag:
-                Tag.create({"account_id": self.id, "wechat_tag_id": item["id"], "name": item["name"]})
+                Tag.create(
+                    {"account_id": self.id, "wechat_tag_id": item["id"], "name": item["name"]}
+                )
             elif tag.name != item["name"]:
                 tag.name = item["name"]
 
@@ -226,7 +261,10 @@ class WechatAccount(models.Model):
         """user/info/batchget for the followers whose details are missing."""
         client = self._client()
         Follower = self.env["wechat.follower"].sudo()
-        while followers := Follower.search([("account_id", "=", self.id), ("info_pending", "=", True)],
-                                           limit=batch_size, order="id"):
+        while followers := Follower.search(
+            [("account_id", "=", self.id), ("info_pending", "=", True)],
+            limit=batch_size,
+            order="id",
+        ):
             infos = client.user.get_batch(followers.mapped("openid"))
             followers._apply_user_infos(infos)

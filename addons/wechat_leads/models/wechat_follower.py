@@ -14,7 +14,9 @@ class WechatFollower(models.Model):
     _order = "subscribe_time desc, id desc"
     _rec_name = "nickname"
 
-    account_id = fields.Many2one(comodel_name="wechat.account", required=True, ondelete="cascade", index=True)
+    account_id = fields.Many2one(
+        comodel_name="wechat.account", required=True, ondelete="cascade", index=True
+    )
     openid = fields.Char(string="OpenID", required=True, readonly=True)
     unionid = fields.Char(string="UnionID", readonly=True, index="btree_not_null")
     nickname = fields.Char(tracking=True)
@@ -24,26 +26,44 @@ class WechatFollower(models.Model):
     country = fields.Char()
     language = fields.Char()
     remark = fields.Char(help="The remark the account gave this follower in WeChat.")
-    mobile = fields.Char(help="When known (a form, a conversation): used to find the customer already entered.")
+    mobile = fields.Char(
+        help="When known (a form, a conversation): used to find the customer already entered."
+    )
     subscribed = fields.Boolean(default=True, readonly=True, tracking=True)
     subscribe_time = fields.Datetime(readonly=True)
     unsubscribe_time = fields.Datetime(readonly=True)
-    subscribe_scene = fields.Char(readonly=True, help="How the follower came (ADD_SCENE_QR_CODE, ADD_SCENE_SEARCH...).")
+    subscribe_scene = fields.Char(
+        readonly=True, help="How the follower came (ADD_SCENE_QR_CODE, ADD_SCENE_SEARCH...)."
+    )
     qr_scene = fields.Char(string="QR Scene", readonly=True)
-    qrcode_id = fields.Many2one(comodel_name="wechat.qrcode", string="Rep QR Code", readonly=True, index="btree_not_null")
-    scene_user_id = fields.Many2one(related="qrcode_id.user_id", string="Rep of the QR Code", store=True)
+    qrcode_id = fields.Many2one(
+        comodel_name="wechat.qrcode", string="Rep QR Code", readonly=True, index="btree_not_null"
+    )
+    scene_user_id = fields.Many2one(
+        related="qrcode_id.user_id", string="Rep of the QR Code", store=True
+    )
     tag_ids = fields.Many2many(comodel_name="wechat.follower.tag", string="Tags", readonly=True)
-    info_pending = fields.Boolean(readonly=True, default=True, help="Details still to be fetched from WeChat.")
-    partner_id = fields.Many2one(comodel_name="res.partner", string="Customer", readonly=True, index="btree_not_null",
-                                 tracking=True)
-    lead_id = fields.Many2one(comodel_name="crm.lead", string="Lead", readonly=True, index="btree_not_null",
-                              tracking=True)
+    info_pending = fields.Boolean(
+        readonly=True, default=True, help="Details still to be fetched from WeChat."
+    )
+    partner_id = fields.Many2one(
+        comodel_name="res.partner",
+        string="Customer",
+        readonly=True,
+        index="btree_not_null",
+        tracking=True,
+    )
+    lead_id = fields.Many2one(
+        comodel_name="crm.lead", string="Lead", readonly=True, index="btree_not_null", tracking=True
+    )
     state = fields.Selection(
         selection=[("new", "New"), ("lead", "Lead"), ("customer", "Customer")],
         compute="_compute_state",
         store=True,
     )
-    message_log_ids = fields.One2many(comodel_name="wechat.message", inverse_name="follower_id", string="WeChat Messages")
+    message_log_ids = fields.One2many(
+        comodel_name="wechat.message", inverse_name="follower_id", string="WeChat Messages"
+    )
     last_message = fields.Text(readonly=True)
     last_message_date = fields.Datetime(readonly=True)
     company_id = fields.Many2one(related="account_id.company_id", store=True)
@@ -53,7 +73,9 @@ class WechatFollower(models.Model):
     @api.depends("partner_id", "lead_id")
     def _compute_state(self):
         for follower in self:
-            follower.state = "customer" if follower.partner_id else "lead" if follower.lead_id else "new"
+            follower.state = (
+                "customer" if follower.partner_id else "lead" if follower.lead_id else "new"
+            )
 
     @api.depends("nickname", "openid")
     def _compute_display_name(self):
@@ -90,12 +112,19 @@ class WechatFollower(models.Model):
         """Followers of ``account`` for ``openids``, created (details pending) when missing."""
         existing = self.search([("account_id", "=", account.id), ("openid", "in", openids)])
         missing = set(openids) - set(existing.mapped("openid"))
-        created = self.create([{"account_id": account.id, "openid": openid} for openid in sorted(missing)])
+        created = self.create(
+            [{"account_id": account.id, "openid": openid} for openid in sorted(missing)]
+        )
         return existing | created
 
     def _on_subscribe(self, when, scene=None):
         self.ensure_one()
-        values = {"subscribed": True, "subscribe_time": when, "unsubscribe_time": False, "info_pending": True}
+        values = {
+            "subscribed": True,
+            "subscribe_time": when,
+            "unsubscribe_time": False,
+            "info_pending": True,
+        }
         if scene:
             values.update(qr_scene=scene, qrcode_id=self._qrcode_of(scene).id or self.qrcode_id.id)
         self.write(values)
@@ -114,15 +143,20 @@ class WechatFollower(models.Model):
 
     def _qrcode_of(self, scene):
         """The rep QR code of this follower's account that carries ``scene``, if any."""
-        return self.env["wechat.qrcode"].sudo().search(
-            [("account_id", "=", self.account_id.id), ("scene", "=", scene)], limit=1)
+        return (
+            self.env["wechat.qrcode"]
+            .sudo()
+            .search([("account_id", "=", self.account_id.id), ("scene", "=", scene)], limit=1)
+        )
 
     def _on_unsubscribe(self, when):
         self.write({"subscribed": False, "unsubscribe_time": when})
 
     def _on_text(self, when, content):
         self.write({"last_message": content, "last_message_date": when})
-        self.message_post(body=content, subtype_xmlid="mail.mt_note", author_id=self.partner_id.id or None)
+        self.message_post(
+            body=content, subtype_xmlid="mail.mt_note", author_id=self.partner_id.id or None
+        )
 
     def _apply_user_infos(self, infos):
         """Details from user/info/batchget; the followers not in ``infos`` are done too."""
@@ -132,18 +166,27 @@ class WechatFollower(models.Model):
             info = by_openid.get(follower.openid)
             values = {"info_pending": False}
             if info and info.get("subscribe", 1):
-                tag_ids = tags.search([("account_id", "=", follower.account_id.id),
-                                       ("wechat_tag_id", "in", info.get("tagid_list") or [])]).ids
-                values.update({
-                    "unionid": info.get("unionid") or follower.unionid,
-                    "nickname": info.get("nickname") or follower.nickname,
-                    "avatar_url": info.get("headimgurl") or follower.avatar_url,
-                    "city": info.get("city"), "province": info.get("province"), "country": info.get("country"),
-                    "language": info.get("language"), "remark": info.get("remark"),
-                    "subscribe_scene": info.get("subscribe_scene"),
-                    "subscribed": True,
-                    "tag_ids": [fields.Command.set(tag_ids)],
-                })
+                tag_ids = tags.search(
+                    [
+                        ("account_id", "=", follower.account_id.id),
+                        ("wechat_tag_id", "in", info.get("tagid_list") or []),
+                    ]
+                ).ids
+                values.update(
+                    {
+                        "unionid": info.get("unionid") or follower.unionid,
+                        "nickname": info.get("nickname") or follower.nickname,
+                        "avatar_url": info.get("headimgurl") or follower.avatar_url,
+                        "city": info.get("city"),
+                        "province": info.get("province"),
+                        "country": info.get("country"),
+                        "language": info.get("language"),
+                        "remark": info.get("remark"),
+                        "subscribe_scene": info.get("subscribe_scene"),
+                        "subscribed": True,
+                        "tag_ids": [fields.Command.set(tag_ids)],
+                    }
+                )
                 if info.get("subscribe_time"):
                     values["subscribe_time"] = datetime.fromtimestamp(int(info["subscribe_time"]))
                 if info.get("qr_scene_str") and not follower.qr_scene:
@@ -169,25 +212,39 @@ class WechatFollower(models.Model):
             return self.env["res.users"]
         if self.scene_user_id:
             return self.scene_user_id
-        if by_hand and self.account_id.conversion_target != "pool" and self.env.user.has_group(
-                "sales_team.group_sale_salesman"):
+        if (
+            by_hand
+            and self.account_id.conversion_target != "pool"
+            and self.env.user.has_group("sales_team.group_sale_salesman")
+        ):
             return self.env.user
         return self.env["res.users"]
 
     def _convert_to_lead(self, by_hand):
         self.ensure_one()
-        lead = self.env["crm.lead"].sudo().create({
-            "name": self.env._("WeChat follower %s", self.display_name),
-            "type": "lead",
-            "contact_name": self.nickname or self.openid,
-            "phone": self.mobile,
-            "user_id": self._conversion_owner(by_hand).id,
-            "description": self.env._("Followed %(account)s on %(date)s.", account=self.account_id.name,
-                                      date=fields.Datetime.to_string(self.subscribe_time) or "-"),
-            "company_id": self.company_id.id,
-        })
+        lead = (
+            self.env["crm.lead"]
+            .sudo()
+            .create(
+                {
+                    "name": self.env._("WeChat follower %s", self.display_name),
+                    "type": "lead",
+                    "contact_name": self.nickname or self.openid,
+                    "phone": self.mobile,
+                    "user_id": self._conversion_owner(by_hand).id,
+                    "description": self.env._(
+                        "Followed %(account)s on %(date)s.",
+                        account=self.account_id.name,
+                        date=fields.Datetime.to_string(self.subscribe_time) or "-",
+                    ),
+                    "company_id": self.company_id.id,
+                }
+            )
+        )
         self.sudo().lead_id = lead
-        self.message_post(body=self.env._("Lead %s created.", lead.name), subtype_xmlid="mail.mt_note")
+        self.message_post(
+            body=self.env._("Lead %s created.", lead.name), subtype_xmlid="mail.mt_note"
+        )
         return lead
 
     def _convert_to_customer(self, by_hand):
@@ -196,28 +253,42 @@ class WechatFollower(models.Model):
         if customer:
             self.sudo().partner_id = customer
             customer.sudo().wechat_id = customer.sudo().wechat_id or self._wechat_key()
-            self.message_post(body=self.env._("Linked to the customer already entered, %s.", customer.sudo().name),
-                              subtype_xmlid="mail.mt_note")
+            self.message_post(
+                body=self.env._(
+                    "Linked to the customer already entered, %s.", customer.sudo().name
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
             return customer
         owner = self._conversion_owner(by_hand)
         if by_hand and owner == self.env.user:
             self.env["res.partner"]._check_owner_quota(owner, "claimed", 1)
-        customer = self.env["res.partner"].sudo().create({
-            "name": self.nickname or self.env._("WeChat follower %s", self.openid[-6:]),
-            "is_company": True,
-            "is_customer": True,
-            "user_id": owner.id,
-            "mobile": self.mobile,
-            "wechat_id": self._wechat_key(),
-            "city": self.city,
-            "source_id": self.env.ref("sales_pipeline.res_partner_source_wechat").id,
-            "company_id": self.company_id.id,
-        })
+        customer = (
+            self.env["res.partner"]
+            .sudo()
+            .create(
+                {
+                    "name": self.nickname or self.env._("WeChat follower %s", self.openid[-6:]),
+                    "is_company": True,
+                    "is_customer": True,
+                    "user_id": owner.id,
+                    "mobile": self.mobile,
+                    "wechat_id": self._wechat_key(),
+                    "city": self.city,
+                    "source_id": self.env.ref("sales_pipeline.res_partner_source_wechat").id,
+                    "company_id": self.company_id.id,
+                }
+            )
+        )
         self.sudo().partner_id = customer
         self.message_post(
-            body=self.env._("Customer %(name)s created (%(owner)s).", name=customer.name,
-                            owner=owner.name or self.env._("public pool")),
-            subtype_xmlid="mail.mt_note")
+            body=self.env._(
+                "Customer %(name)s created (%(owner)s).",
+                name=customer.name,
+                owner=owner.name or self.env._("public pool"),
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
         return customer
 
     def _wechat_key(self):

@@ -19,14 +19,18 @@ class WechatMessage(models.Model):
     _order = "id desc"
     _rec_name = "dedupe_key"
 
-    account_id = fields.Many2one(comodel_name="wechat.account", required=True, ondelete="cascade", index=True)
+    account_id = fields.Many2one(
+        comodel_name="wechat.account", required=True, ondelete="cascade", index=True
+    )
     dedupe_key = fields.Char(
         required=True,
         readonly=True,
         help="MsgId for messages; sender + time + event for events (what WeChat keeps on retries).",
     )
     openid = fields.Char(string="OpenID", required=True, readonly=True)
-    follower_id = fields.Many2one(comodel_name="wechat.follower", readonly=True, index="btree_not_null")
+    follower_id = fields.Many2one(
+        comodel_name="wechat.follower", readonly=True, index="btree_not_null"
+    )
     msg_type = fields.Char(string="Type", readonly=True)
     event = fields.Char(readonly=True)
     event_key = fields.Char(readonly=True)
@@ -41,7 +45,9 @@ class WechatMessage(models.Model):
     attempts = fields.Integer(readonly=True)
     error = fields.Text(readonly=True)
 
-    _dedupe_uniq = models.Constraint("unique(account_id, dedupe_key)", "WeChat sent this message already.")
+    _dedupe_uniq = models.Constraint(
+        "unique(account_id, dedupe_key)", "WeChat sent this message already."
+    )
     _pending_index = models.Index("(id) WHERE state = 'pending'")
 
     @api.model
@@ -57,18 +63,27 @@ class WechatMessage(models.Model):
         created = message.get("CreateTime") or "0"
         event = (message.get("Event") or "").lower() or None
         dedupe = message.get("MsgId") or f"{openid}:{created}:{event or msg_type}"
-        self.env.cr.execute(SQL(
-            """INSERT INTO wechat_message (account_id, dedupe_key, openid, msg_type, event, event_key,
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO wechat_message (account_id, dedupe_key, openid, msg_type, event, event_key,
                                            content, sent_at, state, attempts, create_uid, create_date,
                                            write_uid, write_date)
                VALUES (%s, %s, %s, %s, %s, %s, %s, to_timestamp(%s) AT TIME ZONE 'UTC', 'pending', 0,
                        %s, now() AT TIME ZONE 'UTC', %s, now() AT TIME ZONE 'UTC')
                ON CONFLICT (account_id, dedupe_key) DO NOTHING
                RETURNING id""",
-            account_id, dedupe[:128], openid[:64], msg_type[:32], event and event[:64],
-            (message.get("EventKey") or None), message.get("Content"), int(created) if str(created).isdigit() else 0,
-            self.env.uid, self.env.uid,
-        ))
+                account_id,
+                dedupe[:128],
+                openid[:64],
+                msg_type[:32],
+                event and event[:64],
+                (message.get("EventKey") or None),
+                message.get("Content"),
+                int(created) if str(created).isdigit() else 0,
+                self.env.uid,
+                self.env.uid,
+            )
+        )
         row = self.env.cr.fetchone()
         if row and not self._older_pending(row[0]):
             self.env.ref("wechat_leads.ir_cron_process_messages").sudo()._trigger()
@@ -78,8 +93,12 @@ class WechatMessage(models.Model):
     def _older_pending(self, message_id):
         """Whether pushes older than ``message_id`` still wait: the job was woken up for
         them and takes the newer ones in the same run (every 5 minutes at the latest)."""
-        self.env.cr.execute(SQL(
-            "SELECT 1 FROM wechat_message WHERE state = 'pending' AND id < %s LIMIT 1", message_id))
+        self.env.cr.execute(
+            SQL(
+                "SELECT 1 FROM wechat_message WHERE state = 'pending' AND id < %s LIMIT 1",
+                message_id,
+            )
+        )
         return bool(self.env.cr.fetchone())
 
     @api.model
@@ -103,11 +122,18 @@ class WechatMessage(models.Model):
         except Exception as error:  # noqa: BLE001 - one bad push must not stop the queue
             _logger.warning("WeChat push %s failed: %s", self.dedupe_key, error)
             attempts = self.attempts + 1
-            self.write({"attempts": attempts, "error": str(error),
-                        "state": "error" if attempts >= MAX_ATTEMPTS else "pending"})
+            self.write(
+                {
+                    "attempts": attempts,
+                    "error": str(error),
+                    "state": "error" if attempts >= MAX_ATTEMPTS else "pending",
+                }
+            )
 
     def _dispatch(self):
-        follower = self.env["wechat.follower"].sudo()._ensure_followers(self.account_id, [self.openid])
+        follower = (
+            self.env["wechat.follower"].sudo()._ensure_followers(self.account_id, [self.openid])
+        )
         self.follower_id = follower
         when = self.sent_at or fields.Datetime.now()
         if self.event in ("subscribe", "subscribe_scan"):

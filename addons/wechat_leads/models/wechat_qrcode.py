@@ -11,7 +11,9 @@ class WechatQrcode(models.Model):
     _description = "WeChat Rep QR Code"
     _order = "account_id, user_id"
 
-    account_id = fields.Many2one(comodel_name="wechat.account", required=True, ondelete="cascade", index=True)
+    account_id = fields.Many2one(
+        comodel_name="wechat.account", required=True, ondelete="cascade", index=True
+    )
     user_id = fields.Many2one(
         comodel_name="res.users",
         string="Sales Rep",
@@ -28,18 +30,25 @@ class WechatQrcode(models.Model):
     image_url = fields.Char(string="QR Code Image", compute="_compute_image_url")
     follower_count = fields.Integer(compute="_compute_follower_count", string="Followers")
 
-    _scene_uniq = models.Constraint("unique(account_id, scene)", "This scene value is already used by another QR code.")
+    _scene_uniq = models.Constraint(
+        "unique(account_id, scene)", "This scene value is already used by another QR code."
+    )
 
     @api.depends("ticket")
     def _compute_image_url(self):
         for qrcode in self:
             qrcode.image_url = (
-                f"https://mp.weixin.qq.com/cgi-bin/showqrcode?ticket={qrcode.ticket}" if qrcode.ticket else False
+                f"https://mp.weixin.qq.com/cgi-bin/showqrcode?ticket={qrcode.ticket}"
+                if qrcode.ticket
+                else False
             )
 
     def _compute_follower_count(self):
-        counts = dict(self.env["wechat.follower"]._read_group(
-            [("qrcode_id", "in", self.ids)], ["qrcode_id"], ["__count"]))
+        counts = dict(
+            self.env["wechat.follower"]._read_group(
+                [("qrcode_id", "in", self.ids)], ["qrcode_id"], ["__count"]
+            )
+        )
         for qrcode in self:
             qrcode.follower_count = counts.get(qrcode, 0)
 
@@ -54,10 +63,12 @@ class WechatQrcode(models.Model):
         """Ask WeChat for the permanent QR code of this scene."""
         for qrcode in self:
             try:
-                result = qrcode.account_id._client().qrcode.create({
-                    "action_name": "QR_LIMIT_STR_SCENE",
-                    "action_info": {"scene": {"scene_str": qrcode.scene}},
-                })
+                result = qrcode.account_id._client().qrcode.create(
+                    {
+                        "action_name": "QR_LIMIT_STR_SCENE",
+                        "action_info": {"scene": {"scene_str": qrcode.scene}},
+                    }
+                )
             except API_ERRORS as error:
                 raise UserError(self.env._("WeChat refused the QR code: %s", error)) from error
             qrcode.ticket = result.get("ticket")

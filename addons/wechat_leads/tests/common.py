@@ -23,13 +23,22 @@ class WechatCase(SalesPipelineCase, HttpCase):
         super().setUpClass()
         cls.stub = WechatStub().start()
         cls.addClassCleanup(cls.stub.stop)
-        cls.account = cls.env["wechat.account"].create({
-            "name": "Test account", "app_id": APP_ID, "app_secret": "secret", "token": TOKEN,
-            "encoding_aes_key": AES_KEY, "encrypt_mode": "plain", "api_base_url": cls.stub.url,
-            "conversion_trigger": "manual", "conversion_target": "scene_owner",
-        })
-        cls.qrcode_a = cls.env["wechat.qrcode"].create({
-            "account_id": cls.account.id, "user_id": cls.rep_a.id, "scene": "rep_a"})
+        cls.account = cls.env["wechat.account"].create(
+            {
+                "name": "Test account",
+                "app_id": APP_ID,
+                "app_secret": "secret",
+                "token": TOKEN,
+                "encoding_aes_key": AES_KEY,
+                "encrypt_mode": "plain",
+                "api_base_url": cls.stub.url,
+                "conversion_trigger": "manual",
+                "conversion_target": "scene_owner",
+            }
+        )
+        cls.qrcode_a = cls.env["wechat.qrcode"].create(
+            {"account_id": cls.account.id, "user_id": cls.rep_a.id, "scene": "rep_a"}
+        )
         cls.Message = cls.env["wechat.message"]
         cls.Follower = cls.env["wechat.follower"]
 
@@ -62,7 +71,9 @@ class WechatCase(SalesPipelineCase, HttpCase):
             params = dict(params, encrypt_type="aes", msg_signature=msg_signature)
             body = encrypted.encode()
         self.env.flush_all()
-        return self.url_open(self.callback_url(**params), data=body, headers={"Content-Type": "text/xml"})
+        return self.url_open(
+            self.callback_url(**params), data=body, headers={"Content-Type": "text/xml"}
+        )
 
     def process_queue(self):
         """Run the message job as the scheduler does."""

@@ -30,16 +30,22 @@ class TestWechatAccess(WechatCase):
         protected = self.Follower.search([("openid", "=", "oP")])
         protected.partner_id.action_protect()
         free = self.Follower.search([("openid", "=", "oFree")])
-        seen_by_b = self.as_user(self.Follower, self.rep_b).search([("id", "in", (protected | free).ids)])
+        seen_by_b = self.as_user(self.Follower, self.rep_b).search(
+            [("id", "in", (protected | free).ids)]
+        )
         self.assertEqual(seen_by_b, free, "not yet converted: every rep sees it")
         with self.assertRaises(AccessError):
             self.as_user(protected, self.rep_b).read(["nickname"])
         with self.assertRaises(AccessError):
             self.as_user(protected.message_log_ids, self.rep_b).read(["content"])
-        self.assertEqual(self.as_user(self.Follower, self.rep_a).search([("id", "=", protected.id)]), protected)
+        self.assertEqual(
+            self.as_user(self.Follower, self.rep_a).search([("id", "=", protected.id)]), protected
+        )
 
     def test_reps_cannot_create_followers_or_accounts(self):
         with self.assertRaises(AccessError):
-            self.Follower.with_user(self.rep_a).create({"account_id": self.account.id, "openid": "forged"})
+            self.Follower.with_user(self.rep_a).create(
+                {"account_id": self.account.id, "openid": "forged"}
+            )
         with self.assertRaises(AccessError):
             self.env["wechat.account"].with_user(self.rep_a).create({"name": "x", "app_id": "y"})

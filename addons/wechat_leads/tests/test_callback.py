@@ -22,7 +22,9 @@ class TestCallback(WechatCase):
         response = self.post(push_xml(Event="subscribe"))
         self.assertEqual((response.status_code, response.text), (200, "success"))
         message = self.stored()
-        self.assertEqual((message.openid, message.event, message.state), ("oUser0001", "subscribe", "pending"))
+        self.assertEqual(
+            (message.openid, message.event, message.state), ("oUser0001", "subscribe", "pending")
+        )
 
     def test_bad_or_missing_signature_stores_nothing(self):
         params = self.signed()
@@ -35,29 +37,43 @@ class TestCallback(WechatCase):
         self.assertFalse(self.stored())
 
     def test_unknown_account_is_404(self):
-        response = self.url_open("/wechat/callback/wx_unknown?" + "&".join(
-            f"{k}={v}" for k, v in self.signed().items()), data=push_xml(Event="subscribe").encode())
+        response = self.url_open(
+            "/wechat/callback/wx_unknown?" + "&".join(f"{k}={v}" for k, v in self.signed().items()),
+            data=push_xml(Event="subscribe").encode(),
+        )
         self.assertEqual(response.status_code, 404)
 
     def test_safe_mode_aes_round_trip(self):
         self.account.encrypt_mode = "safe"
-        response = self.post(push_xml(msg_type="text", Content="你好，想要报价", MsgId="9001"), encrypt=True)
+        response = self.post(
+            push_xml(msg_type="text", Content="你好，想要报价", MsgId="9001"), encrypt=True
+        )
         self.assertEqual((response.status_code, response.text), (200, "success"))
         self.assertEqual(self.stored().content, "你好，想要报价")
 
     def test_safe_mode_refuses_plain_or_badly_signed_bodies(self):
         self.account.encrypt_mode = "safe"
-        self.assertEqual(self.post(push_xml(msg_type="text", Content="x", MsgId="1")).status_code, 400)
+        self.assertEqual(
+            self.post(push_xml(msg_type="text", Content="x", MsgId="1")).status_code, 400
+        )
         params = self.signed()
         params_bad = dict(params)
-        response = self.post(push_xml(msg_type="text", Content="x", MsgId="2"), params=params_bad, encrypt=True)
+        response = self.post(
+            push_xml(msg_type="text", Content="x", MsgId="2"), params=params_bad, encrypt=True
+        )
         self.assertEqual(response.status_code, 200)
         # a message signature that does not match the encrypted body
         from wechatpy.crypto import WeChatCrypto
-        encrypted = WeChatCrypto(TOKEN, self.account.sudo().encoding_aes_key, self.account.app_id).encrypt_message(
-            push_xml(msg_type="text", Content="y", MsgId="3"), params["nonce"], params["timestamp"])
+
+        encrypted = WeChatCrypto(
+            TOKEN, self.account.sudo().encoding_aes_key, self.account.app_id
+        ).encrypt_message(
+            push_xml(msg_type="text", Content="y", MsgId="3"), params["nonce"], params["timestamp"]
+        )
         forged = dict(params, encrypt_type="aes", msg_signature="0" * 40)
-        self.assertEqual(self.url_open(self.callback_url(**forged), data=encrypted.encode()).status_code, 403)
+        self.assertEqual(
+            self.url_open(self.callback_url(**forged), data=encrypted.encode()).status_code, 403
+        )
         self.assertEqual(self.stored().mapped("dedupe_key"), ["2"])
 
     def test_compatible_mode_reads_the_encrypted_part(self):
@@ -79,12 +95,16 @@ class TestCallback(WechatCase):
             "malformed": "<xml><FromUserName>oX</FromUserName><MsgType>text",
             "not xml": "hello",
             "no root": "<notxml><a>1</a></notxml>",
-            "xxe": ('<?xml version="1.0"?><!DOCTYPE xml [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
-                    "<xml><FromUserName>&xxe;</FromUserName><MsgType>text</MsgType></xml>"),
-            "billion laughs": ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-                               '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
-                               "<xml><FromUserName>&lol2;</FromUserName><MsgType>text</MsgType></xml>"),
-            "lowercase doctype": '<!doctype xml><xml><FromUserName>a</FromUserName><MsgType>text</MsgType></xml>',
+            "xxe": (
+                '<?xml version="1.0"?><!DOCTYPE xml [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+                "<xml><FromUserName>&xxe;</FromUserName><MsgType>text</MsgType></xml>"
+            ),
+            "billion laughs": (
+                '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+                '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+                "<xml><FromUserName>&lol2;</FromUserName><MsgType>text</MsgType></xml>"
+            ),
+            "lowercase doctype": "<!doctype xml><xml><FromUserName>a</FromUserName><MsgType>text</MsgType></xml>",
         }
         for label, body in bodies.items():
             with self.subTest(label):

@@ -17,7 +17,9 @@ class TestFollowers(WechatCase):
         self.assertTrue(follower.subscribed)
         self.assertTrue(follower.info_pending, "details come from the sync")
         self.assertEqual(follower.state, "new")
-        self.post(push_xml(Event="unsubscribe", created=int(follower.subscribe_time.timestamp()) + 60))
+        self.post(
+            push_xml(Event="unsubscribe", created=int(follower.subscribe_time.timestamp()) + 60)
+        )
         self.process_queue()
         self.assertFalse(follower.subscribed)
         self.assertTrue(follower.unsubscribe_time)
@@ -38,8 +40,14 @@ class TestFollowers(WechatCase):
         customer = follower.partner_id
         self.assertEqual((customer.is_customer, customer.user_id), (True, self.rep_a))
         self.assertEqual(customer.wechat_id, "oUser0001")
-        self.assertEqual(customer.source_id, self.env.ref("sales_pipeline.res_partner_source_wechat"))
-        found = self.env["res.partner"].with_user(self.rep_a).search([("quick_search", "ilike", "oUser0001")])
+        self.assertEqual(
+            customer.source_id, self.env.ref("sales_pipeline.res_partner_source_wechat")
+        )
+        found = (
+            self.env["res.partner"]
+            .with_user(self.rep_a)
+            .search([("quick_search", "ilike", "oUser0001")])
+        )
         self.assertEqual(found, customer, "the WeChat id is found by quick search")
 
     def test_without_scene_automatic_customers_go_to_the_pool(self):
@@ -74,7 +82,9 @@ class TestFollowers(WechatCase):
         followers = self.Follower.search([("openid", "in", ["oA", "oB", "oC"])])
         self.assertFalse(followers.partner_id, "manual mode: nothing converted yet")
         followers.with_user(self.rep_b).action_convert()
-        self.assertEqual(followers.partner_id.user_id, self.rep_b, "no QR code: the converting rep's")
+        self.assertEqual(
+            followers.partner_id.user_id, self.rep_b, "no QR code: the converting rep's"
+        )
         with self.assertRaisesRegex(UserError, "already"):
             followers.with_user(self.rep_b).action_convert()
 

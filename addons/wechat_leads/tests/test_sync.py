@@ -26,7 +26,9 @@ class TestSync(WechatCase):
         self.assertEqual(followers[0].nickname, "粉丝0")
         self.assertEqual(followers[0].unionid, "uF0000")
         self.assertFalse(any(followers.mapped("info_pending")))
-        self.assertEqual(self.stub.paths().count("/cgi-bin/user/get"), 4, "pages of 3, then an empty one")
+        self.assertEqual(
+            self.stub.paths().count("/cgi-bin/user/get"), 4, "pages of 3, then an empty one"
+        )
         self.assertEqual(self.stub.token_count, 1, "one token for the whole run")
         self.assertFalse(self.account.sync_error)
 

@@ -12,18 +12,29 @@ class TestWechatQuote(WechatCase):
         self.post(push_xml(openid="oQ", Event="subscribe", EventKey="qrscene_rep_a"))
         self.process_queue()
         self.follower = self.Follower.search([("openid", "=", "oQ")])
-        self.product = self.env["product.product"].create({"name": "WeChat Widget", "list_price": 80})
+        self.product = self.env["product.product"].create(
+            {"name": "WeChat Widget", "list_price": 80}
+        )
 
     def quote(self):
         action = self.follower.with_user(self.rep_a).action_new_quotation()
-        return self.env["sale.order"].with_user(self.rep_a).with_context(action["context"]).create({
-            "order_line": [(0, 0, {"product_id": self.product.id, "product_uom_qty": 2})],
-        })
+        return (
+            self.env["sale.order"]
+            .with_user(self.rep_a)
+            .with_context(action["context"])
+            .create(
+                {
+                    "order_line": [(0, 0, {"product_id": self.product.id, "product_uom_qty": 2})],
+                }
+            )
+        )
 
     def test_one_click_quotation_creates_the_customer(self):
         order = self.quote()
         customer = self.follower.partner_id
-        self.assertEqual((order.partner_id, customer.user_id, order.user_id), (customer, self.rep_a, self.rep_a))
+        self.assertEqual(
+            (order.partner_id, customer.user_id, order.user_id), (customer, self.rep_a, self.rep_a)
+        )
         self.assertEqual(order.origin, "WeChat")
 
     def test_send_the_quote_link_as_text(self):
@@ -40,7 +51,10 @@ class TestWechatQuote(WechatCase):
         order = self.quote()
         order.with_user(self.rep_a).action_send_wechat()
         kind, body = self.stub.sent[0]
-        self.assertEqual((kind, body["template_id"], body["data"]["keyword1"]["value"]), ("send", "TPL-QUOTE", order.name))
+        self.assertEqual(
+            (kind, body["template_id"], body["data"]["keyword1"]["value"]),
+            ("send", "TPL-QUOTE", order.name),
+        )
         self.assertIn("/my/orders/", body["url"])
 
     def test_refused_send_changes_nothing(self):
@@ -52,7 +66,9 @@ class TestWechatQuote(WechatCase):
         self.assertEqual(len(order.message_ids), messages)
 
     def test_customer_without_follower_cannot_be_sent_to(self):
-        order = self.env["sale.order"].create({"partner_id": self.make_customer("No WeChat", owner=self.rep_a).id})
+        order = self.env["sale.order"].create(
+            {"partner_id": self.make_customer("No WeChat", owner=self.rep_a).id}
+        )
         self.assertFalse(order.can_send_wechat)
         with self.assertRaisesRegex(UserError, "does not follow"):
             order.with_user(self.rep_a).action_send_wechat()

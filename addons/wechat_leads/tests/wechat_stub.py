@@ -1,5 +1,6 @@
 """WeChat's side, for the tests: a stand-in for its API servers (a real HTTP server on
 127.0.0.1, in a thread) and the pushes it sends to our callback (signed XML)."""
+
 import json
 import threading
 import time
@@ -18,7 +19,10 @@ class WechatStub:
 
     def __init__(self, page_size=3):
         self.followers = {}  # openid -> user info
-        self.tags = [{"id": 100, "name": "老客户", "count": 0}, {"id": 101, "name": "展会", "count": 0}]
+        self.tags = [
+            {"id": 100, "name": "老客户", "count": 0},
+            {"id": 101, "name": "展会", "count": 0},
+        ]
         self.page_size = page_size
         self.mode = None
         self.delay = 2
@@ -45,9 +49,15 @@ class WechatStub:
         for index in range(count):
             openid = f"{prefix}{index:04d}"
             self.followers[openid] = {
-                "subscribe": 1, "openid": openid, "nickname": f"粉丝{index}", "city": "杭州",
-                "subscribe_time": 1767225600 + index, "unionid": f"uF{index:04d}", "tagid_list": [],
-                "subscribe_scene": "ADD_SCENE_SEARCH", **info,
+                "subscribe": 1,
+                "openid": openid,
+                "nickname": f"粉丝{index}",
+                "city": "杭州",
+                "subscribe_time": 1767225600 + index,
+                "unionid": f"uF{index:04d}",
+                "tagid_list": [],
+                "subscribe_scene": "ADD_SCENE_SEARCH",
+                **info,
             }
 
     def paths(self):
@@ -76,19 +86,30 @@ class WechatStub:
         if path.endswith("/user/get"):
             openids = sorted(self.followers)
             start = openids.index(params["next_openid"]) + 1 if params.get("next_openid") else 0
-            page = openids[start:start + self.page_size]
-            return {"total": len(openids), "count": len(page), "data": {"openid": page},
-                    "next_openid": page[-1] if page else ""}
+            page = openids[start : start + self.page_size]
+            return {
+                "total": len(openids),
+                "count": len(page),
+                "data": {"openid": page},
+                "next_openid": page[-1] if page else "",
+            }
         if path.endswith("/user/info/batchget"):
             wanted = [item["openid"] for item in body["user_list"]]
-            return {"user_info_list": [self.followers.get(o, {"subscribe": 0, "openid": o}) for o in wanted]}
+            return {
+                "user_info_list": [
+                    self.followers.get(o, {"subscribe": 0, "openid": o}) for o in wanted
+                ]
+            }
         if path.endswith(("/message/custom/send", "/message/template/send")):
             self.sent.append((path.rsplit("/", 1)[-1], body))
             return {"errcode": 0, "errmsg": "ok", "msgid": len(self.sent)}
         if path.endswith("/tags/get"):
             return {"tags": self.tags}
         if path.endswith("/qrcode/create"):
-            return {"ticket": f"TICKET-{body['action_info']['scene']['scene_str']}", "url": "http://weixin.qq.com/q/x"}
+            return {
+                "ticket": f"TICKET-{body['action_info']['scene']['scene_str']}",
+                "url": "http://weixin.qq.com/q/x",
+            }
         return {"errcode": 40004, "errmsg": "unknown api"}
 
     def _handler(self):

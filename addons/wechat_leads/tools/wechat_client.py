@@ -1,5 +1,6 @@
 """The WeChat official-account API through wechatpy, with the access token kept on the
 account row: shared by every worker, refreshed under a row lock by one of them."""
+
 import time
 
 from wechatpy import WeChatClient
@@ -41,8 +42,13 @@ class AccountClient(WeChatClient):
         account = account.sudo()
         self.API_BASE_URL = account.api_base_url or OFFICIAL_API
         self._account = account
-        super().__init__(account.app_id, account.app_secret,
-                         session=AccountTokenStorage(account), timeout=timeout, auto_retry=True)
+        super().__init__(
+            account.app_id,
+            account.app_secret,
+            session=AccountTokenStorage(account),
+            timeout=timeout,
+            auto_retry=True,
+        )
 
     def fetch_access_token(self):
         """A new token, unless another worker stored a different one while we waited
@@ -56,7 +62,11 @@ class AccountClient(WeChatClient):
             try:
                 return self._fetch_access_token(
                     url=f"{self.API_BASE_URL}token",
-                    params={"grant_type": "client_credential", "appid": self.appid, "secret": self.secret},
+                    params={
+                        "grant_type": "client_credential",
+                        "appid": self.appid,
+                        "secret": self.secret,
+                    },
                 )
             finally:
                 self.session.writer = None
