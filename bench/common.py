@@ -311,7 +311,7 @@ def _insert_contacts(cr):
 
 def _fill_reach_search_text(cr):
     """What res.partner._compute_reach_search_text stores, for the rows inserted by SQL."""
-    from odoo.addons.sales_pipeline.models.res_partner import PHONE_SEPARATORS  # noqa: PLC0415
+    from odoo.addons.sales_pipeline.tools.phone import PHONE_SEPARATORS  # noqa: PLC0415
 
     digits = "regexp_replace({}::text, '" + PHONE_SEPARATORS + "'::text, ''::text, 'g'::text)"
     own = "concat_ws(' ', {}, {}, {}.wechat_id)"

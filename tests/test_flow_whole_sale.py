@@ -89,7 +89,7 @@ class TestWholeSale(TransactionCase):
         quote = (
             self.env["sale.order"]
             .with_user(self.rep)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create(
                 {
                     "team_id": self.team.id,
@@ -126,7 +126,7 @@ class TestWholeSale(TransactionCase):
         ret = (
             self.env["sale.order.return"]
             .with_user(self.rep)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"reason": "Wrong size"})
         )
         ret.line_ids.quantity = 2

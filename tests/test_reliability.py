@@ -118,14 +118,15 @@ class TestReliability(TransactionCase):
     # ------------------------------------------------------------------
 
     def committed(self, func):
-        """Run ``func(env)`` as superuser in a transaction of its own, committed; return its result."""
+        """Run ``func(env)`` as superuser in a transaction of its own, committed; return its
+        result."""
         with self.registry.cursor() as cr:
             return func(api.Environment(cr, api.SUPERUSER_ID, {}))
 
     def race(self, users, action):
-        """``action(env)`` (or ``action[i](env)``) as each of ``users`` at once, each in its own transaction, retried on
-        serialization failures as Odoo retries a request. Returns the outcomes: "ok" or the
-        UserError's message."""
+        """``action(env)`` (or ``action[i](env)``) as each of ``users`` at once, each in its own
+        transaction, retried on serialization failures as Odoo retries a request. Returns the
+        outcomes: "ok" or the UserError's message."""
         barrier = threading.Barrier(len(users))
         outcomes = [None] * len(users)
         actions = action if isinstance(action, list) else [action] * len(users)

@@ -26,9 +26,9 @@ class AftersalesCareRule(models.Model):
         default="birthday",
     )
     days_before = fields.Integer(
-        string="Days Before",
         default=3,
-        help="The care ticket is created this many days before the occasion, to leave time to prepare.",
+        help="The care ticket is created this many days before the occasion, "
+        "to leave time to prepare.",
     )
     priority = fields.Selection(selection=PRIORITIES, required=True, default="1")
     assignee_rule = fields.Selection(
@@ -59,7 +59,8 @@ class AftersalesCareRule(models.Model):
     def _cron_generate_care_tickets(self, batch_size=500):
         """Create the care tickets of today's rules (idempotent: one ticket per occasion)."""
         today = fields.Date.context_today(self)
-        for rule in self.search([]):
+        # every active rule: a short list set up by hand
+        for rule in self.search([]):  # pylint: disable=no-search-all
             rule._generate_tickets(today, batch_size)
 
     def _generate_tickets(self, today, batch_size):

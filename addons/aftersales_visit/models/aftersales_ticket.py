@@ -54,7 +54,7 @@ class AftersalesTicket(models.Model):
         index="btree_not_null",
         domain="[('partner_id.commercial_partner_id', '=', partner_id)]",
     )
-    product_id = fields.Many2one(comodel_name="product.product", string="Product")
+    product_id = fields.Many2one(comodel_name="product.product")
     visit_id = fields.Many2one(
         comodel_name="aftersales.visit", string="From Revisit", readonly=True, copy=False
     )

@@ -61,7 +61,6 @@ class AftersalesVisit(models.Model):
     )
     contact_id = fields.Many2one(
         comodel_name="res.partner",
-        string="Contact",
         domain="[('commercial_partner_id', '=', partner_id)]",
     )
     phone = fields.Char(compute="_compute_phone")
@@ -69,7 +68,7 @@ class AftersalesVisit(models.Model):
         comodel_name="sale.order", string="Contract", index="btree_not_null"
     )
     picking_id = fields.Many2one(comodel_name="stock.picking", string="Delivery", readonly=True)
-    return_id = fields.Many2one(comodel_name="sale.order.return", string="Return", readonly=True)
+    return_id = fields.Many2one(comodel_name="sale.order.return", readonly=True)
     origin_ticket_id = fields.Many2one(
         comodel_name="aftersales.ticket", string="From Ticket", readonly=True
     )
@@ -265,7 +264,8 @@ class AftersalesVisit(models.Model):
     # ------------------------------------------------------------------
 
     def _start(self):
-        """Assign each visit, copy its questions, and put a revisit activity on the assignee's list."""
+        """Assign each visit, copy its questions, and put a revisit activity on the
+        assignee's list."""
         by_user, turns = defaultdict(list), {}
         for visit in self:
             by_user[visit.user_id or visit._choose_assignee(turns)].append(visit.id)
@@ -333,7 +333,9 @@ class AftersalesVisit(models.Model):
             "contact": (self.contact_id or self.partner_id).name or "",
             "contract": order.name or "",
             "products": "、".join(
-                order.order_line.filtered(lambda l: not l.display_type).mapped("product_id.name")
+                order.order_line.filtered(lambda line: not line.display_type).mapped(
+                    "product_id.name"
+                )
             ),
             "rep": (order.user_id or self.partner_id.user_id).name or "",
             "date": fields.Date.to_string(self.scheduled_date) or "",

@@ -17,7 +17,8 @@ class AftersalesVisitMethod(models.Model):
         ],
         required=True,
         default="phone",
-        help="How the revisit is made; decides the icon and the activity type shown to the assignee.",
+        help="How the revisit is made; decides the icon and the activity type "
+        "shown to the assignee.",
     )
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)

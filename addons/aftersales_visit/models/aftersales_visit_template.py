@@ -25,7 +25,8 @@ class AftersalesVisitTemplate(models.Model):
 
     @staticmethod
     def render(text, values):
-        """``text`` with its placeholders filled from ``values``; unknown or malformed ones are kept."""
+        """``text`` with its placeholders filled from ``values``; unknown or malformed
+        ones are kept."""
         if not text:
             return ""
         try:

@@ -16,7 +16,7 @@ class ResPartner(models.Model):
         string="Suggestions, Complaints and Care",
     )
     visit_count = fields.Integer(compute="_compute_aftersales_counts", string="Revisit Count")
-    ticket_count = fields.Integer(compute="_compute_aftersales_counts", string="Ticket Count")
+    ticket_count = fields.Integer(compute="_compute_aftersales_counts")
 
     def _compute_aftersales_counts(self):
         visits = count_by(self.env["aftersales.visit"], "partner_id", self)

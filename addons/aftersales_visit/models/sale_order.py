@@ -7,7 +7,7 @@ class SaleOrder(models.Model):
     _inherit = "sale.order"
 
     visit_count = fields.Integer(compute="_compute_aftersales_counts", string="Revisit Count")
-    ticket_count = fields.Integer(compute="_compute_aftersales_counts", string="Ticket Count")
+    ticket_count = fields.Integer(compute="_compute_aftersales_counts")
 
     def _compute_aftersales_counts(self):
         visits = count_by(self.env["aftersales.visit"], "sale_order_id", self)

@@ -1,7 +1,7 @@
 from odoo import models
 
 
-class ContractReturn(models.Model):
+class SaleOrderReturn(models.Model):
     _inherit = "sale.order.return"
 
     def action_approve(self):

@@ -183,7 +183,7 @@ class TestVisitFlow(AftersalesCase):
         record = (
             self.env["sale.order.return"]
             .with_user(self.rep_a)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create(
                 {
                     "reason": "Damaged",
@@ -203,7 +203,7 @@ class TestVisitFlow(AftersalesCase):
         wizard = (
             self.env["aftersales.visit.start.wizard"]
             .with_user(self.rep_a)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"flow_id": manual.id, "start_date": date.today().replace(year=2000)})
         )
         result = wizard.action_start()
@@ -214,7 +214,7 @@ class TestVisitFlow(AftersalesCase):
         again = (
             self.env["aftersales.visit.start.wizard"]
             .with_user(self.rep_a)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"flow_id": manual.id})
         )
         with self.assertRaisesRegex(UserError, "already running"):

@@ -19,7 +19,7 @@ class AftersalesVisitStartWizard(models.TransientModel):
         string="Contract",
         domain="[('partner_id.commercial_partner_id', '=', partner_id)]",
     )
-    flow_id = fields.Many2one(comodel_name="aftersales.visit.flow", string="Flow", required=True)
+    flow_id = fields.Many2one(comodel_name="aftersales.visit.flow", required=True)
     start_date = fields.Date(
         required=True,
         default=fields.Date.context_today,
@@ -55,7 +55,7 @@ class AftersalesVisitStartWizard(models.TransientModel):
         if running:
             raise UserError(
                 self.env._(
-                    "The flow %(flow)s is already running for %(customer)s: finish or cancel its open revisit first.",
+                    "The flow %(flow)s is already running for %(customer)s: finish or cancel its open revisit first.",  # noqa: E501
                     flow=self.flow_id.name,
                     customer=self.partner_id.name,
                 )

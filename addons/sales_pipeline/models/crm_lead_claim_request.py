@@ -9,7 +9,7 @@ REQUEST_STATES = [
 ]
 
 
-class ProjectClaimRequest(models.Model):
+class CrmLeadClaimRequest(models.Model):
     """A rep's request to follow an unassigned project (申请领用), decided by a manager."""
 
     _name = "crm.lead.claim.request"
@@ -38,7 +38,7 @@ class ProjectClaimRequest(models.Model):
     state = fields.Selection(
         selection=REQUEST_STATES, default="pending", required=True, readonly=True, tracking=True
     )
-    decided_by_id = fields.Many2one(comodel_name="res.users", string="Decided By", readonly=True)
+    decided_by_id = fields.Many2one(comodel_name="res.users", readonly=True)
     decided_on = fields.Datetime(readonly=True)
     decision_note = fields.Text(string="Reason of the Decision", readonly=True)
 

@@ -1,7 +1,7 @@
 from odoo import fields, models
 
 
-class ProjectMember(models.Model):
+class CrmLeadMember(models.Model):
     """A colleague who follows a project with its owner (多人跟进)."""
 
     _name = "crm.lead.member"

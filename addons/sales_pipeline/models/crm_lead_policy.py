@@ -44,7 +44,7 @@ class CrmLead(models.Model):
             if duplicates:
                 raise ValidationError(
                     self.env._(
-                        "A project named %(name)s already exists%(where)s: %(projects)s. Choose another name.",
+                        "A project named %(name)s already exists%(where)s: %(projects)s. Choose another name.",  # noqa: E501
                         name=lead.name.strip(),
                         where=self.env._(" for %s", lead.partner_id.commercial_partner_id.name)
                         if lead._get_duplicate_scope() == "customer" and lead.partner_id
@@ -155,7 +155,7 @@ class CrmLead(models.Model):
         )
 
     def _check_required_project_fields(self):
-        for lead in self.filtered(lambda l: l.type == "opportunity"):
+        for lead in self.filtered(lambda lead: lead.type == "opportunity"):
             required = (lead.company_id or self.env.company).sudo().project_required_field_ids
             missing = [
                 field.field_description

@@ -4,7 +4,7 @@ from odoo import fields, models
 REQUIREMENTS = ("need_followup", "need_attachment", "need_quote", "need_approval")
 
 
-class ProjectProcessStep(models.Model):
+class CrmLeadProcessStep(models.Model):
     """One step of a process template, with what must exist before leaving it."""
 
     _name = "crm.lead.process.step"
@@ -13,7 +13,6 @@ class ProjectProcessStep(models.Model):
 
     template_id = fields.Many2one(
         comodel_name="crm.lead.process.template",
-        string="Template",
         required=True,
         index=True,
         ondelete="cascade",

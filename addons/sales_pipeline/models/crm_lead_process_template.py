@@ -1,7 +1,7 @@
 from odoo import fields, models
 
 
-class ProjectProcessTemplate(models.Model):
+class CrmLeadProcessTemplate(models.Model):
     """The ordered steps a project goes through (项目流程模板)."""
 
     _name = "crm.lead.process.template"

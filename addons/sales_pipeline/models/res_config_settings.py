@@ -17,12 +17,14 @@ class ResConfigSettings(models.TransientModel):
     customer_recall_followup_days = fields.Integer(
         string="Recall Without Follow-up After (Days)",
         config_parameter="sales_pipeline.recall_followup_days",
-        help="A claimed customer with no follow-up for this many days returns to the pool (0 = never).",
+        help="A claimed customer with no follow-up for this many days returns to the pool "
+        "(0 = never).",
     )
     customer_recall_deal_days = fields.Integer(
         string="Recall Without Won Deal After (Days)",
         config_parameter="sales_pipeline.recall_deal_days",
-        help="A claimed customer with no won deal for this many days returns to the pool (0 = never).",
+        help="A claimed customer with no won deal for this many days returns to the pool "
+        "(0 = never).",
     )
     customer_recall_warning_days = fields.Integer(
         string="Warn Owner Before Recall (Days)",

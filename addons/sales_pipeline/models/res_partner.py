@@ -1,5 +1,3 @@
-import re
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
@@ -7,29 +5,6 @@ from odoo.tools import SQL
 
 from ..tools.actions import window_action
 from ..tools.locking import lock_rows
-
-# What Odoo's phone search strips from numbers (phone_validation's
-# PHONE_REGEX_PATTERN): our number conditions use the same expression so that
-# its trigram and btree indexes on res_partner.phone / .mobile serve them.
-PHONE_SEPARATORS = r"[\s\\./\(\)\-]"
-
-
-def phone_digits(number):
-    """``number`` without the separators Odoo's phone search ignores."""
-    return re.sub(PHONE_SEPARATORS, "", number or "")
-
-
-def phone_digits_sql(column):
-    """SQL of ``column`` without separators: the expression Odoo's phone indexes are built on."""
-    return SQL(
-        "regexp_replace(%s::text, %s::text, ''::text, 'g'::text)",
-        column,
-        SQL(f"'{PHONE_SEPARATORS}'"),
-    )
-
-
-def looks_like_number(digits):
-    return len(digits) >= 3 and re.fullmatch(r"\+?\d+", digits) is not None
 
 
 class ResPartner(models.Model):
@@ -51,25 +26,21 @@ class ResPartner(models.Model):
     )
     qualification_id = fields.Many2one(
         comodel_name="res.partner.qualification",
-        string="Qualification",
         index="btree_not_null",
         ondelete="restrict",
     )
     region_id = fields.Many2one(
         comodel_name="res.partner.region",
-        string="Region",
         index="btree_not_null",
         ondelete="restrict",
     )
     source_id = fields.Many2one(
         comodel_name="res.partner.source",
-        string="Source",
         index="btree_not_null",
         ondelete="restrict",
     )
     value_grade_id = fields.Many2one(
         comodel_name="res.partner.value.grade",
-        string="Value Grade",
         index="btree_not_null",
         ondelete="restrict",
     )
@@ -79,7 +50,7 @@ class ResPartner(models.Model):
         ondelete="restrict",
     )
     wechat_id = fields.Char(string="WeChat", index="trigram", copy=False)
-    mobile = fields.Char(string="Mobile", index="trigram")
+    mobile = fields.Char(index="trigram")
     followup_ids = fields.One2many(
         comodel_name="res.partner.followup",
         inverse_name="partner_id",
@@ -128,7 +99,8 @@ class ResPartner(models.Model):
     def _compute_document_user_ids(self):
         self.env.cr.execute(
             SQL(
-                "SELECT commercial_partner_id, array_agg(DISTINCT user_id) FROM (%s) docs GROUP BY commercial_partner_id",
+                "SELECT commercial_partner_id, array_agg(DISTINCT user_id) FROM (%s) docs "
+                "GROUP BY commercial_partner_id",
                 self._document_users_query(
                     SQL(
                         "doc.partner_commercial_id IN %s",
@@ -155,7 +127,8 @@ class ResPartner(models.Model):
 
     @api.model
     def _document_users_query(self, condition):
-        """(commercial_partner_id, user_id) of the quotations, orders and leads matching ``condition``.
+        """(commercial_partner_id, user_id) of the quotations, orders and leads matching
+        ``condition``.
 
         Plain SQL on purpose: record rules use it, and going through the ORM
         would apply the rules of res.partner again inside themselves.
@@ -164,7 +137,8 @@ class ResPartner(models.Model):
             self.env[model].flush_model(["partner_commercial_id", "user_id"])
         return SQL(
             """
-            SELECT doc.partner_commercial_id AS commercial_partner_id, doc.user_id FROM sale_order doc
+            SELECT doc.partner_commercial_id AS commercial_partner_id, doc.user_id
+              FROM sale_order doc
              WHERE doc.user_id IS NOT NULL AND %(condition)s
              UNION
             SELECT doc.partner_commercial_id, doc.user_id FROM crm_lead doc
@@ -280,7 +254,7 @@ class ResPartner(models.Model):
             "res_partner",
             customers.ids,
             self.env._(
-                "Another user is changing this customer at this very moment. Reload it and try again."
+                "Another user is changing this customer at this very moment. Reload it and try again."  # noqa: E501
             ),
         )
         customers.invalidate_recordset()

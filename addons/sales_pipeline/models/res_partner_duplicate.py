@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.fields import Domain
 from odoo.tools import SQL, html_escape
 
-from .res_partner import looks_like_number, phone_digits, phone_digits_sql
+from ..tools.phone import looks_like_number, phone_digits, phone_digits_sql
 
 
 class ResPartner(models.Model):
@@ -54,7 +54,8 @@ class ResPartner(models.Model):
         )
 
     def _find_duplicate_customers(self):
-        """Other managed customers with the same phone, mobile or WeChat (any owner, visible or not)."""
+        """Other managed customers with the same phone, mobile or WeChat (any owner, visible
+        or not)."""
         self.ensure_one()
         same = [self._same_number_domain(number) for number in (self.phone, self.mobile)]
         if self.wechat_id:
@@ -75,7 +76,7 @@ class ResPartner(models.Model):
             if customer.with_env(self.env).has_access("read"):
                 lines.append(
                     self.env._(
-                        'Same phone, mobile or WeChat as <a href="/odoo/res.partner/%(id)s">%(customer)s</a> (%(code)s), owner: %(owner)s.',
+                        'Same phone, mobile or WeChat as <a href="/odoo/res.partner/%(id)s">%(customer)s</a> (%(code)s), owner: %(owner)s.',  # noqa: E501
                         id=customer.id,
                         customer=html_escape(customer.sudo().display_name),
                         code=html_escape(customer.sudo().customer_code or ""),

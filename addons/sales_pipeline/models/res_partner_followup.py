@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
-class CustomerFollowup(models.Model):
+class ResPartnerFollowup(models.Model):
     """A record of negotiation progress with a customer (洽谈进展)."""
 
     _name = "res.partner.followup"
@@ -40,12 +40,10 @@ class CustomerFollowup(models.Model):
     date = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
     method_id = fields.Many2one(
         comodel_name="res.partner.followup.method",
-        string="Method",
         ondelete="restrict",
     )
     template_id = fields.Many2one(
         comodel_name="res.partner.followup.template",
-        string="Template",
         ondelete="set null",
     )
     content = fields.Html(required=True)

@@ -1,7 +1,7 @@
 from odoo import models
 
 
-class CustomerFollowupMethod(models.Model):
+class ResPartnerFollowupMethod(models.Model):
     _name = "res.partner.followup.method"
     _inherit = ["res.partner.option.mixin"]
     _description = "Customer Follow-up Method"

@@ -8,7 +8,7 @@ from odoo.exceptions import ValidationError
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
-class CustomerFollowupTemplate(models.Model):
+class ResPartnerFollowupTemplate(models.Model):
     """Text that pre-fills a follow-up (洽谈进展模板), with {placeholders}."""
 
     _name = "res.partner.followup.template"
@@ -20,7 +20,6 @@ class CustomerFollowupTemplate(models.Model):
     active = fields.Boolean(default=True)
     method_id = fields.Many2one(
         comodel_name="res.partner.followup.method",
-        string="Method",
         ondelete="set null",
     )
     body = fields.Html(
@@ -52,7 +51,7 @@ class CustomerFollowupTemplate(models.Model):
             if unknown:
                 raise ValidationError(
                     self.env._(
-                        "Unknown placeholder(s) in template %(template)s: %(names)s. Use: %(known)s.",
+                        "Unknown placeholder(s) in template %(template)s: %(names)s. Use: %(known)s.",  # noqa: E501
                         template=template.name,
                         names=", ".join(sorted("{%s}" % name for name in unknown)),
                         known=", ".join("{%s}" % name for name in template._get_placeholders()),

@@ -42,7 +42,7 @@ BATCH_SIZE = 500
 MAX_ROWS = 50000
 
 
-class CustomerImport(models.Model):
+class ResPartnerImport(models.Model):
     """A batch import of customers from Excel (批量导入), checked before it writes."""
 
     _name = "res.partner.import"
@@ -123,7 +123,8 @@ class CustomerImport(models.Model):
     # ------------------------------------------------------------------
 
     def action_check(self):
-        """Dry run: read the file and tell, row by row, what the import will do. Writes no customer."""
+        """Dry run: read the file and tell, row by row, what the import will do. Writes no
+        customer."""
         self.ensure_one()
         if self.state not in ("draft", "checked"):
             raise UserError(self.env._("This import has already run."))
@@ -153,7 +154,8 @@ class CustomerImport(models.Model):
             self._write_report()
         return {
             "type": "ir.actions.act_url",
-            "url": f"/web/content/{self._name}/{self.id}/report_file/{self.report_filename}?download=true",
+            "url": f"/web/content/{self._name}/{self.id}/report_file/{self.report_filename}"
+            "?download=true",
             "target": "self",
         }
 
@@ -225,7 +227,7 @@ class CustomerImport(models.Model):
         if "name" not in keys.values():
             raise UserError(
                 self.env._(
-                    "The first row must name the columns, with at least %(name)s. Download the template to see them.",
+                    "The first row must name the columns, with at least %(name)s. Download the template to see them.",  # noqa: E501
                     name="客户名称 (Customer Name)",
                 )
             )

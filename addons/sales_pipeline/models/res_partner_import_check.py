@@ -4,7 +4,7 @@ from collections import Counter
 from odoo import models
 from odoo.tools import SQL, email_normalize
 
-from .res_partner import phone_digits, phone_digits_sql
+from ..tools.phone import phone_digits, phone_digits_sql
 from .res_partner_import import LIST_COLUMNS
 
 TEXT_FIELDS = ("name", "mobile", "phone", "wechat_id", "email", "city", "street", "comment")
@@ -14,7 +14,7 @@ MOBILE_RE = re.compile(r"^(\+?86)?1[3-9]\d{9}$|^\+\d{8,15}$")
 PHONE_RE = re.compile(r"^\+?\d{7,20}$")
 
 
-class CustomerImport(models.Model):
+class ResPartnerImport(models.Model):
     _inherit = "res.partner.import"
 
     # ------------------------------------------------------------------
@@ -95,7 +95,7 @@ class CustomerImport(models.Model):
                     plan,
                     action="refused",
                     reason=self.env._(
-                        "Duplicate of a customer you cannot see: ask its owner, %(owner)s, or your manager.",
+                        "Duplicate of a customer you cannot see: ask its owner, %(owner)s, or your manager.",  # noqa: E501
                         owner=owner,
                     ),
                 )
@@ -244,7 +244,8 @@ class CustomerImport(models.Model):
         for _column, (_fname, model) in LIST_COLUMNS.items():
             names = {}
             for lang in [None, *self._installed_langs()]:  # None: the English source names
-                for record in self.env[model].with_context(lang=lang, active_test=True).search([]):
+                # all of a settings list (regions, sources...: a few dozen names), once per import
+                for record in self.env[model].with_context(lang=lang, active_test=True).search([]):  # pylint: disable=no-search-all
                     names.setdefault((record.name or "").lower(), record.id)
             lookups[model] = names
         users = (

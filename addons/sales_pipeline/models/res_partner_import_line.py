@@ -21,7 +21,7 @@ IMPORT_ACTIONS = [
 ]
 
 
-class CustomerImportLine(models.Model):
+class ResPartnerImportLine(models.Model):
     """One row of an import file and what the import does with it."""
 
     _name = "res.partner.import.line"
@@ -78,7 +78,8 @@ class CustomerImportLine(models.Model):
 
     @staticmethod
     def _create_partners(partners, vals_list):
-        """One INSERT per batch where it writes what create() would (partner_bulk_insert), else create()."""
+        """One INSERT per batch where it writes what create() would (partner_bulk_insert), else
+        create()."""
         if can_insert_customers(partners, {name for vals in vals_list for name in vals}):
             return insert_customers(partners, vals_list)
         return partners.create(vals_list)
@@ -89,7 +90,8 @@ class CustomerImportLine(models.Model):
             SQL(
                 """
             UPDATE res_partner_import_line line
-               SET partner_id = v.partner_id, state = 'done', write_uid = %s, write_date = now() at time zone 'UTC'
+               SET partner_id = v.partner_id, state = 'done', write_uid = %s,
+                   write_date = now() at time zone 'UTC'
               FROM (SELECT unnest(%s::int[]) AS id, unnest(%s::int[]) AS partner_id) v
              WHERE line.id = v.id
             """,
@@ -102,7 +104,8 @@ class CustomerImportLine(models.Model):
         self.import_id.invalidate_recordset()
 
     def _apply(self, operation):
-        """Run ``operation`` on this row in a savepoint; a failure refuses the row and changes nothing."""
+        """Run ``operation`` on this row in a savepoint; a failure refuses the row and changes
+        nothing."""
         self.ensure_one()
         try:
             with self.env.cr.savepoint():

@@ -6,7 +6,7 @@ from odoo import api, models
 from .res_partner_import import COLUMNS, LIST_COLUMNS
 
 
-class CustomerImport(models.Model):
+class ResPartnerImport(models.Model):
     _inherit = "res.partner.import"
 
     # ------------------------------------------------------------------
@@ -81,7 +81,8 @@ class CustomerImport(models.Model):
         for column, (_fname, model) in LIST_COLUMNS.items():
             label = next(zh for key, zh, _en in COLUMNS if key == column)
             lang = "zh_CN" if "zh_CN" in self._installed_langs() else self.env.lang
-            names = self.env[model].with_context(lang=lang).search([]).mapped("name")
+            # all of a settings list (regions, sources...: a few dozen names) for the help sheet
+            names = self.env[model].with_context(lang=lang).search([]).mapped("name")  # pylint: disable=no-search-all
             help_sheet.append([label, " / ".join(names)])
         buffer = io.BytesIO()
         workbook.save(buffer)

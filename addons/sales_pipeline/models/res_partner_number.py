@@ -52,11 +52,13 @@ class ResPartner(models.Model):
             and not vals.get("parent_id")
             and not vals.get("customer_code")
         ]
-        for vals, code in zip(new_customers, self._next_customer_codes(len(new_customers))):
+        for vals, code in zip(
+            new_customers, self._next_customer_codes(len(new_customers)), strict=True
+        ):
             vals["customer_code"] = code
 
     def _assign_customer_code(self):
-        for partner, code in zip(self, self._next_customer_codes(len(self))):
+        for partner, code in zip(self, self._next_customer_codes(len(self)), strict=True):
             partner.sudo().customer_code = code
 
     @api.model

@@ -1,7 +1,7 @@
 from odoo import fields, models
 
 
-class CustomerOptionMixin(models.AbstractModel):
+class ResPartnerOptionMixin(models.AbstractModel):
     """Shared shape of the customer setting lists an administrator maintains."""
 
     _name = "res.partner.option.mixin"

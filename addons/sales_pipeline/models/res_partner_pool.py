@@ -157,7 +157,8 @@ class ResPartner(models.Model):
             self._check_owner_quota(self.env.user, "claimed", adding)
 
     def _log_new_owners(self):
-        """Pool history of new customers created with an owner: claimed by their creator, or assigned."""
+        """Pool history of new customers created with an owner: claimed by their creator, or
+        assigned."""
         self._log_pool_events(
             [
                 (
@@ -183,8 +184,8 @@ class ResPartner(models.Model):
                 if partner[fname] != new_value:
                     raise UserError(
                         self.env._(
-                            "The owner, protection, customer status and premium flag of %(customer)s "
-                            "change only through Claim, Release and Protect, or by a sales manager.",
+                            "The owner, protection, customer status and premium flag of %(customer)s "  # noqa: E501
+                            "change only through Claim, Release and Protect, or by a sales manager.",  # noqa: E501
                             customer=partner.display_name,
                         )
                     )
@@ -287,7 +288,7 @@ class ResPartner(models.Model):
         if held + adding > limit:
             if kind == "protected":
                 message = self.env._(
-                    "%(rep)s may protect at most %(limit)s customers and already protects %(held)s.",
+                    "%(rep)s may protect at most %(limit)s customers and already protects %(held)s.",  # noqa: E501
                     rep=user.name,
                     limit=limit,
                     held=held,

@@ -8,7 +8,7 @@ POOL_ACTIONS = [
 ]
 
 
-class CustomerPoolLog(models.Model):
+class ResPartnerPoolLog(models.Model):
     """History of who held a customer, and the base of the re-claim cooldown."""
 
     _name = "res.partner.pool.log"
@@ -32,7 +32,6 @@ class CustomerPoolLog(models.Model):
     )
     done_by_id = fields.Many2one(
         comodel_name="res.users",
-        string="Done By",
         default=lambda self: self.env.user,
         ondelete="set null",
     )

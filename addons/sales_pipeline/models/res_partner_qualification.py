@@ -1,7 +1,7 @@
 from odoo import models
 
 
-class CustomerQualification(models.Model):
+class ResPartnerQualification(models.Model):
     _name = "res.partner.qualification"
     _inherit = ["res.partner.option.mixin"]
     _description = "Customer Qualification"

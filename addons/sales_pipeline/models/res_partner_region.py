@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 
 
-class CustomerRegion(models.Model):
+class ResPartnerRegion(models.Model):
     _name = "res.partner.region"
     _inherit = ["res.partner.option.mixin"]
     _description = "Customer Region"

@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.fields import Domain
 from odoo.tools import SQL
 
-from .res_partner import looks_like_number, phone_digits
+from ..tools.phone import looks_like_number, phone_digits
 
 
 class ResPartner(models.Model):
@@ -15,10 +15,10 @@ class ResPartner(models.Model):
         compute="_compute_reach_search_text",
         store=True,
         index="trigram",
-        help="Phone and mobile digits and WeChat ids of the partner and of its contacts, for quick search.",
+        help="Phone and mobile digits and WeChat ids of the partner and of its contacts, "
+        "for quick search.",
     )
     quick_search = fields.Char(
-        string="Quick Search",
         store=False,
         search="_search_quick_search",
         help="Name, customer number, address, industry, and the phone, mobile and "
@@ -46,7 +46,8 @@ class ResPartner(models.Model):
 
     @api.model
     def _reach_search_text_of(self, people):
-        """reach_search_text of a customer from the (phone, mobile, WeChat id) of itself and its contacts."""
+        """reach_search_text of a customer from the (phone, mobile, WeChat id) of itself and its
+        contacts."""
         values = []
         for phone, mobile, wechat_id in people:
             values += [phone_digits(phone), phone_digits(mobile), wechat_id or ""]

@@ -7,7 +7,7 @@ SHARE_ACCESS = [
 ]
 
 
-class CustomerShare(models.Model):
+class ResPartnerShare(models.Model):
     """A customer shared by its owner with a colleague (客户共享).
 
     Access rules read these lines directly; an expired line stops giving
@@ -45,7 +45,6 @@ class CustomerShare(models.Model):
     )
     shared_by_id = fields.Many2one(
         comodel_name="res.users",
-        string="Shared By",
         default=lambda self: self.env.user,
         ondelete="set null",
     )

@@ -206,7 +206,7 @@ class ResPartner(models.Model):
         if not_internal:
             raise UserError(
                 self.env._(
-                    "%s is not an active internal user: customers can only be shared with colleagues.",
+                    "%s is not an active internal user: customers can only be shared with colleagues.",  # noqa: E501
                     ", ".join(not_internal.mapped("name")),
                 )
             )

@@ -1,7 +1,7 @@
 from odoo import models
 
 
-class CustomerSource(models.Model):
+class ResPartnerSource(models.Model):
     _name = "res.partner.source"
     _inherit = ["res.partner.option.mixin"]
     _description = "Customer Source"

@@ -16,7 +16,6 @@ class ResPartner(models.Model):
     )
     customer_tier = fields.Selection(
         selection=CUSTOMER_TIERS,
-        string="Customer Tier",
         compute="_compute_customer_tier",
         help="New until a first order is confirmed, then old; premium when a manager says so "
         "or its value grade is a premium one.",

@@ -1,7 +1,7 @@
 from odoo import fields, models
 
 
-class CustomerValueGrade(models.Model):
+class ResPartnerValueGrade(models.Model):
     _name = "res.partner.value.grade"
     _inherit = ["res.partner.option.mixin"]
     _description = "Customer Value Grade"

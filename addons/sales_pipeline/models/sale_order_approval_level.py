@@ -1,7 +1,7 @@
 from odoo import fields, models
 
 
-class ContractApprovalLevel(models.Model):
+class SaleOrderApprovalLevel(models.Model):
     """One level of approvers of a rule: a user, a group, or the rep's sales team leader."""
 
     _name = "sale.order.approval.level"

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 
 
-class ContractApprovalRule(models.Model):
+class SaleOrderApprovalRule(models.Model):
     """Which contracts need approval, and by whom (合同审批规则)."""
 
     _name = "sale.order.approval.rule"
@@ -18,7 +18,8 @@ class ContractApprovalRule(models.Model):
     )
     margin_below = fields.Float(
         string="Or Margin Below (%)",
-        help="Also contracts whose margin is below this percentage, whatever their amount (0 = ignore).",
+        help="Also contracts whose margin is below this percentage, whatever their amount "
+        "(0 = ignore).",
     )
     level_ids = fields.One2many(
         comodel_name="sale.order.approval.level",

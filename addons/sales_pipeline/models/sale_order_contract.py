@@ -36,9 +36,7 @@ class SaleOrder(models.Model):
     contract_end_date = fields.Date(string="Valid Until", copy=False)
     signed_scan = fields.Binary(string="Signed Contract", attachment=True, copy=False)
     signed_scan_filename = fields.Char(copy=False)
-    submitted_by_id = fields.Many2one(
-        comodel_name="res.users", string="Submitted By", readonly=True, copy=False
-    )
+    submitted_by_id = fields.Many2one(comodel_name="res.users", readonly=True, copy=False)
     approval_step_ids = fields.One2many(
         comodel_name="sale.order.approval.step",
         inverse_name="order_id",
@@ -66,7 +64,8 @@ class SaleOrder(models.Model):
                 )
             )
         if vals.get("state") == "sale" and not self.env.context.get("confirming_contract"):
-            self._check_contract_approved()  # writing the state directly is no way around the approval
+            # writing the state directly is no way around the approval
+            self._check_contract_approved()
         res = super().write(vals)
         if vals.keys() & set(CONTRACT_LOCKED_FIELDS):
             self._reset_contract_approval()
@@ -83,12 +82,13 @@ class SaleOrder(models.Model):
         return res
 
     def action_submit_contract(self):
-        """Submit the contract for approval (提交审批); without a matching rule it is approved at once."""
+        """Submit the contract for approval (提交审批); without a matching rule it is approved at
+        once."""
         for order in self:
             if order.state not in ("draft", "sent") or order.is_superseded:
                 raise UserError(
                     self.env._(
-                        "Only an open quotation (its latest revision) can be submitted as a contract."
+                        "Only an open quotation (its latest revision) can be submitted as a contract."  # noqa: E501
                     )
                 )
             if order.contract_state == "pending":
@@ -221,7 +221,7 @@ class SaleOrder(models.Model):
             if order.contract_state != "approved" and order._contract_needs_approval():
                 raise UserError(
                     self.env._(
-                        "%s needs an approved contract before it is confirmed: submit it for approval.",
+                        "%s needs an approved contract before it is confirmed: submit it for approval.",  # noqa: E501
                         order.name,
                     )
                 )

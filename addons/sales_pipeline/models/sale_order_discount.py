@@ -9,7 +9,6 @@ class SaleOrder(models.Model):
 
     customer_tier = fields.Selection(
         selection=CUSTOMER_TIERS,
-        string="Customer Tier",
         compute="_compute_customer_tier",
     )
     needs_discount_approval = fields.Boolean(compute="_compute_needs_discount_approval")
@@ -77,7 +76,8 @@ class SaleOrder(models.Model):
                         "a sales manager must approve them first.",
                         order=order.name,
                         lines=", ".join(
-                            f"{line.product_id.display_name} {line.discount:g}% > {line.discount_max:g}%"
+                            f"{line.product_id.display_name} {line.discount:g}% "
+                            f"> {line.discount_max:g}%"
                             for line in lines
                         ),
                     )

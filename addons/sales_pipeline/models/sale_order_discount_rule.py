@@ -8,7 +8,7 @@ CUSTOMER_TIERS = [
 ]
 
 
-class QuoteDiscountRule(models.Model):
+class SaleOrderDiscountRule(models.Model):
     """Discount of a customer tier (老客户/新客户/优等客户), optionally for a product category."""
 
     _name = "sale.order.discount.rule"
@@ -20,14 +20,14 @@ class QuoteDiscountRule(models.Model):
     tier = fields.Selection(selection=CUSTOMER_TIERS, required=True)
     product_category_id = fields.Many2one(
         comodel_name="product.category",
-        string="Product Category",
         help="Leave empty for every product; a rule of the product's category (or a parent) wins.",
     )
     default_discount = fields.Float(string="Default Discount (%)", digits="Discount")
     max_discount = fields.Float(
         string="Max. Discount by Reps (%)",
         digits="Discount",
-        help="A line above it needs a sales manager's approval before the quotation is sent or confirmed.",
+        help="A line above it needs a sales manager's approval before the quotation is sent "
+        "or confirmed.",
     )
     company_id = fields.Many2one(comodel_name="res.company", default=lambda self: self.env.company)
 
@@ -54,7 +54,8 @@ class QuoteDiscountRule(models.Model):
 
     @api.model
     def _find_for(self, tier, product, company, rules=None):
-        """The most specific active rule of ``tier`` for ``product`` (among ``rules`` when given)."""
+        """The most specific active rule of ``tier`` for ``product`` (among ``rules`` when
+        given)."""
         if not tier:
             return self.browse()
         if rules is None:

@@ -105,7 +105,7 @@ class SaleOrder(models.Model):
             raise UserError(
                 self.env._(
                     "Not enough stock to deliver %(order)s: %(missing)s. Nothing was done; "
-                    "deliver what is in stock with a backorder for the rest, or wait for the goods.",
+                    "deliver what is in stock with a backorder for the rest, or wait for the goods.",  # noqa: E501
                     order=self.name,
                     missing="; ".join(
                         f"{name} ({available:g} of {needed:g})" for name, needed, available in short

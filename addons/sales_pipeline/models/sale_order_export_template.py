@@ -15,7 +15,7 @@ MIME_TYPES = {
 }
 
 
-class QuoteExportTemplate(models.Model):
+class SaleOrderExportTemplate(models.Model):
     """An Excel or Word file a quotation is exported through (报价单导出模板).
 
     Cells and paragraphs hold placeholders such as ``{{order.name}}``; the
@@ -42,9 +42,10 @@ class QuoteExportTemplate(models.Model):
     @api.model
     def _get_placeholder_help(self):
         return (
-            "order.name, order.date, order.validity, order.currency, order.payment_terms, order.note, "
-            "order.untaxed, order.tax, order.total, order.salesperson, customer.name, customer.code, "
-            "customer.address, customer.phone, customer.mobile, contact.name, company.name, "
+            "order.name, order.date, order.validity, order.currency, order.payment_terms, "
+            "order.note, order.untaxed, order.tax, order.total, order.salesperson, customer.name, "
+            "customer.code, customer.address, customer.phone, customer.mobile, contact.name, "
+            "company.name, "
             "company.phone, line.no, line.product, line.description, line.quantity, line.uom, "
             "line.unit_price, line.discount, line.taxes, line.subtotal, line.total"
         )
@@ -104,7 +105,7 @@ class QuoteExportTemplate(models.Model):
         if unknown:
             raise ValidationError(
                 self.env._(
-                    "The template %(template)s uses unknown placeholders: %(names)s. Known ones: %(known)s.",
+                    "The template %(template)s uses unknown placeholders: %(names)s. Known ones: %(known)s.",  # noqa: E501
                     template=self.name,
                     names=", ".join(sorted("{{%s}}" % name for name in unknown)),
                     known=self._get_placeholder_help(),
@@ -113,7 +114,8 @@ class QuoteExportTemplate(models.Model):
 
     @staticmethod
     def _fill(text, values):
-        """``text`` with its placeholders replaced; a cell that is one placeholder keeps the value's type."""
+        """``text`` with its placeholders replaced; a cell that is one placeholder keeps the value's
+        type."""
         match = PLACEHOLDER.fullmatch((text or "").strip())
         if match:
             return values[match.group(1)]
@@ -154,7 +156,7 @@ class QuoteExportTemplate(models.Model):
             if isinstance(cell.value, str)
         )
         values = self._order_values(order)
-        lines = order.order_line.filtered(lambda l: not l.display_type)
+        lines = order.order_line.filtered(lambda line: not line.display_type)
         for sheet in workbook.worksheets:
             line_row = next(
                 (
@@ -198,7 +200,7 @@ class QuoteExportTemplate(models.Model):
         paragraphs = list(self._docx_paragraphs(document))
         self._check_placeholders(p.text for p in paragraphs)
         values = self._order_values(order)
-        lines = order.order_line.filtered(lambda l: not l.display_type)
+        lines = order.order_line.filtered(lambda line: not line.display_type)
         for table in document.tables:
             for row in list(table.rows):
                 if LINE_PREFIX not in " ".join(cell.text for cell in row.cells):
@@ -353,7 +355,7 @@ class QuoteExportTemplate(models.Model):
         sheet.append(["", "", "", "", "", "", "税额", "{{order.tax}}"])
         sheet.append(["", "", "", "", "", "", "总计", "{{order.total}}", "{{order.currency}}"])
         sheet.append(["备注", "{{order.note}}"])
-        for letter, width in zip("ABCDEFGHI", (12, 30, 10, 8, 12, 8, 14, 16, 16)):
+        for letter, width in zip("ABCDEFGHI", (12, 30, 10, 8, 12, 8, 14, 16, 16), strict=True):
             sheet.column_dimensions[letter].width = width
         buffer = io.BytesIO()
         workbook.save(buffer)
@@ -368,7 +370,7 @@ class QuoteExportTemplate(models.Model):
         header = document.add_table(rows=0, cols=4)
         for row in self._default_header_rows():
             cells = header.add_row().cells
-            for cell, text in zip(cells, row):
+            for cell, text in zip(cells, row, strict=True):
                 cell.text = text
         document.add_paragraph("")
         columns = self._default_line_columns()

@@ -6,7 +6,6 @@ class SaleOrderLine(models.Model):
 
     discount_rule_id = fields.Many2one(
         comodel_name="sale.order.discount.rule",
-        string="Discount Rule",
         compute="_compute_discount_rule_id",
         store=True,
     )
@@ -39,10 +38,11 @@ class SaleOrderLine(models.Model):
             )
 
     def _compute_discount(self):
-        super()._compute_discount()
+        res = super()._compute_discount()
         for line in self:
             if line.discount_rule_id and not line.discount:
                 line.discount = line.discount_rule_id.default_discount
+        return res
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -29,7 +29,8 @@ class SaleOrder(models.Model):
 
     @api.model
     def _quote_scope(self, opportunity, partner):
-        """(table, id, label, domain of its quotations, limit) a new quotation counts toward, or None."""
+        """(table, id, label, domain of its quotations, limit) a new quotation counts toward, or
+        None."""
         project_limit, customer_limit = self._get_quote_limits()
         if opportunity and project_limit:
             return (
@@ -91,7 +92,7 @@ class SaleOrder(models.Model):
             if count > limit:
                 raise UserError(
                     self.env._(
-                        "%(label)s may have at most %(limit)s quotations (revisions included) and has %(count)s already.",
+                        "%(label)s may have at most %(limit)s quotations (revisions included) and has %(count)s already.",  # noqa: E501
                         label=label,
                         limit=limit,
                         count=count - len(self.filtered_domain(domain)),

@@ -12,7 +12,7 @@ RETURN_STATES = [
 ]
 
 
-class ContractReturn(models.Model):
+class SaleOrderReturn(models.Model):
     """A return of delivered goods (退货单): approved, then taken back, credited and refunded."""
 
     _name = "sale.order.return"
@@ -41,15 +41,13 @@ class ContractReturn(models.Model):
         selection=RETURN_STATES, default="draft", required=True, readonly=True, tracking=True
     )
     submitted_by_id = fields.Many2one(comodel_name="res.users", readonly=True)
-    decided_by_id = fields.Many2one(comodel_name="res.users", string="Decided By", readonly=True)
+    decided_by_id = fields.Many2one(comodel_name="res.users", readonly=True)
     decided_on = fields.Datetime(readonly=True)
     decision_note = fields.Text(readonly=True)
     picking_ids = fields.Many2many(
         comodel_name="stock.picking", string="Return Transfers", readonly=True
     )
-    credit_note_id = fields.Many2one(
-        comodel_name="account.move", string="Credit Note", readonly=True
-    )
+    credit_note_id = fields.Many2one(comodel_name="account.move", readonly=True)
     refund_journal_id = fields.Many2one(
         comodel_name="account.journal",
         string="Refund From",
@@ -85,7 +83,7 @@ class ContractReturn(models.Model):
             ):
                 raise ValidationError(
                     self.env._(
-                        "At most %(qty)s of %(product)s can be returned (delivered minus already returned).",
+                        "At most %(qty)s of %(product)s can be returned (delivered minus already returned).",  # noqa: E501
                         qty=line.sale_line_id._returnable_quantity(exclude=line.return_id),
                         product=line.sale_line_id.product_id.display_name,
                     )
@@ -177,7 +175,7 @@ class ContractReturn(models.Model):
             "sale_order_return",
             self.ids,
             self.env._(
-                "Someone is deciding on this return at this very moment: reload it to see the decision."
+                "Someone is deciding on this return at this very moment: reload it to see the decision."  # noqa: E501
             ),
         )
         for record in self:
@@ -264,7 +262,7 @@ class ContractReturn(models.Model):
         ).action_create_payments()
 
 
-class ContractReturnLine(models.Model):
+class SaleOrderReturnLine(models.Model):
     _name = "sale.order.return.line"
     _description = "Contract Return Line"
 

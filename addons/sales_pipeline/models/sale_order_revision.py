@@ -62,7 +62,8 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------
 
     def action_confirm(self):
-        """Any revision may be the one the customer accepts: it is confirmed, its open siblings cancelled."""
+        """Any revision may be the one the customer accepts: it is confirmed, its open siblings
+        cancelled."""
         res = super().action_confirm()
         self.filtered("is_superseded").sudo().write({"is_superseded": False})
         self._cancel_open_sibling_revisions()
@@ -100,7 +101,7 @@ class SaleOrder(models.Model):
         if superseded:
             raise UserError(
                 self.env._(
-                    "%s was replaced by a newer revision and is kept read-only: change the latest revision.",
+                    "%s was replaced by a newer revision and is kept read-only: change the latest revision.",  # noqa: E501
                     ", ".join(superseded.mapped("name")),
                 )
             )

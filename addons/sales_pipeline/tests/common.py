@@ -65,7 +65,8 @@ class SalesPipelineCase(RollbackOnRaiseMixin, TransactionCase):
         return fields.Datetime.now() + timedelta(days=days)
 
     def run_recall_cron(self):
-        """Run the recall job as the scheduler does, committing batches into the test transaction."""
+        """Run the recall job as the scheduler does, committing batches into the test
+        transaction."""
         with self.enter_registry_test_mode(), self.registry.cursor() as cr:
             env = api.Environment(cr, api.SUPERUSER_ID, {})
             env["res.partner"]._cron_recall_customers()

@@ -17,7 +17,7 @@ class TestContractReturn(ContractCase):
         record = (
             self.env["sale.order.return"]
             .with_user(user)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create(
                 {
                     "reason": "Damaged in transport",

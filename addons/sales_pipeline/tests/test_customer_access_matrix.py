@@ -164,14 +164,14 @@ class TestCustomerAccessMatrix(SalesPipelineCase):
                         self.assertEqual(seen.partner_id.name, customer.name)
                     else:
                         with self.assertRaises(AccessError):
-                            seen.partner_id.name  # noqa: B018
+                            _ = seen.partner_id.name
 
     def test_related_field_of_someone_elses_order_is_not_a_back_door(self):
         order = self.env["sale.order"].create(
             {"partner_id": self.customers["protected"].id, "user_id": self.rep_a.id}
         )
         with self.assertRaises(AccessError):
-            self.as_user(order, self.rep_b).partner_id.name  # noqa: B018
+            _ = self.as_user(order, self.rep_b).partner_id.name
 
     def test_clerk_sees_unprotected_customers_they_entered(self):
         entered = self.Partner.with_user(self.clerk).create(

@@ -1,3 +1,5 @@
+from psycopg2.errors import UniqueViolation
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 from odoo.tools.safe_eval import safe_eval
@@ -26,7 +28,7 @@ class TestCustomerEntry(SalesPipelineCase):
         first = self.make_customer("Number One")
         second = self.make_customer("Number Two")
         self.assertNotEqual(first.customer_code, second.customer_code)
-        with self.assertRaises(Exception), self.cr.savepoint():
+        with self.assertRaises(UniqueViolation), self.cr.savepoint():
             second.customer_code = first.customer_code
             second.flush_recordset()
 
@@ -98,7 +100,7 @@ class TestCustomerEntry(SalesPipelineCase):
     def test_rep_form_creates_own_customer(self):
         action = self.env.ref("sales_pipeline.res_partner_action_customers")
         context = safe_eval(action.context, {"uid": self.rep_a.id})
-        form = Form(self.Partner.with_user(self.rep_a).with_context(context))
+        form = Form(self.Partner.with_user(self.rep_a).with_context(**context))
         form.name = "Form Customer Ltd"
         form.mobile = "13900001111"
         customer = form.save()

@@ -11,7 +11,7 @@ from odoo.tests import HttpCase, tagged
 from ..tools.spreadsheet import cell_text, openpyxl_rows, xlrd_rows
 from .common import SalesPipelineCase
 
-HEADER = ["客户编号", "客户名称*", "类型", "手机", "电话", "微信", "城市", "区域", "来源", "负责人"]
+HEADER = ("客户编号", "客户名称*", "类型", "手机", "电话", "微信", "城市", "区域", "来源", "负责人")
 
 
 def make_xlsx(rows, header=HEADER):

@@ -72,7 +72,7 @@ class TestCustomerSharing(SalesPipelineCase):
                 self.as_user(self.Partner, self.rep_b).search([("id", "=", self.customer.id)])
             )
             with self.assertRaises(AccessError):
-                self.as_user(self.customer, self.rep_b).name  # noqa: B018
+                _ = self.as_user(self.customer, self.rep_b).name
             self.assertFalse(self.customer.share_ids.is_active)
 
     def test_unshare(self):
@@ -81,7 +81,7 @@ class TestCustomerSharing(SalesPipelineCase):
         mine.unshare(self.rep_b)
         self.assertFalse(self.customer.share_ids)
         with self.assertRaises(AccessError):
-            self.as_user(self.customer, self.rep_b).name  # noqa: B018
+            _ = self.as_user(self.customer, self.rep_b).name
 
     def test_share_line_unshare_button(self):
         self.as_user(self.customer, self.rep_a).share_with(self.rep_b)

@@ -167,7 +167,8 @@ class TestPartnerBulkInsert(SalesPipelineCase):
         self.assertFalse(can_insert_customers(Partner, names | {"no_such_field"}))
 
     def test_customer_numbers_come_from_a_cold_cache(self):
-        """The numbers' query must be read before the sequence's fields are (a cold cache queries them)."""
+        """The numbers' query must be read before the sequence's fields are (a cold cache queries
+        them)."""
         self.env.invalidate_all()
         codes = self.env["res.partner"]._next_customer_codes(3)
         self.assertEqual(len(set(codes)), 3)

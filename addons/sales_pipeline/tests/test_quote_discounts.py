@@ -1,4 +1,4 @@
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from .common import SalesPipelineCase
@@ -115,18 +115,18 @@ class TestQuoteDiscounts(SalesPipelineCase):
         self.assertEqual(quote.state, "sale")
 
     def test_rule_values_are_checked(self):
-        with self.assertRaises(Exception):
+        with self.assertRaises(ValidationError):
             self.env["sale.order.discount.rule"].create(
                 {"tier": "new", "default_discount": 10, "max_discount": 5}
             )
-        with self.assertRaises(Exception):
+        with self.assertRaises(ValidationError):
             self.env["sale.order.discount.rule"].create(
                 {"tier": "new", "default_discount": 0, "max_discount": 150}
             )
 
     def test_new_quotation_from_customer_and_project(self):
         action = self.as_user(self.customer, self.rep_a).action_new_quotation()
-        form = Form(self.env["sale.order"].with_user(self.rep_a).with_context(action["context"]))
+        form = Form(self.env["sale.order"].with_user(self.rep_a).with_context(**action["context"]))
         self.assertEqual(form.partner_id, self.customer)
         self.assertEqual(form.user_id, self.rep_a)
         with form.order_line.new() as line:
@@ -141,7 +141,7 @@ class TestQuoteDiscounts(SalesPipelineCase):
             }
         )
         action = project.with_user(self.rep_a).action_new_quotation()
-        form = Form(self.env["sale.order"].with_user(self.rep_a).with_context(action["context"]))
+        form = Form(self.env["sale.order"].with_user(self.rep_a).with_context(**action["context"]))
         with form.order_line.new() as line:
             line.product_id = self.valve
         quote = form.save()

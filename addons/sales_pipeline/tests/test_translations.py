@@ -6,7 +6,8 @@ from .helpers import missing_translations
 @tagged("post_install", "-at_install")
 class TestTranslations(TransactionCase):
     def test_every_term_has_a_chinese_translation(self):
-        """Every user-visible string of the module (fields, views, menus, data, code) is in i18n/zh_CN.po."""
+        """Every user-visible string of the module (fields, views, menus, data, code) is in
+        i18n/zh_CN.po."""
         missing, total = missing_translations(self.env, "sales_pipeline")
         self.assertGreater(total, 100)
         self.assertFalse(missing, "Terms without a zh_CN translation:\n" + "\n".join(missing))

@@ -10,8 +10,8 @@ create side effects (customer numbers, quotas, ownership history) run as in ``cr
 
 It only runs where it was checked: when a module outside ``CHECKED_CREATE_MODULES`` overrides
 ``res.partner.create``, or a value is not a plain stored column, ``can_insert_customers`` says no
-and the caller uses ``create``. tests/test_partner_bulk_insert.py compares, column by column, the rows
-written here with the rows ``create`` writes.
+and the caller uses ``create``. tests/test_partner_bulk_insert.py compares, column by column, the
+rows written here with the rows ``create`` writes.
 """
 
 from odoo import fields
@@ -111,7 +111,7 @@ def insert_customers(partners, vals_list):
             **{name: _column_value(partners, name, value, vals) for name, value in vals.items()},
             **_computed_columns(partners, record_id, {**defaults, **vals}, context),
         }
-        for record_id, vals in zip(ids, vals_list)
+        for record_id, vals in zip(ids, vals_list, strict=True)
     ]
     columns = sorted(set().union(*rows))
     for start in range(0, len(rows), INSERT_BATCH):
@@ -138,7 +138,8 @@ def insert_customers(partners, vals_list):
 
 
 def _defaults_and_recomputed(partners, names):
-    """Default values of the columns the rows do not give, and the computed fields left to the ORM."""
+    """Default values of the columns the rows do not give, and the computed fields left to the
+    ORM."""
     missing = [
         name
         for name, field in partners._fields.items()
@@ -157,7 +158,8 @@ def _defaults_and_recomputed(partners, names):
 
 
 def _computed_columns(partners, record_id, vals, context):
-    """Computed and log-access columns of one new customer whose values (given and default) are ``vals``."""
+    """Computed and log-access columns of one new customer whose values (given and default) are
+    ``vals``."""
     name = vals.get("name") or ""
     columns = {
         "id": record_id,
@@ -185,7 +187,8 @@ def _computed_columns(partners, record_id, vals, context):
 
 
 def _sanitized_phone(partners, vals, company_country):
-    """As _compute_phone_sanitized: the first number that formats, in the partner's country or the company's."""
+    """As _compute_phone_sanitized: the first number that formats, in the partner's country or the
+    company's."""
     country = partners.env["res.country"].browse(vals.get("country_id")) or company_country
     for fname in partners._phone_get_number_fields():
         if vals.get(fname):

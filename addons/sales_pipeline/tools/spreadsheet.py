@@ -29,7 +29,7 @@ def xlrd_rows(data):
         if converters.keys() & set(types):
             values = [
                 converters[ctype](value) if ctype in converters else value
-                for value, ctype in zip(values, types)
+                for value, ctype in zip(values, types, strict=True)
             ]
         yield values
 

@@ -1,7 +1,7 @@
 from odoo import fields, models
 
 
-class ProjectAssignWizard(models.TransientModel):
+class CrmLeadAssignWizard(models.TransientModel):
     _name = "crm.lead.assign.wizard"
     _inherit = ["sales.pipeline.assign.wizard.mixin"]
     _description = "Assign Projects to a Rep"

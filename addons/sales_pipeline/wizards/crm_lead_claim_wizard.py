@@ -1,7 +1,7 @@
 from odoo import fields, models
 
 
-class ProjectClaimWizard(models.TransientModel):
+class CrmLeadClaimWizard(models.TransientModel):
     """Ask for a project, or decide a request, with a note."""
 
     _name = "crm.lead.claim.wizard"

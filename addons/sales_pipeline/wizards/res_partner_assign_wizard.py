@@ -1,7 +1,7 @@
 from odoo import fields, models
 
 
-class CustomerAssignWizard(models.TransientModel):
+class ResPartnerAssignWizard(models.TransientModel):
     _name = "res.partner.assign.wizard"
     _inherit = ["sales.pipeline.assign.wizard.mixin"]
     _description = "Assign Customers to a Rep"

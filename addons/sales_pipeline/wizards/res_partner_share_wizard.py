@@ -3,7 +3,7 @@ from odoo import fields, models
 from ..models.res_partner_share import SHARE_ACCESS
 
 
-class CustomerShareWizard(models.TransientModel):
+class ResPartnerShareWizard(models.TransientModel):
     _name = "res.partner.share.wizard"
     _description = "Share Customers"
 

@@ -1,7 +1,7 @@
 from odoo import fields, models
 
 
-class ContractDecisionWizard(models.TransientModel):
+class SaleOrderApprovalWizard(models.TransientModel):
     """Approve or reject a submitted contract, with a note for the rep."""
 
     _name = "sale.order.approval.wizard"

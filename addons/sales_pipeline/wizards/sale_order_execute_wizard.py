@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 
 
-class ContractExecuteWizard(models.TransientModel):
+class SaleOrderExecuteWizard(models.TransientModel):
     """Sell in one step (销售开单): payment received, goods out of stock and shipped."""
 
     _name = "sale.order.execute.wizard"

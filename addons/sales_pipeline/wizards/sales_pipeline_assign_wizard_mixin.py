@@ -1,7 +1,7 @@
 from odoo import fields, models
 
 
-class AssignWizardMixin(models.AbstractModel):
+class SalesPipelineAssignWizardMixin(models.AbstractModel):
     """The salesperson and the note of a manager's assignment (customers or projects)."""
 
     _name = "sales.pipeline.assign.wizard.mixin"

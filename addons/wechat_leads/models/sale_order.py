@@ -16,7 +16,8 @@ class SaleOrder(models.Model):
             order.can_send_wechat = bool(order.partner_id and order.partner_id._wechat_follower())
 
     def action_send_wechat(self):
-        """Send the customer the quotation's link on WeChat (template message if the account has one)."""
+        """Send the customer the quotation's link on WeChat (template message if the account has
+        one)."""
         self.ensure_one()
         follower = self.partner_id._wechat_follower()
         if not follower:

@@ -31,16 +31,17 @@ class WechatAccount(models.Model):
     app_id = fields.Char(string="AppID", required=True, index=True, copy=False)
     app_secret = fields.Char(string="AppSecret", groups="base.group_system", copy=False)
     token = fields.Char(
-        string="Token",
         groups="base.group_system",
         copy=False,
-        help="The Token entered in the official account's server configuration; signs every callback.",
+        help="The Token entered in the official account's server configuration; "
+        "signs every callback.",
     )
     encoding_aes_key = fields.Char(
         string="EncodingAESKey",
         groups="base.group_system",
         copy=False,
-        help="43 characters, from the official account's server configuration (safe and compatible modes).",
+        help="43 characters, from the official account's server configuration "
+        "(safe and compatible modes).",
     )
     encrypt_mode = fields.Selection(
         selection=[("plain", "Plain Text"), ("compatible", "Compatible"), ("safe", "Safe (AES)")],
@@ -75,8 +76,8 @@ class WechatAccount(models.Model):
         string="Followers Become",
         required=True,
         default="scene_owner",
-        help="Followers who came without a rep's QR code go to the public pool (or, converted by hand, "
-        "to the rep who converts them).",
+        help="Followers who came without a rep's QR code go to the public pool "
+        "(or, converted by hand, to the rep who converts them).",
     )
     quote_template_id = fields.Char(
         string="Quotation Template Message ID",
@@ -113,7 +114,7 @@ class WechatAccount(models.Model):
             if account.encrypt_mode != "plain" and len(account.encoding_aes_key or "") != 43:
                 raise ValidationError(
                     self.env._(
-                        "The EncodingAESKey of %s must have 43 characters for the compatible and safe modes.",
+                        "The EncodingAESKey of %s must have 43 characters for the compatible and safe modes.",  # noqa: E501
                         account.name,
                     )
                 )
@@ -183,7 +184,8 @@ class WechatAccount(models.Model):
     def _write_token(self, cr, token, expires):
         cr.execute(
             SQL(
-                "UPDATE wechat_account SET access_token = %s, access_token_expires = %s WHERE id = %s",
+                "UPDATE wechat_account SET access_token = %s, access_token_expires = %s "
+                "WHERE id = %s",
                 token or None,
                 expires,
                 self.id,
@@ -196,7 +198,8 @@ class WechatAccount(models.Model):
         with self.env.registry.cursor() as cr:
             cr.execute(
                 SQL(
-                    "SELECT access_token, access_token_expires FROM wechat_account WHERE id = %s FOR UPDATE",
+                    "SELECT access_token, access_token_expires FROM wechat_account "
+                    "WHERE id = %s FOR UPDATE",
                     self.id,
                 )
             )
@@ -212,8 +215,10 @@ class WechatAccount(models.Model):
 
     @api.model
     def _cron_sync_followers(self):
-        """Bring followers and their details from WeChat; failures are logged and retried next run."""
-        for account in self.search([]):
+        """Bring followers and their details from WeChat; failures are logged and retried next
+        run."""
+        # every active official account: a handful, each synced in turn
+        for account in self.search([]):  # pylint: disable=no-search-all
             account._sync_followers()
             self.env["ir.cron"]._commit_progress(1)
 

@@ -54,7 +54,7 @@ class WechatFollower(models.Model):
         tracking=True,
     )
     lead_id = fields.Many2one(
-        comodel_name="crm.lead", string="Lead", readonly=True, index="btree_not_null", tracking=True
+        comodel_name="crm.lead", readonly=True, index="btree_not_null", tracking=True
     )
     state = fields.Selection(
         selection=[("new", "New"), ("lead", "Lead"), ("customer", "Customer")],
@@ -95,7 +95,8 @@ class WechatFollower(models.Model):
         return True
 
     def action_new_quotation(self):
-        """A quotation for this follower's customer, created first when needed (one click from WeChat)."""
+        """A quotation for this follower's customer, created first when needed (one click from
+        WeChat)."""
         self.ensure_one()
         if not self.partner_id:
             self._convert_to_customer(by_hand=True)
@@ -132,8 +133,8 @@ class WechatFollower(models.Model):
             self._convert(by_hand=False)
 
     def _on_scan(self, when, scene):
-        """An existing follower scanned a rep's QR code: the rep is remembered, the subscription kept.
-        A follower WeChat had not told us about yet counts as subscribing now."""
+        """An existing follower scanned a rep's QR code: the rep is remembered, the subscription
+        kept. A follower WeChat had not told us about yet counts as subscribing now."""
         self.ensure_one()
         if not self.subscribe_time:
             return self._on_subscribe(when, scene=scene)
@@ -295,7 +296,8 @@ class WechatFollower(models.Model):
         return self.unionid or self.openid
 
     def _find_customer(self):
-        """The customer this follower already is: by the follower, its UnionID/OpenID, or its mobile."""
+        """The customer this follower already is: by the follower, its UnionID/OpenID, or its
+        mobile."""
         Partner = self.env["res.partner"].sudo().with_context(active_test=False)
         keys = [key for key in (self.unionid, self.openid) if key]
         domain = Domain("wechat_id", "in", keys)

@@ -65,11 +65,11 @@ class WechatMessage(models.Model):
         dedupe = message.get("MsgId") or f"{openid}:{created}:{event or msg_type}"
         self.env.cr.execute(
             SQL(
-                """INSERT INTO wechat_message (account_id, dedupe_key, openid, msg_type, event, event_key,
-                                           content, sent_at, state, attempts, create_uid, create_date,
-                                           write_uid, write_date)
-               VALUES (%s, %s, %s, %s, %s, %s, %s, to_timestamp(%s) AT TIME ZONE 'UTC', 'pending', 0,
-                       %s, now() AT TIME ZONE 'UTC', %s, now() AT TIME ZONE 'UTC')
+                """INSERT INTO wechat_message (account_id, dedupe_key, openid, msg_type, event,
+                                           event_key, content, sent_at, state, attempts,
+                                           create_uid, create_date, write_uid, write_date)
+               VALUES (%s, %s, %s, %s, %s, %s, %s, to_timestamp(%s) AT TIME ZONE 'UTC',
+                       'pending', 0, %s, now() AT TIME ZONE 'UTC', %s, now() AT TIME ZONE 'UTC')
                ON CONFLICT (account_id, dedupe_key) DO NOTHING
                RETURNING id""",
                 account_id,

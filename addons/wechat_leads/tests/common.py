@@ -16,7 +16,8 @@ APP_ID = "wx_test_app_0001"
 
 
 class WechatCase(SalesPipelineCase, HttpCase):
-    """An official account pointed at a WeChat stand-in on 127.0.0.1, and helpers to push to the callback."""
+    """An official account pointed at a WeChat stand-in on 127.0.0.1, and helpers to push to the
+    callback."""
 
     @classmethod
     def setUpClass(cls):

@@ -104,7 +104,9 @@ class TestCallback(WechatCase):
                 '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
                 "<xml><FromUserName>&lol2;</FromUserName><MsgType>text</MsgType></xml>"
             ),
-            "lowercase doctype": "<!doctype xml><xml><FromUserName>a</FromUserName><MsgType>text</MsgType></xml>",
+            "lowercase doctype": (
+                "<!doctype xml><xml><FromUserName>a</FromUserName><MsgType>text</MsgType></xml>"
+            ),
         }
         for label, body in bodies.items():
             with self.subTest(label):

@@ -21,7 +21,7 @@ class TestWechatQuote(WechatCase):
         return (
             self.env["sale.order"]
             .with_user(self.rep_a)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create(
                 {
                     "order_line": [(0, 0, {"product_id": self.product.id, "product_uom_qty": 2})],

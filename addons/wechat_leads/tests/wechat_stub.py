@@ -151,7 +151,9 @@ def push_xml(openid="oUser0001", msg_type="event", created=None, **fields):
     """The XML WeChat pushes: ``fields`` become elements (Event, EventKey, Content, MsgId...)."""
     body = "".join(f"<{key}><![CDATA[{value}]]></{key}>" for key, value in fields.items())
     return (
-        f"<xml><ToUserName><![CDATA[gh_test]]></ToUserName><FromUserName><![CDATA[{openid}]]></FromUserName>"
-        f"<CreateTime>{created or int(time.time())}</CreateTime><MsgType><![CDATA[{msg_type}]]></MsgType>"
+        "<xml><ToUserName><![CDATA[gh_test]]></ToUserName>"
+        f"<FromUserName><![CDATA[{openid}]]></FromUserName>"
+        f"<CreateTime>{created or int(time.time())}</CreateTime>"
+        f"<MsgType><![CDATA[{msg_type}]]></MsgType>"
         f"{body}</xml>"
     )
