@@ -156,14 +156,14 @@ class ResPartnerImport(models.Model):
             "type": "ir.actions.act_url",
             "url": f"/web/content/{self._name}/{self.id}/report_file/{self.report_filename}"
             "?download=true",
-            "target": "self",
+            "target": "download",
         }
 
     def action_download_template(self):
         return {
             "type": "ir.actions.act_url",
             "url": "/sales_pipeline/customer_import/template",
-            "target": "self",
+            "target": "download",
         }
 
     # ------------------------------------------------------------------

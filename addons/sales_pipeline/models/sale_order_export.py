@@ -34,7 +34,7 @@ class SaleOrder(models.Model):
         return {
             "type": "ir.actions.act_url",
             "url": f"/web/content/{attachment.id}?download=true",
-            "target": "self",
+            "target": "download",
         }
 
     def _get_export_template(self, file_type):

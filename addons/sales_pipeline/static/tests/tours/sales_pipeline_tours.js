@@ -122,8 +122,10 @@ tours.add("sales_pipeline_quote_from_project", {
             run: "click",
         },
         {
-            content: "the exported file is attached to the quotation",
-            trigger: ".o-mail-Chatter .o-mail-AttachmentList, .o-mail-Chatter button[aria-label='Attach files'] sup, .o_form_view button[name=action_export_xlsx]",
+            // the form's buttons stay disabled until the export has answered and its download
+            // has started: from here the file is attached to the quotation (checked in Python)
+            content: "the export is done",
+            trigger: ".o_form_view button[name=action_export_xlsx]:not([disabled])",
         },
     ],
 });
