@@ -5,6 +5,8 @@ from . import aftersales_visit_flow
 from . import aftersales_visit_flow_stage
 from . import aftersales_visit_answer
 from . import aftersales_visit
+from . import aftersales_visit_start
+from . import aftersales_visit_escalation
 from . import aftersales_ticket_stage
 from . import aftersales_sla_rule
 from . import aftersales_ticket
