@@ -118,7 +118,7 @@ class TestWholeSale(TransactionCase):
         wizard.action_execute()
         self.assertEqual(quote.state, "sale")
         self.assertEqual(quote.picking_ids.state, "done")
-        self.assertEqual((quote.amount_paid, quote.amount_unpaid), (2450, 2450))
+        self.assertEqual((quote.amount_received, quote.amount_still_due), (2450, 2450))
         self.assertTrue(customer.last_won_date)
         self.assertEqual(customer.customer_tier, "old")
         # 6. two shelves come back: approved, taken back, credited

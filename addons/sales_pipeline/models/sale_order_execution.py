@@ -9,17 +9,19 @@ class SaleOrder(models.Model):
     _inherit = "sale.order"
 
     contract_executed_on = fields.Datetime(string="Executed On", readonly=True, copy=False)
-    amount_paid = fields.Monetary(string="Received", compute="_compute_amount_paid")
-    amount_unpaid = fields.Monetary(string="Still Due", compute="_compute_amount_paid")
+    # Received against the contract's posted invoices. Not Odoo's amount_paid (authorized or done
+    # online payment transactions, which confirms and invoices paid quotations): a field of its own.
+    amount_received = fields.Monetary(string="Received", compute="_compute_amount_received")
+    amount_still_due = fields.Monetary(string="Still Due", compute="_compute_amount_received")
 
     @api.depends("invoice_ids.amount_residual", "invoice_ids.state", "amount_total")
-    def _compute_amount_paid(self):
+    def _compute_amount_received(self):
         for order in self:
             invoices = order.sudo().invoice_ids.filtered(lambda m: m.state == "posted")
             signed = sum(inv.amount_total_signed for inv in invoices)
             residual = sum(inv.amount_residual_signed for inv in invoices)
-            order.amount_paid = signed - residual
-            order.amount_unpaid = order.amount_total - order.amount_paid
+            order.amount_received = signed - residual
+            order.amount_still_due = order.amount_total - order.amount_received
 
     # ------------------------------------------------------------------
     # One-step execution (销售开单: 收款 + 出库 + 发货)

@@ -242,7 +242,7 @@ class SaleOrderReturn(models.Model):
         return credit_note
 
     def _refund_payment(self, credit_note):
-        paid = self.order_id.amount_paid
+        paid = self.order_id.amount_received
         amount = min(credit_note.amount_total, paid)
         if amount <= 0:
             return

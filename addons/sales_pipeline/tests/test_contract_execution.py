@@ -16,17 +16,25 @@ class TestContractExecution(ContractCase):
         self.assertEqual(invoice.state, "posted")
         self.assertEqual(invoice.amount_total, 400)
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))
-        self.assertEqual((order.amount_paid, order.amount_unpaid), (400, 0))
+        self.assertEqual((order.amount_received, order.amount_still_due), (400, 0))
         self.assertTrue(order.contract_executed_on)
         self.assertEqual(
             self.env["stock.quant"]._get_available_quantity(self.product, self.stock), 6
         )
         self.assertEqual(order.margin, 160)
 
+    def test_odoo_amount_paid_keeps_its_meaning(self):
+        """Odoo's amount_paid (online payment transactions) is not ours to redefine: executing a
+        contract fills our amount_received, and amount_paid stays Odoo's field."""
+        self.assertNotIn("sales_pipeline", self.env["sale.order"]._fields["amount_paid"]._modules)
+        order = self._order(2)
+        self._execute(order, 200)
+        self.assertEqual((order.amount_received, order.amount_paid), (200, 0))
+
     def test_partial_payment(self):
         order = self._order(2)
         self._execute(order, 50)
-        self.assertEqual((order.amount_paid, order.amount_unpaid), (50, 150))
+        self.assertEqual((order.amount_received, order.amount_still_due), (50, 150))
         self.assertEqual(order.invoice_ids.payment_state, "partial")
 
     def test_short_stock_changes_nothing_and_says_what_is_missing(self):
