@@ -1,4 +1,6 @@
 from . import wechat_account
+from . import wechat_account_token
+from . import wechat_callback_nonce
 from . import wechat_qrcode
 from . import wechat_follower_tag
 from . import wechat_follower

@@ -40,7 +40,11 @@ class SaleOrder(models.Model):
             else:
                 account._client().message.send_text(follower.openid, self._wechat_text(url))
         except API_ERRORS as error:
-            raise UserError(self.env._("WeChat did not take the message: %s", error)) from error
+            raise account._api_error_for_user(
+                error,
+                self.env._("WeChat did not take the message"),
+                self.env._("WeChat could not be reached: the message was not sent. Try again."),
+            ) from None
         self.message_post(
             body=Markup("%s <a href='%s'>%s</a>")
             % (self.env._("Sent on WeChat to %s:", follower.display_name), url, url),

@@ -1,21 +1,21 @@
 import logging
-from contextlib import contextmanager
 
 import requests
 from wechatpy.exceptions import WeChatClientException
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
 
 from odoo.addons.sales_pipeline.tools.actions import window_action
 
+from ..tools import redact
 from ..tools.wechat_client import OFFICIAL_API, AccountClient
 
 _logger = logging.getLogger(__name__)
 
 # What a network or WeChat failure raises; the sync and the sends catch these only.
 API_ERRORS = (WeChatClientException, requests.RequestException, ValueError, KeyError)
+DEFAULT_PUSH_WINDOW = 300  # seconds
 
 
 class WechatAccount(models.Model):
@@ -55,8 +55,14 @@ class WechatAccount(models.Model):
         default=OFFICIAL_API,
         help="WeChat's API address. Change it only for a proxy or a test stand-in.",
     )
-    access_token = fields.Char(groups="base.group_system", copy=False, readonly=True)
-    access_token_expires = fields.Integer(groups="base.group_system", copy=False, readonly=True)
+    push_window = fields.Integer(
+        string="Push Time Window (s)",
+        required=True,
+        default=DEFAULT_PUSH_WINDOW,
+        help="A push signed longer ago (or further ahead) than this many seconds is refused, "
+        "and so is one whose nonce was received already: a signed query seen in a proxy or "
+        "a log cannot be sent again. Keep the server's clock right (NTP).",
+    )
     callback_url = fields.Char(string="Callback URL", compute="_compute_callback_url")
     conversion_trigger = fields.Selection(
         selection=[
@@ -88,9 +94,18 @@ class WechatAccount(models.Model):
     follower_count = fields.Integer(compute="_compute_follower_count")
     next_openid = fields.Char(readonly=True, copy=False, help="Where the follower sync goes on.")
     last_sync = fields.Datetime(readonly=True, copy=False)
-    sync_error = fields.Text(readonly=True, copy=False)
+    sync_error = fields.Text(
+        readonly=True,
+        copy=False,
+        groups="base.group_system",
+        help="Why the last sync failed (credentials masked).",
+    )
 
     _app_id_uniq = models.Constraint("unique(app_id)", "This AppID is already configured.")
+    _push_window_range = models.Constraint(
+        "CHECK(push_window BETWEEN 30 AND 3600)",
+        "The push time window is between 30 seconds and one hour.",
+    )
 
     def _compute_callback_url(self):
         base = self.env["ir.config_parameter"].sudo().get_param("web.base.url")
@@ -125,7 +140,14 @@ class WechatAccount(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if not {"app_id", "token", "encoding_aes_key", "encrypt_mode", "active"}.isdisjoint(vals):
+        if not {
+            "app_id",
+            "token",
+            "encoding_aes_key",
+            "encrypt_mode",
+            "push_window",
+            "active",
+        }.isdisjoint(vals):
             self.env.registry.clear_cache()
         return super().write(vals)
 
@@ -136,12 +158,18 @@ class WechatAccount(models.Model):
     @api.model
     @tools.ormcache("app_id")
     def _callback_settings(self, app_id):
-        """(id, token, EncodingAESKey, mode) of the active account ``app_id``, or None.
-        Cached: the callback reads it on every push."""
+        """(id, token, EncodingAESKey, mode, push window) of the active account ``app_id``, or
+        None. Cached: the callback reads it on every push."""
         account = self.sudo().search([("app_id", "=", app_id)], limit=1)
         if not account:
             return None
-        return account.id, account.token, account.encoding_aes_key, account.encrypt_mode
+        return (
+            account.id,
+            account.token,
+            account.encoding_aes_key,
+            account.encrypt_mode,
+            account.push_window,
+        )
 
     def action_view_followers(self):
         self.ensure_one()
@@ -152,9 +180,10 @@ class WechatAccount(models.Model):
         )
 
     def action_sync_now(self):
+        """Sync now (administrators): the error, if any, is shown to them, credentials masked."""
         self.ensure_one()
-        self._sync_followers()
-        if self.sync_error:
+        self.check_access("write")
+        if not self._sync_followers():
             raise UserError(self.env._("WeChat did not answer as expected: %s", self.sync_error))
         return True
 
@@ -167,47 +196,34 @@ class WechatAccount(models.Model):
         return AccountClient(self)
 
     def _read_token(self):
-        with self.env.registry.cursor() as cr:
-            cr.execute(
-                SQL(
-                    "SELECT access_token, access_token_expires FROM wechat_account WHERE id = %s",
-                    self.id,
-                )
-            )
-            row = cr.fetchone()
-        return (row[0], row[1] or 0) if row else None
+        """(token, expires at) stored for this account, as committed now, or None."""
+        self.ensure_one()
+        return self.env["wechat.account.token"].sudo()._read(self.id)
 
-    def _store_token(self, token, expires):
-        with self.env.registry.cursor() as cr:
-            self._write_token(cr, token, expires)
+    def _swap_token(self, expected, token, expires):
+        """Store ``token`` unless another worker replaced ``expected`` first; what is stored."""
+        self.ensure_one()
+        return self.env["wechat.account.token"].sudo()._swap(self.id, expected, token, expires)
 
-    def _write_token(self, cr, token, expires):
-        cr.execute(
-            SQL(
-                "UPDATE wechat_account SET access_token = %s, access_token_expires = %s "
-                "WHERE id = %s",
-                token or None,
-                expires,
-                self.id,
-            )
+    def _api_error_for_user(self, error, refused_message, unreachable_message):
+        """A UserError for anyone: WeChat's error code at most, never the request (its URL
+        carries the AppSecret or the access token); the details go to the log."""
+        _logger.warning("WeChat call of %s failed: %s", self.app_id, self._api_error_detail(error))
+        code = getattr(error, "errcode", None)
+        if not code:
+            return UserError(unreachable_message)
+        return UserError(
+            self.env._("%(message)s (WeChat error %(code)s).", message=refused_message, code=code)
         )
 
-    @contextmanager
-    def _token_lock(self):
-        """The token row locked (other workers wait), with its current value and a writer."""
-        with self.env.registry.cursor() as cr:
-            cr.execute(
-                SQL(
-                    "SELECT access_token, access_token_expires FROM wechat_account "
-                    "WHERE id = %s FOR UPDATE",
-                    self.id,
-                )
-            )
-            row = cr.fetchone()
-            yield (
-                ((row[0], row[1] or 0) if row else None),
-                (lambda token, expires: self._write_token(cr, token, expires)),
-            )
+    def _api_error_detail(self, error):
+        """``error`` as text for the log and the administrators, the credentials of these
+        accounts masked (and any secret= or access_token= of a URL)."""
+        secrets = []
+        for account in self.sudo():
+            secrets += [account.app_secret, account.token, account.encoding_aes_key]
+            secrets.append((account._read_token() or (None,))[0])
+        return redact(str(error) or error.__class__.__name__, *secrets)
 
     # ------------------------------------------------------------------
     # Follower sync
@@ -229,10 +245,11 @@ class WechatAccount(models.Model):
             self._sync_follower_list(page_limit)
             self._sync_follower_details()
         except API_ERRORS as error:
-            _logger.warning("WeChat sync of %s failed, will retry: %s", self.app_id, error)
-            self.sync_error = str(error) or error.__class__.__name__
+            detail = self._api_error_detail(error)
+            _logger.warning("WeChat sync of %s failed, will retry: %s", self.app_id, detail)
+            self.sudo().sync_error = detail
             return False
-        self.write({"sync_error": False, "last_sync": fields.Datetime.now()})
+        self.sudo().write({"sync_error": False, "last_sync": fields.Datetime.now()})
         return True
 
     def _sync_tags(self):

@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
 
+from odoo.addons.sales_pipeline.tools.locking import lock_rows
+
 
 class WechatFollower(models.Model):
     """A follower of an official account (微信粉丝), and the lead or customer it became."""
@@ -262,8 +264,11 @@ class WechatFollower(models.Model):
             )
             return customer
         owner = self._conversion_owner(by_hand)
+        over_quota = False
         if by_hand and owner == self.env.user:
             self.env["res.partner"]._check_owner_quota(owner, "claimed", 1)
+        elif owner and self._owner_at_quota(owner):
+            over_quota, owner = owner, self.env["res.users"]
         customer = (
             self.env["res.partner"]
             .sudo()
@@ -290,7 +295,38 @@ class WechatFollower(models.Model):
             ),
             subtype_xmlid="mail.mt_note",
         )
+        if over_quota:
+            note = self.env._(
+                "Came through the QR code of %(rep)s, who already holds the most customers "
+                "allowed (%(limit)s): put in the public pool, where any rep can claim it.",
+                rep=over_quota.name,
+                limit=over_quota._get_customer_quota("claimed"),
+            )
+            self.message_post(body=note, subtype_xmlid="mail.mt_note")
+            customer.sudo().message_post(body=note, subtype_xmlid="mail.mt_note")
         return customer
+
+    def _owner_at_quota(self, owner):
+        """Whether ``owner`` holds the most customers allowed already (the check of a claim).
+        A change to the rep's customers in progress raises: the push is retried later."""
+        if not owner._get_customer_quota("claimed"):
+            return False
+        lock_rows(
+            self.env,
+            "res_users",
+            owner.ids,
+            self.env._(
+                "Another change to the customers of %s is in progress: try again in a moment.",
+                owner.name,
+            ),
+            touch=True,
+        )
+        try:
+            with self.env.cr.savepoint():
+                self.env["res.partner"]._check_owner_quota(owner, "claimed", 1)
+        except UserError:
+            return True
+        return False
 
     def _wechat_key(self):
         return self.unionid or self.openid

@@ -43,7 +43,7 @@ class WechatMessage(models.Model):
         readonly=True,
     )
     attempts = fields.Integer(readonly=True)
-    error = fields.Text(readonly=True)
+    error = fields.Text(readonly=True, groups="base.group_system")
 
     _dedupe_uniq = models.Constraint(
         "unique(account_id, dedupe_key)", "WeChat sent this message already."
@@ -103,8 +103,10 @@ class WechatMessage(models.Model):
 
     @api.model
     def _cron_process(self, batch_size=200):
-        """Handle the stored pushes in order; a failing one is retried on the next runs."""
+        """Handle the stored pushes in order; a failing one is retried on the next runs.
+        Forgets the nonces of pushes too old to be replayed first."""
         Cron = self.env["ir.cron"]
+        self.env["wechat.callback.nonce"]._purge()
         domain = [("state", "=", "pending")]
         Cron._commit_progress(remaining=self.search_count(domain))
         while messages := self.search(domain, limit=batch_size, order="id"):
@@ -118,14 +120,15 @@ class WechatMessage(models.Model):
         try:
             with self.env.cr.savepoint():
                 self._dispatch()
-            self.write({"state": "done", "error": False})
+            self.sudo().write({"state": "done", "error": False})
         except Exception as error:  # noqa: BLE001 - one bad push must not stop the queue
-            _logger.warning("WeChat push %s failed: %s", self.dedupe_key, error)
+            detail = self.account_id._api_error_detail(error)
+            _logger.warning("WeChat push %s failed: %s", self.dedupe_key, detail)
             attempts = self.attempts + 1
-            self.write(
+            self.sudo().write(
                 {
                     "attempts": attempts,
-                    "error": str(error),
+                    "error": detail,
                     "state": "error" if attempts >= MAX_ATTEMPTS else "pending",
                 }
             )

@@ -1,5 +1,4 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 
 from .wechat_account import API_ERRORS
 
@@ -70,6 +69,10 @@ class WechatQrcode(models.Model):
                     }
                 )
             except API_ERRORS as error:
-                raise UserError(self.env._("WeChat refused the QR code: %s", error)) from error
+                raise qrcode.account_id._api_error_for_user(
+                    error,
+                    self.env._("WeChat refused the QR code"),
+                    self.env._("WeChat could not be reached: no QR code was made. Try again."),
+                ) from None
             qrcode.ticket = result.get("ticket")
         return True

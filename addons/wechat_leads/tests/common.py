@@ -1,5 +1,7 @@
+import logging
 import time
 import uuid
+from contextlib import contextmanager
 
 from wechatpy.crypto import WeChatCrypto
 
@@ -13,6 +15,9 @@ from .wechat_stub import WechatStub, sign
 TOKEN = "sp-wechat-token"
 AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
 APP_ID = "wx_test_app_0001"
+APP_SECRET = "S3cr3t-0f-the-app-7f1d2c"
+# the loggers a WeChat call writes to: ours, wechatpy's, and the HTTP client's (URLs)
+CALL_LOGGERS = ("odoo.addons.wechat_leads", "wechatpy", "urllib3", "requests")
 
 
 class WechatCase(SalesPipelineCase, HttpCase):
@@ -28,7 +33,7 @@ class WechatCase(SalesPipelineCase, HttpCase):
             {
                 "name": "Test account",
                 "app_id": APP_ID,
-                "app_secret": "secret",
+                "app_secret": APP_SECRET,
                 "token": TOKEN,
                 "encoding_aes_key": AES_KEY,
                 "encrypt_mode": "plain",
@@ -50,6 +55,8 @@ class WechatCase(SalesPipelineCase, HttpCase):
         self.stub.sent.clear()
         self.stub.followers.clear()
         self.stub.token_count, self.stub.valid_token = 0, None
+        self.stub.valid_tokens.clear()
+        self.stub.on_token = None
 
     # ------------------------------------------------------------------
 
@@ -58,8 +65,7 @@ class WechatCase(SalesPipelineCase, HttpCase):
         return f"/wechat/callback/{self.account.app_id}?{query}"
 
     def signed(self, token=TOKEN):
-        timestamp, nonce = str(int(time.time())), uuid.uuid4().hex[:10]
-        return {"timestamp": timestamp, "nonce": nonce, "signature": sign(token, timestamp, nonce)}
+        return self.signed_at(int(time.time()), token=token)
 
     def post(self, xml, params=None, encrypt=False):
         """POST ``xml`` to the callback as WeChat does (signed; AES-encrypted when ``encrypt``)."""
@@ -76,6 +82,19 @@ class WechatCase(SalesPipelineCase, HttpCase):
             self.callback_url(**params), data=body, headers={"Content-Type": "text/xml"}
         )
 
+    def sync(self, **context):
+        """Run the follower sync job as the scheduler does."""
+        self.env.flush_all()
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, context)
+            env["wechat.account"]._cron_sync_followers()
+        self.env.invalidate_all()
+
+    def signed_at(self, timestamp, nonce=None, token=TOKEN):
+        """The query WeChat signs, for a push sent at ``timestamp`` (epoch seconds)."""
+        timestamp, nonce = str(timestamp), nonce or uuid.uuid4().hex[:10]
+        return {"timestamp": timestamp, "nonce": nonce, "signature": sign(token, timestamp, nonce)}
+
     def process_queue(self):
         """Run the message job as the scheduler does."""
         self.env.flush_all()
@@ -87,3 +106,22 @@ class WechatCase(SalesPipelineCase, HttpCase):
     def stored(self):
         self.env.invalidate_all()
         return self.Message.search([("account_id", "=", self.account.id)])
+
+    @contextmanager
+    def capture_logs(self, *names):
+        """Every record (debug included) of the loggers ``names``, as the lines a log file
+        would get: ``with self.capture_logs() as lines``."""
+        lines = []
+        handler = logging.Handler(logging.DEBUG)
+        handler.emit = lambda record: lines.append(f"{record.name}: {record.getMessage()}")
+        loggers = [logging.getLogger(name) for name in names or CALL_LOGGERS]
+        levels = [logger.level for logger in loggers]
+        for logger in loggers:
+            logger.addHandler(handler)
+            logger.setLevel(logging.DEBUG)
+        try:
+            yield lines
+        finally:
+            for logger, level in zip(loggers, levels, strict=True):
+                logger.removeHandler(handler)
+                logger.setLevel(level)

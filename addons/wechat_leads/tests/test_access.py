@@ -1,7 +1,7 @@
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
-from .common import WechatCase
+from .common import APP_SECRET, WechatCase
 from .wechat_stub import push_xml
 
 
@@ -10,7 +10,7 @@ class TestWechatAccess(WechatCase):
     def test_secrets_are_for_administrators_only(self):
         account = self.as_user(self.account, self.rep_a)
         self.assertEqual(account.name, "Test account")
-        for secret in ("app_secret", "token", "encoding_aes_key", "access_token"):
+        for secret in ("app_secret", "token", "encoding_aes_key", "sync_error"):
             with self.subTest(secret), self.assertRaises(AccessError):
                 account.read([secret])
         with self.assertRaises(AccessError):
@@ -18,7 +18,7 @@ class TestWechatAccess(WechatCase):
         with self.assertRaises(AccessError):
             self.account.with_user(self.manager).write({"name": "x"})
         admin = self.env.ref("base.user_admin")
-        self.assertEqual(self.as_user(self.account, admin).app_secret, "secret")
+        self.assertEqual(self.as_user(self.account, admin).app_secret, APP_SECRET)
 
     def test_followers_of_a_protected_customer_stay_hidden(self):
         self.account.write({"conversion_trigger": "auto"})

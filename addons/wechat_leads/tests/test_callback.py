@@ -36,13 +36,6 @@ class TestCallback(WechatCase):
         self.assertEqual(self.post(push_xml(Event="subscribe"), params=tampered).status_code, 403)
         self.assertFalse(self.stored())
 
-    def test_unknown_account_is_404(self):
-        response = self.url_open(
-            "/wechat/callback/wx_unknown?" + "&".join(f"{k}={v}" for k, v in self.signed().items()),
-            data=push_xml(Event="subscribe").encode(),
-        )
-        self.assertEqual(response.status_code, 404)
-
     def test_safe_mode_aes_round_trip(self):
         self.account.encrypt_mode = "safe"
         response = self.post(

@@ -107,3 +107,50 @@ class TestFollowers(WechatCase):
         self.process_queue()
         self.assertEqual(self.stored().state, "done")
         self.assertTrue(self.follower())
+
+    def customers_of(self, user):
+        return self.env["res.partner"].search_count(
+            [("is_customer", "=", True), ("parent_id", "=", False), ("user_id", "=", user.id)]
+        )
+
+    def test_automatic_conversion_over_the_rep_s_quota_goes_to_the_pool(self):
+        self.rep_a.sudo().customer_claim_limit = 1
+        self.make_customer("Rep A's only customer", owner=self.rep_a)
+        self.account.conversion_trigger = "auto"
+        self.post(push_xml(openid="oOver", Event="subscribe", EventKey="qrscene_rep_a"))
+        self.process_queue()
+        follower = self.follower("oOver")
+        customer = follower.partner_id
+        self.assertEqual(follower.scene_user_id, self.rep_a)
+        self.assertEqual((customer.is_customer, customer.pool_state), (True, "pool"))
+        self.assertFalse(customer.user_id)
+        self.assertEqual(self.customers_of(self.rep_a), 1, "the quota holds")
+        for record in (follower, customer):
+            self.assertIn(
+                "Rep A, who already holds the most customers allowed (1)",
+                "".join(record.message_ids.mapped("body")),
+            )
+        # the rep finds it in the pool like any rep, and gets the next one once under quota
+        pool = self.env["res.partner"].with_user(self.rep_a).search([("pool_state", "=", "pool")])
+        self.assertIn(customer, pool)
+        self.rep_a.sudo().customer_claim_limit = 3
+        self.post(push_xml(openid="oUnder", Event="subscribe", EventKey="qrscene_rep_a"))
+        self.process_queue()
+        self.assertEqual(self.follower("oUnder").partner_id.user_id, self.rep_a)
+
+    def test_conversion_by_hand_respects_the_quota(self):
+        self.rep_a.sudo().customer_claim_limit = 1
+        self.make_customer("Rep A's only customer", owner=self.rep_a)
+        for openid in ("oMine", "oOfA"):
+            self.post(push_xml(openid=openid, Event="subscribe", EventKey="qrscene_rep_a"))
+        self.process_queue()
+        mine = self.follower("oMine")
+        with self.assertRaisesRegex(UserError, "at most 1 customers"):
+            mine.with_user(self.rep_a).action_convert()
+        self.assertFalse(mine.partner_id)
+        self.assertFalse(self.env["res.partner"].search_count([("wechat_id", "=", "oMine")]))
+        # another rep converting a follower of rep A's QR code: rep A's quota still holds
+        of_a = self.follower("oOfA")
+        of_a.with_user(self.rep_b).action_convert()
+        self.assertEqual(of_a.partner_id.pool_state, "pool")
+        self.assertEqual(self.customers_of(self.rep_a), 1)

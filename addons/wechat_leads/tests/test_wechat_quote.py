@@ -1,7 +1,9 @@
+import traceback
+
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from .common import WechatCase
+from .common import APP_SECRET, WechatCase
 from .wechat_stub import push_xml
 
 
@@ -72,3 +74,25 @@ class TestWechatQuote(WechatCase):
         self.assertFalse(order.can_send_wechat)
         with self.assertRaisesRegex(UserError, "does not follow"):
             order.with_user(self.rep_a).action_send_wechat()
+
+    def test_unreachable_wechat_tells_the_rep_no_url_nor_token(self):
+        order = self.quote()
+        order.with_user(self.rep_a).action_send_wechat()
+        token = self.account._read_token()[0]
+        self.account.sudo().api_base_url = "http://127.0.0.1:9/cgi-bin/"
+        with (
+            self.capture_logs() as lines,
+            self.assertRaisesRegex(UserError, "could not be reached") as caught,
+        ):
+            order.with_user(self.rep_a).action_send_wechat()
+        # what the error dialog shows: the message and its traceback, causes included
+        shown = "".join(traceback.format_exception(caught.exception))
+        log = "\n".join(lines)
+        self.assertIn("access_token=***", log, "the administrators' log tells the call, masked")
+        self.assertNotIn("/cgi-bin/", shown, "nor the request")
+        for text in (shown, log):
+            self.assertNotIn(token, text)
+            self.assertNotIn(APP_SECRET, text)
+        self.env.flush_all()
+        for credential in (token, APP_SECRET):
+            self.assertFalse(self.env["mail.message"].search_count([("body", "ilike", credential)]))

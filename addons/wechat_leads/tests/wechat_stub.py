@@ -14,7 +14,12 @@ class WechatStub:
     """Answers token, user/get, user/info/batchget, message sends and qrcode/create like WeChat.
 
     ``mode``: None (normal), "down" (HTTP 503), "errcode" (WeChat error 45009), "slow" (sleeps
-    ``delay`` seconds), "expire_once" (the next call with a token answers 42001, token expired).
+    ``delay`` seconds), "slow_token" (the same, for the token request only), "expire_once" (the
+    next call with a token answers 42001, token expired).
+
+    ``on_token``: called (in the server's thread) when a token is asked for, before the answer:
+    what another worker does meanwhile. ``valid_tokens``: tokens accepted besides the last one
+    given (WeChat keeps a token valid for 5 minutes after a newer one: another worker's).
     """
 
     def __init__(self, page_size=3):
@@ -30,6 +35,8 @@ class WechatStub:
         self.sent = []
         self.token_count = 0
         self.valid_token = None
+        self.valid_tokens = set()
+        self.on_token = None
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -72,12 +79,18 @@ class WechatStub:
         if self.mode == "slow":
             time.sleep(self.delay)
         if path.endswith("/token"):
+            if self.mode == "slow_token":
+                time.sleep(self.delay)
+            if self.on_token:
+                self.on_token()
             self.token_count += 1
             self.valid_token = f"TOKEN-{self.token_count}"
             return 200, {"access_token": self.valid_token, "expires_in": 7200}
         if self.mode == "errcode":
             return 200, {"errcode": 45009, "errmsg": "reach max api daily quota limit"}
-        if params.get("access_token") != self.valid_token or self.mode == "expire_once":
+        token = params.get("access_token")
+        valid = token == self.valid_token or token in self.valid_tokens
+        if not valid or self.mode == "expire_once":
             self.mode = None if self.mode == "expire_once" else self.mode
             return 200, {"errcode": 42001, "errmsg": "access_token expired"}
         return 200, self._route(path, params, body)
