@@ -1,4 +1,4 @@
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, MissingError
 from odoo.tests import tagged
 
 from .common import AftersalesCase
@@ -75,7 +75,7 @@ class TestVisitAccess(AftersalesCase):
         self.assertEqual(shared, self.open_visit)
 
     def test_rep_cannot_create_a_ticket_for_a_customer_they_cannot_see(self):
-        with self.assertRaises(AccessError):
+        with self.assertRaises(MissingError):
             self.env["aftersales.ticket"].with_user(self.rep_b).create(
                 {"name": "x", "partner_id": self.secret.id}
             )

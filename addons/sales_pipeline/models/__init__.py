@@ -20,6 +20,7 @@ from . import res_partner_recall
 from . import res_partner_pool
 from . import res_partner_protection
 from . import res_partner_sharing
+from . import res_partner_followers
 from . import res_partner_search
 from . import res_partner_duplicate
 from . import res_partner_tier
@@ -47,6 +48,9 @@ from . import crm_lead
 from . import crm_lead_policy
 from . import crm_lead_claim
 from . import crm_lead_process
+from . import base
+from . import mail_thread
+from . import ir_rule
 from . import res_company
 from . import crm_lead_member
 from . import crm_lead_claim_request

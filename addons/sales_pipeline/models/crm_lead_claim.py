@@ -26,6 +26,7 @@ class CrmLead(models.Model):
     def action_request_claim(self, note=False):
         """Ask a manager for this unassigned project."""
         self.ensure_one()
+        self._check_readable_as_if_missing()
         user = self.env.user
         if not user.has_group("sales_team.group_sale_salesman"):
             raise AccessError(self.env._("Only salespeople can claim projects."))

@@ -26,12 +26,23 @@ class CrmLead(models.Model):
         group_expand="_read_group_process_step_id",
         copy=False,
     )
-    process_step_date = fields.Datetime(string="In Step Since", readonly=True, copy=False)
-    step_approved_by_id = fields.Many2one(
-        comodel_name="res.users",
-        readonly=True,
+    process_step_date = fields.Datetime(
+        string="In Step Since",
+        compute="_compute_process_step_date",
+        store=True,
         copy=False,
     )
+    step_approved_by_id = fields.Many2one(
+        comodel_name="res.users",
+        compute="_compute_process_step_date",
+        store=True,
+        readonly=False,  # set by action_approve_step (as superuser): a system field
+        copy=False,
+    )
+
+    def _get_system_fields(self):
+        return super()._get_system_fields() | {"process_step_date", "step_approved_by_id"}
+
     step_requirements_met = fields.Boolean(compute="_compute_step_requirements")
     step_checklist = fields.Html(compute="_compute_step_requirements", sanitize=False)
 
@@ -59,6 +70,13 @@ class CrmLead(models.Model):
                 else False
             )
 
+    @api.depends("process_step_id")
+    def _compute_process_step_date(self):
+        """Entering a step starts its clock and needs its own approval."""
+        for lead in self:
+            lead.process_step_date = fields.Datetime.now() if lead.process_step_id else False
+            lead.step_approved_by_id = False
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
@@ -69,8 +87,6 @@ class CrmLead(models.Model):
                     .step_ids[:1]
                 )
                 vals["process_step_id"] = first.id
-            if vals.get("process_step_id"):
-                vals["process_step_date"] = fields.Datetime.now()
         return super().create(vals_list)
 
     def write(self, vals):
@@ -81,7 +97,6 @@ class CrmLead(models.Model):
             new_step = self.env["crm.lead.process.step"].browse(vals["process_step_id"])
             for lead in self:
                 lead._check_can_move_to(new_step)
-            vals = dict(vals, process_step_date=fields.Datetime.now(), step_approved_by_id=False)
         return super().write(vals)
 
     def action_next_step(self):
@@ -120,12 +135,21 @@ class CrmLead(models.Model):
         """Refuse to move past a step whose requirements are not met; moving back is free."""
         self.ensure_one()
         current = self.process_step_id
-        if (
-            not current
-            or not new_step
-            or new_step == current
-            or new_step.template_id != current.template_id
-        ):
+        if not new_step or new_step == current:
+            return
+        if not current or new_step.template_id != current.template_id:
+            # a project enters a process at its first step: no way round a step by leaving
+            # the process and coming back further on
+            first = new_step.template_id.step_ids[:1]
+            if new_step != first and not self.env.su and not self.env.user._is_sales_manager():
+                raise UserError(
+                    self.env._(
+                        "%(project)s enters the process %(process)s at its first step, %(step)s.",
+                        project=self.name,
+                        process=new_step.template_id.name,
+                        step=first.name,
+                    )
+                )
             return
         steps = list(current.template_id.step_ids)
         start, target = steps.index(current), steps.index(new_step)

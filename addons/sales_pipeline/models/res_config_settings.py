@@ -56,5 +56,6 @@ class ResConfigSettings(models.TransientModel):
     quote_limit_per_customer = fields.Integer(
         string="Quotations per Customer",
         config_parameter="sales_pipeline.quote_limit_per_customer",
-        help="How many quotations without a project a customer may have; 0 = no limit.",
+        help="How many quotations (revisions included, with or without a project) a customer may "
+        "have; 0 = no limit.",
     )

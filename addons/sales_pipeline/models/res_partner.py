@@ -80,6 +80,10 @@ class ResPartner(models.Model):
 
     _wechat_id_idx = models.Index("(wechat_id) WHERE wechat_id IS NOT NULL")
 
+    def _get_system_fields(self):
+        # which customer a contact belongs to (the rules read it) follows its parent, nothing else
+        return super()._get_system_fields() | {"commercial_partner_id"}
+
     # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------
@@ -118,6 +122,7 @@ class ResPartner(models.Model):
         if operator != "in":
             return NotImplemented
         user_ids = tuple(uid for uid in value if uid)
+        self._check_may_search_users(user_ids)
         if not user_ids:
             return Domain.FALSE
         query = self._document_users_query(SQL("doc.user_id IN %s", user_ids))
@@ -167,6 +172,7 @@ class ResPartner(models.Model):
         """
         if operator != "in":
             return NotImplemented
+        self._check_may_search_users(value)
         rules = self.env["ir.rule"].sudo()
         domains = [
             rules.with_user(user_id)._compute_domain(self._name, "read")
@@ -174,6 +180,16 @@ class ResPartner(models.Model):
             if user_id
         ]
         return Domain.OR(domains) if domains else Domain.FALSE
+
+    @api.model
+    def _check_may_search_users(self, user_ids):
+        """Which customers another user sees, shares or works on is a manager's business: the
+        rules ask about the current user only, a rep's search may not ask about anyone else."""
+        others = {uid for uid in user_ids if uid} - {self.env.uid}
+        user = self.env.user
+        sees_all = user._is_internal() and not user.has_group("sales_team.group_sale_salesman")
+        if others and not (self._is_customer_manager() or sees_all):
+            raise AccessError(self.env._("You can only search the customers you see yourself."))
 
     @api.model
     def _commercial_partner_in(self, query):
@@ -248,6 +264,7 @@ class ResPartner(models.Model):
         Raises a clear error when another transaction holds or has just changed
         one of them; returns the customers with fresh values.
         """
+        self._check_readable_as_if_missing()
         customers = self._ensure_customers()
         lock_rows(
             self.env,

@@ -19,13 +19,19 @@ class ResPartner(models.Model):
         "This customer number is already used.",
     )
 
+    def _get_system_fields(self):
+        return super()._get_system_fields() | {"customer_code"}
+
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
 
     @api.model_create_multi
     def create(self, vals_list):
-        self._prepare_customer_codes(vals_list)
+        if self.env.su:
+            # numbers within the create (no second write); a user's values must not carry
+            # a number (a field only the application sets): theirs come right after
+            self._prepare_customer_codes(vals_list)
         partners = super().create(vals_list)
         customers = partners.filtered(lambda p: p.is_customer and not p.parent_id)
         if customers:

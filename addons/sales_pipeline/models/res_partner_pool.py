@@ -45,6 +45,9 @@ class ResPartner(models.Model):
         string="Pool History",
     )
 
+    def _get_system_fields(self):
+        return super()._get_system_fields() | {"claim_date", "pool_state"}
+
     # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------
@@ -84,8 +87,10 @@ class ResPartner(models.Model):
     def action_claim(self):
         """Claim customers from the public pool for the current user."""
         user = self._ensure_sales_user(self.env.user)
-        # Read as superuser: a customer claimed a moment ago by someone else may
-        # already be invisible to this rep, who still deserves a clear answer.
+        # A customer claimed a moment ago by someone else may already be invisible to this rep,
+        # who still deserves a clear answer: the same as for one deleted meanwhile, naming none.
+        if self.exists() != self or self._filtered_access("read") != self:
+            raise UserError(self.env._("This customer is no longer in the public pool."))
         customers = self.sudo()._lock_customers()
         for customer in customers:
             if customer.user_id == user:
@@ -106,7 +111,7 @@ class ResPartner(models.Model):
                 customer=self.display_name,
                 owner=self.user_id.name,
             )
-        return self.env._("%s is no longer in the public pool.", self.display_name)
+        return self.env._("This customer is no longer in the public pool.")
 
     def action_release(self):
         """Give customers back to the public pool."""
@@ -171,6 +176,16 @@ class ResPartner(models.Model):
         )
 
     def _check_ownership_write(self, vals):
+        if "parent_id" in vals and not vals["parent_id"] and not self._is_customer_manager():
+            detached = self.filtered(lambda p: p.parent_id and p.commercial_partner_id.is_customer)
+            if detached:
+                # a contact set loose would be a customer of its own, outside Claim and the pool
+                raise UserError(
+                    self.env._(
+                        "%s is a contact of a managed customer: only a sales manager can detach it.",  # noqa: E501
+                        detached[0].display_name,
+                    )
+                )
         changed = [fname for fname in OWNERSHIP_FIELDS if fname in vals]
         if not changed or self._is_customer_manager():
             return
@@ -211,6 +226,7 @@ class ResPartner(models.Model):
         self.sudo().write(vals)
         for customer in self:
             customer._post_pool_note(customer._pool_event_message(action, user, note))
+        self._unsubscribe_users_who_cannot_read()
 
     def _pool_event_message(self, action, user, note):
         messages = {

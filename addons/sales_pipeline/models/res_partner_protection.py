@@ -22,6 +22,12 @@ class ResPartner(models.Model):
         "Only a claimed customer can be protected.",
     )
 
+    def _get_manager_fields(self):
+        return super()._get_manager_fields() | {"is_protected"}
+
+    def _get_system_fields(self):
+        return super()._get_system_fields() | {"protected_date"}
+
     # ------------------------------------------------------------------
     # Actions: protect (保护)
     # ------------------------------------------------------------------
@@ -44,6 +50,7 @@ class ResPartner(models.Model):
         to_protect.sudo().write({"is_protected": True, "protected_date": fields.Datetime.now()})
         for customer in to_protect:
             customer._post_pool_note(self.env._("Customer protected by %s.", self.env.user.name))
+        to_protect._unsubscribe_users_who_cannot_read()
         return True
 
     def action_unprotect(self):

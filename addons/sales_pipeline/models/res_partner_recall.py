@@ -13,7 +13,7 @@ class ResPartner(models.Model):
 
     _inherit = "res.partner"
 
-    last_followup_date = fields.Datetime(string="Last Follow-up", copy=False)
+    last_followup_date = fields.Datetime(string="Last Follow-up", readonly=True, copy=False)
     last_won_date = fields.Datetime(string="Last Won Deal", readonly=True, copy=False)
     recall_date = fields.Datetime(
         string="Returns to Pool On",
@@ -22,6 +22,13 @@ class ResPartner(models.Model):
         "to the public pool.",
     )
     recall_warned = fields.Boolean(copy=False, readonly=True)
+
+    def _get_system_fields(self):
+        return super()._get_system_fields() | {
+            "last_followup_date",
+            "last_won_date",
+            "recall_warned",
+        }
 
     # ------------------------------------------------------------------
     # Computes

@@ -62,6 +62,7 @@ class ResPartner(models.Model):
         if operator != "in":
             return NotImplemented
         user_ids = tuple(uid for uid in value if uid)
+        self._check_may_search_users(user_ids)
         if not user_ids:
             return Domain.FALSE
         query = SQL(
@@ -139,8 +140,7 @@ class ResPartner(models.Model):
 
     def unshare(self, users):
         """Stop sharing customers with ``users``."""
-        if not isinstance(users, models.BaseModel) or users._name != "res.users":
-            raise UserError(self.env._("Customers can only be shared with users of the system."))
+        users = self._as_users(users)
         customers = self._lock_customers()
         for customer in customers:
             customer._check_can_manage()
@@ -159,6 +159,7 @@ class ResPartner(models.Model):
                 self.env._("No longer shared with %s.", share.user_id.name)
             )
         shares.unlink()
+        customers._unsubscribe_users_who_cannot_read()
         return True
 
     def _upsert_shares(self, users, access, expires_at):
@@ -196,10 +197,24 @@ class ResPartner(models.Model):
             )
         self._post_pool_note(body, partner_ids=users.partner_id.ids)
 
-    def _ensure_share_users(self, users):
-        if not isinstance(users, models.BaseModel) or users._name != "res.users":
+    def _as_users(self, users):
+        """``users`` as res.users records: records from Python, or ids (one, or a list) from an
+        RPC client, as Odoo's own public methods take them."""
+        if isinstance(users, models.BaseModel):
+            if users._name != "res.users":
+                raise UserError(
+                    self.env._("Customers can only be shared with users of the system.")
+                )
+            return users
+        ids = [users] if isinstance(users, int) else users
+        if not isinstance(ids, (list, tuple)) or not all(
+            isinstance(uid, int) and not isinstance(uid, bool) for uid in ids
+        ):
             raise UserError(self.env._("Customers can only be shared with users of the system."))
-        users = users.sudo().exists()
+        return self.env["res.users"].browse(ids)
+
+    def _ensure_share_users(self, users):
+        users = self._as_users(users).sudo().exists()
         if not users:
             raise UserError(self.env._("Choose at least one existing user to share with."))
         not_internal = users.filtered(lambda u: u.share or not u.active)

@@ -15,9 +15,5 @@ class SaleOrder(models.Model):
     # the reps' customer rule collects the customers of a rep's documents: one index-only scan
     _user_customer_idx = models.Index("(user_id, partner_commercial_id) WHERE user_id IS NOT NULL")
 
-    def action_confirm(self):
-        # the confirmation's own writes (state, pickings, ...) pass the revision and contract
-        # guards of write(): see sale_order_revision.py and sale_order_contract.py
-        return super(
-            SaleOrder, self.with_context(revision_workflow=True, confirming_contract=True)
-        ).action_confirm()
+    def _get_system_fields(self):
+        return super()._get_system_fields() | {"partner_commercial_id"}

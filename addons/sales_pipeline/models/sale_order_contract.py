@@ -1,17 +1,44 @@
+import hashlib
+import json
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..tools.locking import lock_rows
 
-# Changing one of these after approval needs a new approval.
-CONTRACT_LOCKED_FIELDS = (
-    "order_line",
+# What an approval covers: the order's terms and every line's figures. Any other value of one of
+# them (written, imported, recomputed by an onchange or by Odoo) is another contract.
+CONTRACT_TERMS = (
     "partner_id",
+    "partner_invoice_id",
+    "currency_id",
     "pricelist_id",
+    "fiscal_position_id",
     "payment_term_id",
     "signing_date",
     "contract_end_date",
 )
+CONTRACT_LINE_TERMS = (
+    "display_type",
+    "product_id",
+    "product_uom_qty",
+    "product_uom_id",
+    "price_unit",
+    "discount",
+    "tax_ids",
+    "purchase_price",
+)
+
+
+def _values_of(record, names):
+    """Comparable values of ``names`` on ``record``: ids for relations."""
+    values = []
+    for name in names:
+        value = record[name]
+        if isinstance(value, models.BaseModel):
+            value = sorted(value.ids)
+        values.append(value)
+    return values
 
 
 class SaleOrder(models.Model):
@@ -37,6 +64,11 @@ class SaleOrder(models.Model):
     signed_scan = fields.Binary(string="Signed Contract", attachment=True, copy=False)
     signed_scan_filename = fields.Char(copy=False)
     submitted_by_id = fields.Many2one(comodel_name="res.users", readonly=True, copy=False)
+    contract_fingerprint = fields.Char(
+        readonly=True,
+        copy=False,
+        help="Digest of the terms and lines submitted: the approval holds for them only.",
+    )
     approval_step_ids = fields.One2many(
         comodel_name="sale.order.approval.step",
         inverse_name="order_id",
@@ -44,6 +76,14 @@ class SaleOrder(models.Model):
         readonly=True,
     )
     can_approve_contract = fields.Boolean(compute="_compute_can_approve_contract")
+
+    def _get_system_fields(self):
+        return super()._get_system_fields() | {
+            "contract_state",
+            "contract_number",
+            "submitted_by_id",
+            "contract_fingerprint",
+        }
 
     @api.depends_context("uid")
     @api.depends("approval_step_ids.state", "contract_state")
@@ -56,19 +96,27 @@ class SaleOrder(models.Model):
     # CRUD
     # ------------------------------------------------------------------
 
-    def write(self, vals):
-        if "contract_state" in vals and not self.env.su:
-            raise AccessError(
-                self.env._(
-                    "The approval of a contract changes only through Submit, Approve and Reject."
+    @api.model_create_multi
+    def create(self, vals_list):
+        """A quotation starts as a draft: sending and confirming are actions, with their checks
+        (no order created, copied or imported already sent or confirmed)."""
+        if not self.env.su:
+            states = [vals.get("state") for vals in vals_list]
+            states.append(self.env.context.get("default_state"))
+            if any(state and state != "draft" for state in states):
+                raise AccessError(
+                    self.env._(
+                        "A quotation starts as a draft: send and confirm it with its buttons."
+                    )
                 )
-            )
-        if vals.get("state") == "sale" and not self.env.context.get("confirming_contract"):
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if vals.get("state") == "sale":
             # writing the state directly is no way around the approval
             self._check_contract_approved()
         res = super().write(vals)
-        if vals.keys() & set(CONTRACT_LOCKED_FIELDS):
-            self._reset_contract_approval()
+        self._withdraw_outdated_contract_approval()
         return res
 
     # ------------------------------------------------------------------
@@ -111,7 +159,13 @@ class SaleOrder(models.Model):
             ]
             order.sudo().approval_step_ids.unlink()
             self.env["sale.order.approval.step"].sudo().create(steps)
-            order.sudo().write(dict(vals, contract_state="pending" if steps else "approved"))
+            order.sudo().write(
+                dict(
+                    vals,
+                    contract_state="pending" if steps else "approved",
+                    contract_fingerprint=order._contract_fingerprint(),
+                )
+            )
             order.message_post(
                 body=self.env._(
                     "Submitted for approval by %(user)s (%(rule)s).",
@@ -218,7 +272,7 @@ class SaleOrder(models.Model):
 
     def _check_contract_approved(self):
         for order in self:
-            if order.contract_state != "approved" and order._contract_needs_approval():
+            if not order._is_contract_approved() and order._contract_needs_approval():
                 raise UserError(
                     self.env._(
                         "%s needs an approved contract before it is confirmed: submit it for approval.",  # noqa: E501
@@ -226,16 +280,34 @@ class SaleOrder(models.Model):
                     )
                 )
 
-    def _reset_contract_approval(self):
-        if self.env.context.get("revision_workflow"):
-            return
-        decided = self.filtered(
-            lambda o: o.contract_state in ("pending", "approved") and o.state in ("draft", "sent")
+    def _is_contract_approved(self):
+        """Approved, for exactly the terms and lines that were submitted."""
+        self.ensure_one()
+        return (
+            self.contract_state == "approved"
+            and self.contract_fingerprint == self._contract_fingerprint()
         )
-        for order in decided:
-            order.sudo().with_context(revision_workflow=True).write({"contract_state": "none"})
-            order.sudo().approval_step_ids.unlink()
-            order.message_post(
+
+    def _contract_fingerprint(self):
+        self.ensure_one()
+        order = self.sudo()
+        terms = [_values_of(order, CONTRACT_TERMS)]
+        terms += [_values_of(line, CONTRACT_LINE_TERMS) for line in order.order_line.sorted("id")]
+        return hashlib.sha256(json.dumps(terms, default=str).encode()).hexdigest()
+
+    def _withdraw_outdated_contract_approval(self):
+        """Anything changed after submission withdraws the approval (or the pending request)."""
+        outdated = self.sudo().filtered(
+            lambda o: (
+                o.contract_state in ("pending", "approved")
+                and o.state in ("draft", "sent")
+                and o.contract_fingerprint != o._contract_fingerprint()
+            )
+        )
+        for order in outdated:
+            order.write({"contract_state": "none", "contract_fingerprint": False})
+            order.approval_step_ids.unlink()
+            order.with_env(self.env).message_post(
                 body=self.env._(
                     "Changed after submission: the approval is withdrawn, submit it again."
                 ),

@@ -19,6 +19,9 @@ class SaleOrder(models.Model):
         copy=False,
     )
 
+    def _get_system_fields(self):
+        return super()._get_system_fields() | {"discount_approved_by_id"}
+
     @api.depends("partner_id")
     def _compute_customer_tier(self):
         for order in self:
@@ -51,12 +54,20 @@ class SaleOrder(models.Model):
             )
         return True
 
+    def write(self, vals):
+        if vals.get("state") in ("sent", "sale"):
+            # sent or confirmed by any path (mark as sent, a message with mark_so_as_sent...)
+            self._check_discounts_approved()
+        return super().write(vals)
+
     def action_quotation_send(self):
         self._check_discounts_approved()
         return super().action_quotation_send()
 
     def action_confirm(self):
         self._check_discounts_approved()
+        if self.env.su:
+            self._with_unapproved_discounts()._note_unapproved_discounts()
         res = super().action_confirm()
         # the tier reads confirmed orders: a new customer is an old one from now on
         self.env["res.partner"].invalidate_model(["customer_tier"])
@@ -67,21 +78,42 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------
 
     def _check_discounts_approved(self):
-        for order in self:
-            if order.needs_discount_approval and not order.discount_approved_by_id:
-                lines = order.order_line.filtered("discount_over_max")
-                raise UserError(
-                    self.env._(
-                        "%(order)s gives discounts above what reps may give (%(lines)s): "
-                        "a sales manager must approve them first.",
-                        order=order.name,
-                        lines=", ".join(
-                            f"{line.product_id.display_name} {line.discount:g}% "
-                            f"> {line.discount_max:g}%"
-                            for line in lines
-                        ),
-                    )
+        """The reps' maximum binds people. An automated flow (superuser: a customer paying
+        online, e-commerce, scheduled actions) is not blocked; action_confirm writes its
+        unapproved discounts in the chatter for the managers to see."""
+        if self.env.su:
+            return
+        for order in self._with_unapproved_discounts():
+            raise UserError(
+                self.env._(
+                    "%(order)s gives discounts above what reps may give (%(lines)s): "
+                    "a sales manager must approve them first.",
+                    order=order.name,
+                    lines=order._describe_discounts_over_max(),
                 )
+            )
+
+    def _with_unapproved_discounts(self):
+        return self.filtered(
+            lambda order: order.needs_discount_approval and not order.discount_approved_by_id
+        )
+
+    def _describe_discounts_over_max(self):
+        self.ensure_one()
+        return ", ".join(
+            f"{line.product_id.display_name} {line.discount:g}% > {line.discount_max:g}%"
+            for line in self.order_line.filtered("discount_over_max")
+        )
+
+    def _note_unapproved_discounts(self):
+        for order in self:
+            order.message_post(
+                body=self.env._(
+                    "Confirmed automatically with discounts no manager approved: %s.",
+                    order._describe_discounts_over_max(),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
 
     def _reset_discount_approval(self):
         approved = self.filtered("discount_approved_by_id")

@@ -14,6 +14,9 @@ class SaleOrder(models.Model):
     amount_received = fields.Monetary(string="Received", compute="_compute_amount_received")
     amount_still_due = fields.Monetary(string="Still Due", compute="_compute_amount_received")
 
+    def _get_system_fields(self):
+        return super()._get_system_fields() | {"contract_executed_on"}
+
     @api.depends("invoice_ids.amount_residual", "invoice_ids.state", "amount_total")
     def _compute_amount_received(self):
         for order in self:

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 
 class SaleOrderLine(models.Model):
@@ -47,25 +48,42 @@ class SaleOrderLine(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         lines = super().create(vals_list)
+        lines._check_cost_is_the_products(any("purchase_price" in vals for vals in vals_list))
         lines.order_id._check_not_superseded()
         lines.order_id._reset_discount_approval()
-        lines.order_id._reset_contract_approval()
+        lines.order_id._withdraw_outdated_contract_approval()
         return lines
 
     def write(self, vals):
         self.order_id._check_not_superseded()
         res = super().write(vals)
+        self._check_cost_is_the_products("purchase_price" in vals)
         if vals.keys() & {"discount", "product_id"}:
             self.order_id._reset_discount_approval()
-        if vals.keys() & {"discount", "product_id", "price_unit", "product_uom_qty"}:
-            self.order_id._reset_contract_approval()
+        self.order_id._withdraw_outdated_contract_approval()
         return res
+
+    def _check_cost_is_the_products(self, cost_given):
+        """The cost behind the margin that approval rules read is the product's: a form sends it
+        back as computed, a rep may not lower it (a sales manager may)."""
+        if not cost_given or self.env.su or self.env.user._is_sales_manager():
+            return
+        for line in self.sudo():
+            given = line.purchase_price
+            line._compute_purchase_price()
+            if line.currency_id.compare_amounts(given, line.purchase_price):
+                raise AccessError(
+                    self.env._(
+                        "Only a sales manager can change the cost of %s.",
+                        line.product_id.display_name or line.name,
+                    )
+                )
 
     def unlink(self):
         orders = self.order_id
         orders._check_not_superseded()
         res = super().unlink()
-        orders.exists()._reset_contract_approval()
+        orders.exists()._withdraw_outdated_contract_approval()
         return res
 
     def _returnable_quantity(self, exclude=None):

@@ -48,6 +48,14 @@ class SaleOrder(models.Model):
         string="Revisions",
     )
 
+    def _get_system_fields(self):
+        return super()._get_system_fields() | {
+            "revision_root_id",
+            "previous_revision_id",
+            "revision_number",
+            "is_superseded",
+        }
+
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
@@ -64,8 +72,9 @@ class SaleOrder(models.Model):
     def action_confirm(self):
         """Any revision may be the one the customer accepts: it is confirmed, its open siblings
         cancelled."""
-        res = super().action_confirm()
+        # the accepted revision is the live one again before Odoo's confirmation writes on it
         self.filtered("is_superseded").sudo().write({"is_superseded": False})
+        res = super().action_confirm()
         self._cancel_open_sibling_revisions()
         return res
 
@@ -78,13 +87,12 @@ class SaleOrder(models.Model):
             )
         root = self.revision_root_id or self
         number = max((root | root.revision_ids).mapped("revision_number")) + 1
-        new = self.copy(
+        new = self.copy({"name": f"{root.name}-R{number}"})
+        new.sudo().write(
             {
-                "name": f"{root.name}-R{number}",
                 "revision_root_id": root.id,
                 "previous_revision_id": self.id,
                 "revision_number": number,
-                "discount_approved_by_id": False,
             }
         )
         self.sudo().write({"is_superseded": True})
@@ -95,8 +103,8 @@ class SaleOrder(models.Model):
         return window_action(self.env, "sale.order", res_id=new.id)
 
     def _check_not_superseded(self):
-        if self.env.context.get("revision_workflow"):
-            return  # confirming a revision, or cancelling its siblings, writes on them
+        if self.env.su:
+            return  # the workflow's own steps (cancelling the siblings of the accepted revision)
         superseded = self.filtered("is_superseded")
         if superseded:
             raise UserError(
@@ -116,10 +124,7 @@ class SaleOrder(models.Model):
             siblings = order._get_revision_family() - order
             open_siblings = siblings.filtered(lambda o: o.state in ("draft", "sent"))
             if open_siblings:
-                open_siblings.sudo().with_context(
-                    disable_cancel_warning=True,
-                    revision_workflow=True,
-                )._action_cancel()
+                open_siblings.sudo().with_context(disable_cancel_warning=True)._action_cancel()
                 order.message_post(
                     body=self.env._(
                         "Other revisions cancelled: %s.", ", ".join(open_siblings.mapped("name"))

@@ -4,6 +4,11 @@ from . import test_customer_recall
 from . import test_customer_sharing
 from . import test_customer_protection
 from . import test_customer_access_matrix
+from . import test_customer_links
+from . import test_customer_documents
+from . import test_customer_followers
+from . import test_field_rules
+from . import test_side_doors
 from . import test_concurrent_claim
 from . import test_translations
 from . import test_views

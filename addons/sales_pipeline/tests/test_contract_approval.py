@@ -124,7 +124,7 @@ class TestContractApproval(SalesPipelineCase):
         for user in (self.rep_a, self.manager):
             with (
                 self.subTest(user=user.name),
-                self.assertRaisesRegex(AccessError, "changes only through"),
+                self.assertRaisesRegex(AccessError, "change only through"),
             ):
                 order.with_user(user).write({"contract_state": "approved"})
         self.assertEqual(order.contract_state, "none")
@@ -147,6 +147,82 @@ class TestContractApproval(SalesPipelineCase):
         order.with_user(self.manager).action_approve_contract()
         order.with_user(self.rep_a).write({"signing_date": "2026-12-01"})
         self.assertEqual(order.contract_state, "none", "contract terms count too")
+
+    def _approved_order(self, amount=20000):
+        order = self._order(amount)
+        order.with_user(self.rep_a).action_submit_contract()
+        if order.contract_state == "pending":
+            order.with_user(self.manager).action_approve_contract()
+        self.assertEqual(order.contract_state, "approved")
+        return order
+
+    def test_an_approval_covers_units_and_taxes_too(self):
+        dozens = self.env.ref("uom.product_uom_dozen")
+        tax = self.env["account.tax"].create({"name": "VAT 13", "amount": 13})
+        for vals in ({"product_uom_id": dozens.id}, {"tax_ids": [(6, 0, tax.ids)]}):
+            with self.subTest(vals=vals):
+                order = self._approved_order()
+                order.order_line.with_user(self.rep_a).write(vals)
+                self.assertEqual(order.contract_state, "none")
+                with self.assertRaisesRegex(UserError, "needs an approved contract"):
+                    order.with_user(self.rep_a).action_confirm()
+                self.assertEqual(order.state, "draft")
+
+    def test_no_approval_needed_holds_for_what_was_submitted_only(self):
+        order = self._approved_order(500)  # under every threshold
+        order.order_line.with_user(self.rep_a).write({"product_uom_qty": 100})
+        with self.assertRaisesRegex(UserError, "needs an approved contract"):
+            order.with_user(self.rep_a).action_confirm()
+        self.assertEqual(order.state, "draft")
+
+    def test_confirmation_checks_what_was_approved_whatever_the_path(self):
+        """Even a change that reached the database without write() (another module's SQL, an
+        import tool) is seen at confirmation: the approval is of the submitted figures."""
+        order = self._approved_order()
+        self.env.cr.execute(
+            "UPDATE sale_order_line SET price_unit = 90000 WHERE order_id = %s", [order.id]
+        )
+        self.env.invalidate_all()
+        self.assertEqual(order.contract_state, "approved")
+        with self.assertRaisesRegex(UserError, "needs an approved contract"):
+            order.with_user(self.rep_a).action_confirm()
+        self.assertEqual(order.state, "draft")
+
+    def test_context_keys_switch_no_check_off(self):
+        order = self._order(20000)
+        for key in ("confirming_contract", "revision_workflow"):
+            with self.subTest(key=key):
+                with self.assertRaisesRegex(UserError, "needs an approved contract"):
+                    order.with_user(self.rep_a).with_context(**{key: True}).write({"state": "sale"})
+        approved = self._approved_order()
+        approved.order_line.with_user(self.rep_a).with_context(revision_workflow=True).write(
+            {"price_unit": 90000}
+        )
+        self.assertEqual(approved.contract_state, "none", "the flag keeps no approval")
+        self.assertEqual(order.state, "draft")
+
+    def test_create_copy_and_import_obey_the_approval(self):
+        Order = self.env["sale.order"].with_user(self.rep_a)
+        vals = {"partner_id": self.customer.id, "contract_state": "approved"}
+        with self.assertRaisesRegex(AccessError, "change only through"):
+            Order.create(vals)
+        with self.assertRaisesRegex(AccessError, "change only through"):
+            Order.with_context(default_contract_state="approved").create(
+                {"partner_id": self.customer.id}
+            )
+        with self.assertRaisesRegex(AccessError, "change only through"):
+            self._order(20000).with_user(self.rep_a).copy({"contract_state": "approved"})
+        result = Order.load(
+            ["partner_id/.id", "contract_state", "discount_approved_by_id/.id"],
+            [[str(self.customer.id), "approved", str(self.rep_a.id)]],
+        )
+        self.assertFalse(result["ids"])
+        self.assertIn("change only through", str(result["messages"]))
+        self.assertFalse(
+            self.env["sale.order"].search(
+                [("partner_id", "=", self.customer.id), ("contract_state", "=", "approved")]
+            )
+        )
 
     def test_low_margin_needs_approval_whatever_the_amount(self):
         self.env["sale.order.approval.rule"].create(

@@ -6,7 +6,7 @@ a protected one and a shared one (both shared with the three share users).
 """
 
 from odoo import Command
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, MissingError
 from odoo.tests import new_test_user, tagged
 
 from .common import REP_GROUPS, SalesPipelineCase
@@ -98,8 +98,8 @@ class TestCustomerAccessMatrix(SalesPipelineCase):
                 seen = self.as_user(customer, user)
                 if customer_key in CAN_READ[user_key]:
                     self.assertEqual(seen.read(["name"])[0]["name"], customer.name)
-                else:
-                    with self.assertRaises(AccessError):
+                else:  # hidden: answered like a record that does not exist
+                    with self.assertRaisesRegex(MissingError, "does not exist"):
                         seen.read(["name"])
 
     def test_name_search(self):
@@ -126,7 +126,7 @@ class TestCustomerAccessMatrix(SalesPipelineCase):
                     rows = seen.export_data(["name", "customer_code"])["datas"]
                     self.assertEqual(rows[0][0], customer.name)
                 else:
-                    with self.assertRaises(AccessError):
+                    with self.assertRaisesRegex(MissingError, "does not exist"):
                         seen.export_data(["name", "customer_code"])
 
     def test_write(self):
@@ -136,8 +136,9 @@ class TestCustomerAccessMatrix(SalesPipelineCase):
                 if customer_key in CAN_WRITE[user_key]:
                     seen.write({"phone": f"tel-{user_key}"})
                     self.assertEqual(customer.phone, f"tel-{user_key}")
-                else:
-                    with self.assertRaises(AccessError):
+                else:  # read-only for them, or hidden (then as if it did not exist)
+                    readable = customer_key in CAN_READ[user_key]
+                    with self.assertRaises(AccessError if readable else MissingError):
                         seen.write({"phone": f"tel-{user_key}"})
                     self.assertNotEqual(customer.phone, f"tel-{user_key}")
 
@@ -162,15 +163,15 @@ class TestCustomerAccessMatrix(SalesPipelineCase):
                     seen = self.as_user(document, self.users[user_key])
                     if customer_key in CAN_READ_THROUGH_OWN_DOCUMENT[user_key]:
                         self.assertEqual(seen.partner_id.name, customer.name)
-                    else:
-                        with self.assertRaises(AccessError):
+                    else:  # the document follows its hidden customer out of sight
+                        with self.assertRaisesRegex(MissingError, "does not exist"):
                             _ = seen.partner_id.name
 
     def test_related_field_of_someone_elses_order_is_not_a_back_door(self):
         order = self.env["sale.order"].create(
             {"partner_id": self.customers["protected"].id, "user_id": self.rep_a.id}
         )
-        with self.assertRaises(AccessError):
+        with self.assertRaisesRegex(MissingError, "does not exist"):
             _ = self.as_user(order, self.rep_b).partner_id.name
 
     def test_clerk_sees_unprotected_customers_they_entered(self):
@@ -217,3 +218,23 @@ class TestCustomerAccessMatrix(SalesPipelineCase):
             [("document_user_ids", "in", self.rep_b.ids), ("id", "in", self.all_ids)]
         )
         self.assertEqual(found, customer)
+
+    def test_nobody_but_managers_asks_what_another_user_sees(self):
+        """The fields the rules use answer for the current user only: a rep who searches them
+        with another user's id learns nothing of what that user sees, shares or works on."""
+        fields = (
+            "visible_user_ids",
+            "document_user_ids",
+            "shared_user_ids",
+            "write_shared_user_ids",
+        )
+        Partner = self.as_user(self.Partner, self.users["other_rep"])
+        for field in fields:
+            with self.subTest(field=field):
+                with self.assertRaisesRegex(AccessError, "only search the customers you see"):
+                    Partner.search([(field, "in", self.users["owner"].ids)])
+                Partner.search([(field, "in", self.users["other_rep"].ids)])  # about oneself
+                # a manager asks about anyone (no error)
+                self.as_user(self.Partner, self.users["manager"]).search(
+                    [(field, "in", self.users["owner"].ids), ("id", "in", self.all_ids)]
+                )

@@ -1,6 +1,6 @@
 from freezegun import freeze_time
 
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, MissingError, ValidationError
 from odoo.tests import Form, tagged
 
 from .common import SalesPipelineCase
@@ -104,7 +104,7 @@ class TestCustomerFollowup(SalesPipelineCase):
                 "group_ids": [(6, 0, self.rep_a.group_ids.ids)],
             }
         )
-        with self.assertRaises(AccessError):
+        with self.assertRaises(MissingError):
             self._followup(third)
         with self.assertRaises(AccessError):
             self.as_user(followup, third).read(["content"])

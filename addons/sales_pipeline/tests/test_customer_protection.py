@@ -1,4 +1,4 @@
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.tests import tagged
 
 from .common import SalesPipelineCase
@@ -28,7 +28,7 @@ class TestCustomerProtection(SalesPipelineCase):
 
     def test_invisible_customer_cannot_be_protected(self):
         customer = self.make_customer("Hidden From B", owner=self.rep_a)
-        with self.assertRaises(AccessError):
+        with self.assertRaises(MissingError):
             self.as_user(customer, self.rep_b).action_protect()
         self.assertFalse(customer.is_protected)
 

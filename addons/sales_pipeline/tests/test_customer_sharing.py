@@ -1,6 +1,6 @@
 from freezegun import freeze_time
 
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.tests import new_test_user, tagged
 
 from .common import REP_GROUPS, SalesPipelineCase
@@ -71,7 +71,7 @@ class TestCustomerSharing(SalesPipelineCase):
             self.assertFalse(
                 self.as_user(self.Partner, self.rep_b).search([("id", "=", self.customer.id)])
             )
-            with self.assertRaises(AccessError):
+            with self.assertRaises(MissingError):
                 _ = self.as_user(self.customer, self.rep_b).name
             self.assertFalse(self.customer.share_ids.is_active)
 
@@ -80,7 +80,7 @@ class TestCustomerSharing(SalesPipelineCase):
         mine.share_with(self.rep_b)
         mine.unshare(self.rep_b)
         self.assertFalse(self.customer.share_ids)
-        with self.assertRaises(AccessError):
+        with self.assertRaises(MissingError):
             _ = self.as_user(self.customer, self.rep_b).name
 
     def test_share_line_unshare_button(self):
@@ -95,7 +95,8 @@ class TestCustomerSharing(SalesPipelineCase):
         archived.active = False
         cases = {
             "a partner": self.rep_b.partner_id,
-            "an id": self.rep_b.id,
+            "a name": "sp_rep_b",
+            "an id of nobody": 999999999,
             "a portal user": portal,
             "an archived user": archived,
             "no user": self.env["res.users"],

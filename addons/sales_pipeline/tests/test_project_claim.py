@@ -1,4 +1,4 @@
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.tests import tagged
 
 from .common import ProjectCase
@@ -120,6 +120,61 @@ class TestProjectClaim(ProjectCase):
         with self.assertRaisesRegex(AccessError, "Only a sales manager"):
             self.as_user(self.open_project, self.rep_a).action_assign_to(self.rep_a)
         self.assertFalse(self.open_project.user_id)
+
+    def test_rep_cannot_take_an_unassigned_project_by_writing_it(self):
+        """Our policy, said in our words: projects are asked for, leads are taken."""
+        # in the user's language (the test database loads Chinese)
+        with self.assertRaisesRegex(AccessError, "Request Claim|申请领用"):
+            self.as_user(self.open_project, self.rep_a).write({"user_id": self.rep_a.id})
+        self.assertFalse(self.open_project.user_id)
+
+    def test_rep_cannot_create_a_project_for_nobody_or_someone_else(self):
+        Lead = self.env["crm.lead"].with_user(self.rep_a)
+        for owner in (self.env["res.users"], self.rep_b):
+            with (
+                self.subTest(owner=owner.name),
+                self.assertRaisesRegex(
+                    AccessError, "created or assigned by a sales manager|由销售经理完成"
+                ),
+            ):
+                Lead.create({"name": "Sneaky", "type": "opportunity", "user_id": owner.id})
+        self.assertFalse(self.env["crm.lead"].search([("name", "=", "Sneaky")]))
+
+    def test_rep_works_unassigned_leads_as_in_odoo(self):
+        """Odoo's lead flow (crm test_lead_merge_user): a rep enters leads without
+        salesperson, merges them and converts them into their own opportunity."""
+        Lead = self.env["crm.lead"].with_user(self.rep_a)
+        leads = Lead.create(
+            [
+                {"name": f"Walk-in {n}", "type": "lead", "user_id": False, "email_from": "w@x.cn"}
+                for n in (1, 2)
+            ]
+        )
+        convert = (
+            self.env["crm.lead2opportunity.partner"]
+            .with_user(self.rep_a)
+            .with_context(active_model="crm.lead", active_id=leads[0].id, active_ids=leads[0].ids)
+            .create({})
+        )
+        self.assertEqual(convert.name, "merge")
+        convert.write({"user_id": self.rep_a.id})
+        convert.action_apply()
+        self.assertEqual((leads[0].type, leads[0].user_id), ("opportunity", self.rep_a))
+        self.assertFalse(leads[1].exists())
+
+    def test_unassigned_lead_of_a_hidden_customer_stays_hidden(self):
+        self.customer.action_protect()
+        lead = self.env["crm.lead"].create(
+            {
+                "name": "Hidden Lead",
+                "type": "lead",
+                "partner_id": self.customer.id,
+                "user_id": False,
+            }
+        )
+        with self.assertRaises(MissingError):
+            self.as_user(lead, self.rep_b).write({"user_id": self.rep_b.id})
+        self.assertFalse(lead.user_id)
 
 
 @tagged("post_install", "-at_install")

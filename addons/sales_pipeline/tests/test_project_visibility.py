@@ -1,4 +1,4 @@
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, MissingError
 from odoo.tests import tagged
 
 from .common import ProjectCase
@@ -28,7 +28,7 @@ class TestProjectVisibility(ProjectCase):
         project_of_a = self.make_project("A's Protected Project", owner=self.rep_a)
         Lead = self.as_user(self.env["crm.lead"], self.rep_b)
         self.assertFalse(Lead.search([("id", "in", (project | project_of_a).ids)]))
-        with self.assertRaises(AccessError):
+        with self.assertRaises(MissingError):
             self.as_user(project, self.rep_b).read(["name"])
         self.assertEqual(
             self.as_user(self.env["crm.lead"], self.rep_a).search(

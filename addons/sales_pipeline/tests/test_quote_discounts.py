@@ -159,3 +159,44 @@ class TestQuoteDiscounts(SalesPipelineCase):
             self.rule_premium.with_context(lang="en_US").display_name,
             "Premium Customer · All Products",
         )
+
+    def test_partners_nobody_manages_keep_their_prices(self):
+        """Odoo's own flows sell to plain partners too: no tier, no default, no approval."""
+        plain = self.env["res.partner"].create({"name": "Walk-in Buyer"})
+        self._confirm_an_order(plain)
+        plain.invalidate_recordset(["customer_tier"])
+        self.assertFalse(plain.customer_tier)
+        quote = self._quote(user=self.manager, customer=plain)
+        self.assertFalse(quote.order_line.discount_rule_id)
+        self.assertEqual(quote.order_line.discount, 0)
+        self.assertFalse(quote.customer_tier)
+        quote.order_line.discount = 20
+        self.assertFalse(quote.needs_discount_approval)
+        quote.with_user(self.manager).action_confirm()
+        self.assertEqual(quote.state, "sale")
+
+    def test_a_partner_becoming_a_managed_customer_gets_a_tier(self):
+        plain = self.env["res.partner"].create({"name": "Soon Managed"})
+        self.assertFalse(plain.customer_tier)
+        plain.write({"is_customer": True, "user_id": self.rep_a.id})
+        self.assertEqual(plain.customer_tier, "new")
+
+    def test_automated_confirmation_goes_through_and_tells_the_managers(self):
+        """A customer paying online confirms as superuser: not blocked, but written down."""
+        quote = self._quote(discount=7)
+        with self.assertRaisesRegex(UserError, "a sales manager must approve"):
+            quote.with_user(self.rep_a).action_confirm()
+        quote.sudo().action_confirm()
+        self.assertEqual(quote.state, "sale")
+        self.assertIn(
+            "Confirmed automatically with discounts no manager approved: Valve 7% &gt; 5%",
+            quote.message_ids[:1].body,
+        )
+
+    def test_a_rep_cannot_borrow_the_automated_path(self):
+        """The superuser path is the server's own: context keys a client sends do not open it."""
+        quote = self._quote(discount=7)
+        for context in ({"su": True}, {"sudo": True}, {"confirming_contract": True}):
+            with self.assertRaisesRegex(UserError, "a sales manager must approve"):
+                quote.with_user(self.rep_a).with_context(**context).action_confirm()
+        self.assertEqual(quote.state, "draft")

@@ -52,12 +52,29 @@ class TestQuoteLimitAndRevisions(SalesPipelineCase):
             self.env["sale.order"].search_count([("opportunity_id", "=", self.project.id)]), 2
         )
 
-    def test_customer_limit_for_quotes_without_project(self):
+    def test_customer_limit_counts_every_quotation_of_the_customer(self):
+        """A project is no way round the customer's limit."""
+        self.set_limits(project=5, customer=2)
         self._quote()
-        self._quote()
-        self._quote(self.project)  # project quotes count for the project, not the customer
-        with self.assertRaisesRegex(UserError, "Limit Customer may have at most 2"):
-            self._quote()
+        self._quote(self.project)
+        for project in (None, self.project):
+            with self.assertRaisesRegex(UserError, "Limit Customer may have at most 2"):
+                self._quote(project)
+
+    def test_attaching_quotations_counts_like_making_them(self):
+        """Writing the project or the customer onto existing quotations obeys the limits too."""
+        self.set_limits(project=1, customer=0)
+        self._quote(self.project)
+        loose = self._quote()
+        with self.assertRaisesRegex(UserError, "Limited Project may have at most 1"):
+            loose.with_user(self.rep_a).write({"opportunity_id": self.project.id})
+        self.assertFalse(loose.opportunity_id)
+        self.set_limits(project=0, customer=1)
+        other = self.make_customer("Other Limit Customer", owner=self.rep_a)
+        elsewhere = self.env["sale.order"].with_user(self.rep_a).create({"partner_id": other.id})
+        with self.assertRaisesRegex(UserError, "Limit Customer may have at most 1"):
+            elsewhere.with_user(self.rep_a).write({"partner_id": self.customer.id})
+        self.assertEqual(elsewhere.partner_id, other)
 
     def test_zero_means_no_limit(self):
         self.set_limits(project=0, customer=0)

@@ -76,13 +76,17 @@ def can_insert_customers(partners, field_names, checked_modules=CHECKED_CREATE_M
 def insert_customers(partners, vals_list):
     """Create customers from ``vals_list`` (``create`` values of top-level customers); returns them.
 
-    Same checks as ``create``: access rights on the model and fields, record rules on the new rows,
+    Same checks as ``create``: access rights on the model and fields, the fields only the
+    application sets, links to customers the user cannot read, record rules on the new rows,
     Python constraints, our quotas. Raises like ``create``; the caller's savepoint undoes the batch.
     """
     env = partners.env
     partners = partners.browse()
     partners.check_access("create")
     vals_list = [dict(vals) for vals in vals_list]
+    if not env.su:  # the fields only the application sets, and links to hidden customers
+        partners._check_guarded_fields_at_create(vals_list)
+        partners._check_partners_readable(vals_list)
     partners._check_customer_entry(vals_list)
     partners._prepare_customer_codes(vals_list)
     names = sorted(

@@ -5,3 +5,4 @@ from . import crm_lead_assign_wizard
 from . import crm_lead_claim_wizard
 from . import sale_order_approval_wizard
 from . import sale_order_execute_wizard
+from . import crm_lead2opportunity_partner

@@ -1,0 +1,189 @@
+from odoo import api, models
+from odoo.exceptions import AccessError
+
+from ..tools.records import as_record_id
+
+
+class Base(models.AbstractModel):
+    """Two rules every create, copy, write, import and onchange of a user obeys, on every model.
+
+    Fields only the application sets: an approval, a number, a clock, a protection flag. A model
+    names them in ``_get_system_fields()`` (set by our own methods, as superuser) and
+    ``_get_manager_fields()`` (set by sales managers). No user's create, copy, write or import
+    sets them, and neither do defaults a client puts in the context or sets for itself
+    (ir.default): a transition is a method.
+
+    No record points at a customer its user cannot read.
+
+    Reps see only some managed customers (record rules). A hidden customer linked to a record the
+    rep can read (an order, a lead, a wizard, an import line, a ticket...) would show through that
+    record: its name, contacts, e-mail and address, which related and computed fields read as
+    superuser. So every create, write and onchange by a user (not the superuser) that sets a
+    Many2one to ``res.partner`` checks the user can read that partner when it is a managed
+    customer, on every model, ours and Odoo's, present and future. A hidden customer gets the
+    answer a missing one gets. (A partner hidden by another rule is linked as in Odoo.)
+    """
+
+    _inherit = "base"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            self._check_guarded_fields_at_create(vals_list)
+            self._check_partners_readable(vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su:
+            self._check_guarded_fields(self._fields_changed_by(vals))
+            self._check_partners_readable([vals])
+        return super().write(vals)
+
+    def onchange(self, values, field_names, fields_spec):
+        given = dict(values)
+        if not field_names:  # a new record: the defaults the client asks for through the context
+            given.update(
+                (name, self.env.context[f"default_{name}"])
+                for name in fields_spec
+                if f"default_{name}" in self.env.context
+            )
+        self._check_partners_readable([self._partner_values_changed(given)])
+        return super().onchange(values, field_names, fields_spec)
+
+    # ------------------------------------------------------------------
+    # Fields only the application sets
+    # ------------------------------------------------------------------
+
+    def _get_system_fields(self):
+        """Fields set only by this model's own methods (as superuser)."""
+        return set()
+
+    def _get_manager_fields(self):
+        """Fields set only by sales managers (and this model's own methods)."""
+        return set()
+
+    def _check_guarded_fields_at_create(self, vals_list):
+        guarded = self._get_system_fields() | self._get_manager_fields()
+        if not guarded:
+            return
+        # what create() will fill in: defaults of the context and the user's own (ir.default)
+        defaults = self.default_get(sorted(guarded))
+        self._check_guarded_fields(
+            {
+                name
+                for vals in [defaults, *vals_list]
+                for name, value in vals.items()
+                if name in guarded and not self._is_default_value(name, value)
+            }
+        )
+
+    def _is_default_value(self, name, value):
+        field = self._fields[name]
+        if not value:
+            return True
+        default = field.default(self) if callable(field.default) else field.default
+        return field.convert_to_cache(value, self, validate=False) == field.convert_to_cache(
+            default, self, validate=False
+        )
+
+    def _fields_changed_by(self, vals):
+        """The guarded fields ``vals`` changes on at least one of these records."""
+        guarded = (self._get_system_fields() | self._get_manager_fields()) & vals.keys()
+        changed = set()
+        for name in guarded:
+            field = self._fields[name]
+            for record in self.sudo():
+                new = field.convert_to_record(field.convert_to_cache(vals[name], record), record)
+                if record[name] != new:
+                    changed.add(name)
+                    break
+        return changed
+
+    def _check_guarded_fields(self, names):
+        if not names:
+            return
+        system = sorted(names & self._get_system_fields())
+        if system:
+            raise AccessError(
+                self.env._(
+                    "%(fields)s of %(model)s change only through the application's own actions "
+                    "(submit, approve, claim, protect...), not by editing, copying or importing.",
+                    fields=self._describe_fields(system),
+                    model=self._description,
+                )
+            )
+        manager = sorted(names & self._get_manager_fields())
+        if manager and not self.env.user._is_sales_manager():
+            raise AccessError(
+                self.env._(
+                    "Only a sales manager can set %(fields)s of %(model)s.",
+                    fields=self._describe_fields(manager),
+                    model=self._description,
+                )
+            )
+
+    def _describe_fields(self, names):
+        descriptions = self.fields_get(names, ["string"])
+        return ", ".join(f"“{descriptions[name]['string']}”" for name in names)
+
+    # ------------------------------------------------------------------
+    # No link to a customer the user cannot read
+    # ------------------------------------------------------------------
+
+    def _partner_values_changed(self, values):
+        """``values`` minus the partners the record already has (checked when they were set)."""
+        if len(self) != 1 or not self.id:
+            return values
+        return {
+            name: value
+            for name, value in values.items()
+            if not (self._is_partner_link(name) and value == self.sudo()[name].id)
+        }
+
+    def _is_partner_link(self, name):
+        field = self._fields.get(name)
+        return bool(field and field.type == "many2one" and field.comodel_name == "res.partner")
+
+    @api.model
+    def _check_partners_readable(self, vals_list):
+        if self.env.su:
+            return
+        ids = {
+            record_id
+            for vals in vals_list
+            for name, value in vals.items()
+            if self._is_partner_link(name) and (record_id := as_record_id(value))
+        }
+        if not ids:
+            return
+        self.env["res.partner"].browse(sorted(ids))._check_linkable_partners()
+
+    def _check_linkable_partners(self):
+        """A user links only partners they may read, as far as managed customers go."""
+        if self.env.su:
+            return
+        partners = self
+        existing = partners.exists()
+        # a partner another rule hides (not a managed customer) is linked as in Odoo
+        hidden_customers = (existing - existing._filtered_access("read")).filtered(
+            lambda partner: partner.sudo().commercial_partner_id.is_customer
+        )
+        if (partners - existing) or hidden_customers:
+            raise self.env["ir.rule"]._missing_record_error(
+                ((partners - existing) | hidden_customers)[:1]
+            )
+
+    # ------------------------------------------------------------------
+    # A hidden record is answered like a missing one
+    # ------------------------------------------------------------------
+
+    def _check_readable_as_if_missing(self):
+        """Raise Odoo's "does not exist" error for the first of these records the user cannot
+        read (or that does not exist): an action or a link on a hidden record tells nothing of
+        it, not even that it exists."""
+        if self.env.su:
+            return
+        existing = self.exists()
+        hidden = (self - existing) | (existing - existing._filtered_access("read"))
+        if hidden:
+            raise self.env["ir.rule"]._missing_record_error(hidden[:1])

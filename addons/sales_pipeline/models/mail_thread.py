@@ -1,0 +1,15 @@
+from odoo import models
+
+from ..tools.records import as_record_id
+
+
+class MailThread(models.AbstractModel):
+    _inherit = "mail.thread"
+
+    def message_subscribe(self, partner_ids=None, subtype_ids=None):
+        """A user adds as followers only partners they may read: a hidden customer made a
+        follower of one's own record would show its name and e-mail in the followers list."""
+        ids = [as_record_id(partner_id) for partner_id in partner_ids or []]
+        if ids:
+            self.env["res.partner"].browse(i for i in ids if i)._check_linkable_partners()
+        return super().message_subscribe(partner_ids=partner_ids, subtype_ids=subtype_ids)

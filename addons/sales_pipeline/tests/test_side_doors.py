@@ -1,0 +1,172 @@
+from odoo.exceptions import AccessError, MissingError, UserError
+from odoo.tests import tagged
+
+from .common import ProjectCase
+
+HIDDEN = "Record does not exist or has been deleted"
+
+
+@tagged("post_install", "-at_install")
+class TestSideDoors(ProjectCase):
+    """Side doors found by trying the trust promises as rep B with an RPC client, each closed."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["sale.order.approval.rule"].search([]).active = False
+        cls.env["sale.order.discount.rule"].search([]).active = False
+        cls.secret = cls.make_customer("Side Door Secret", owner=cls.rep_a, protected=True)
+        cls.own = cls.make_customer("Side Door Own", owner=cls.rep_b)
+        cls.product = cls.env["product.product"].create(
+            {"name": "Side Pump", "list_price": 100, "is_storable": True}
+        )
+
+    def test_ids_as_strings_are_checked_like_ids(self):
+        """PostgreSQL casts '73' to 73: the checks read it as the id it is."""
+        as_text = str(self.secret.id)
+        for model, vals in (
+            ("res.partner", {"name": "Kid", "parent_id": as_text}),
+            ("crm.lead", {"name": "L", "type": "lead", "user_id": False, "partner_id": as_text}),
+            ("sale.order", {"partner_id": as_text}),
+        ):
+            with self.subTest(model=model), self.assertRaisesRegex(MissingError, HIDDEN):
+                self.env[model].with_user(self.rep_b).create(vals)
+        self.env["ir.config_parameter"].set_param("sales_pipeline.quote_limit_per_project", "1")
+        project = self.make_project("String Limit", owner=self.rep_b, customer=self.own)
+        Order = self.env["sale.order"].with_user(self.rep_b)
+        Order.create({"partner_id": self.own.id, "opportunity_id": project.id})
+        with self.assertRaisesRegex(UserError, "at most 1"):
+            Order.create({"partner_id": self.own.id, "opportunity_id": str(project.id)})
+
+    def test_no_hidden_customer_as_a_follower(self):
+        project = self.make_project("Followed By Spies", owner=self.rep_b, customer=self.own)
+        with self.assertRaisesRegex(MissingError, HIDDEN):
+            project.with_user(self.rep_b).message_subscribe(partner_ids=self.secret.ids)
+        self.assertNotIn(self.secret, project.message_partner_ids)
+
+    def test_deliveries_and_returns_follow_the_customer(self):
+        stock = self.env.ref("stock.warehouse0").lot_stock_id
+        self.env["stock.quant"]._update_available_quantity(self.product, stock, 10)
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.secret.id,
+                "user_id": False,
+                "order_line": [(0, 0, {"product_id": self.product.id, "product_uom_qty": 1})],
+            }
+        )
+        order.action_confirm()
+        for records in (order.picking_ids, order.picking_ids.move_ids):
+            with self.subTest(model=records._name):
+                self.assertFalse(
+                    self.as_user(records.browse(), self.rep_b).search([("id", "in", records.ids)])
+                )
+                with self.assertRaisesRegex(MissingError, HIDDEN):
+                    self.as_user(records[:1], self.rep_b).read(["id"])
+
+    def test_expired_shares_are_not_read(self):
+        customer = self.make_customer("Expired Share Co", owner=self.rep_a)
+        self.env["res.partner.share"].create(
+            {"partner_id": customer.id, "user_id": self.rep_b.id, "expires_at": "2020-01-01"}
+        )
+        shares = self.as_user(self.env["res.partner.share"], self.rep_b).search(
+            [("partner_id", "=", customer.id)]
+        )
+        self.assertFalse(shares)
+
+    def test_claim_requests_of_hidden_projects_are_not_read(self):
+        pool = self.make_customer("Pool Then Protected")
+        project = self.make_project("Open Then Hidden", customer=pool)
+        project.with_user(self.rep_b).action_request_claim()
+        pool.with_user(self.rep_a).action_claim()
+        pool.with_user(self.rep_a).action_protect()
+        requests = self.as_user(self.env["crm.lead.claim.request"], self.rep_b).search([])
+        self.assertNotIn(project, requests.lead_id)
+
+    def test_orders_start_as_drafts(self):
+        Order = self.env["sale.order"].with_user(self.rep_b)
+        with self.assertRaisesRegex(AccessError, "starts as a draft"):
+            Order.create({"partner_id": self.own.id, "state": "sale"})
+        with self.assertRaisesRegex(AccessError, "starts as a draft"):
+            Order.with_context(default_state="sent").create({"partner_id": self.own.id})
+        draft = Order.create({"partner_id": self.own.id})
+        with self.assertRaisesRegex(AccessError, "starts as a draft"):
+            draft.copy({"state": "sale"})
+
+    def test_personal_defaults_set_no_guarded_field(self):
+        Default = self.env["ir.default"].with_user(self.rep_b)
+        Default.set("res.partner", "is_premium_customer", True, user_id=True)
+        with self.assertRaisesRegex(AccessError, "Only a sales manager"):
+            self.env["res.partner"].with_user(self.rep_b).create(
+                {"name": "Defaulted", "is_customer": True, "user_id": self.rep_b.id}
+            )
+        Default.set("sale.order", "contract_state", "approved", user_id=True)
+        with self.assertRaisesRegex(AccessError, "change only through"):
+            self.env["sale.order"].with_user(self.rep_b).create({"partner_id": self.own.id})
+
+    def test_reps_lower_no_cost_and_give_no_premium_grade(self):
+        order = (
+            self.env["sale.order"]
+            .with_user(self.rep_b)
+            .create(
+                {"partner_id": self.own.id, "order_line": [(0, 0, {"product_id": self.product.id})]}
+            )
+        )
+        with self.assertRaisesRegex(AccessError, "Only a sales manager can change the cost"):
+            order.order_line.write({"purchase_price": 55})
+        order.order_line.write({"purchase_price": order.order_line.purchase_price})  # as a form
+        with self.assertRaisesRegex(AccessError, "Only a sales manager can change the cost"):
+            order.write(
+                {"order_line": [(0, 0, {"product_id": self.product.id, "purchase_price": 0.5})]}
+            )
+        grade_a = self.env.ref("sales_pipeline.res_partner_value_grade_a")
+        with self.assertRaisesRegex(AccessError, "premium value grade"):
+            self.as_user(self.own, self.rep_b).write({"value_grade_id": grade_a.id})
+        self.assertNotEqual(self.own.customer_tier, "premium")
+
+    def test_no_sending_past_the_discount_approval(self):
+        self.env["sale.order.discount.rule"].create(
+            {"tier": "new", "default_discount": 0, "max_discount": 5}
+        )
+        order = (
+            self.env["sale.order"]
+            .with_user(self.rep_b)
+            .create(
+                {
+                    "partner_id": self.own.id,
+                    "order_line": [(0, 0, {"product_id": self.product.id, "discount": 50})],
+                }
+            )
+        )
+        with self.assertRaisesRegex(UserError, "a sales manager must approve"):
+            order.action_quotation_sent()
+        with self.assertRaisesRegex(UserError, "a sales manager must approve"):
+            order.with_context(mark_so_as_sent=True).message_post(
+                body="here", message_type="comment"
+            )
+        self.assertEqual(order.state, "draft")
+
+    def test_no_skipping_steps_by_leaving_the_process(self):
+        template = self.env["crm.lead.process.template"].create(
+            {
+                "name": "Three Steps",
+                "step_ids": [
+                    (0, 0, {"name": "Visit", "sequence": 1, "need_followup": True}),
+                    (0, 0, {"name": "Offer", "sequence": 2}),
+                    (0, 0, {"name": "Contract", "sequence": 3}),
+                ],
+            }
+        )
+        project = self.make_project(
+            "Stepper", owner=self.rep_b, customer=self.own, process_template_id=template.id
+        )
+        mine = self.as_user(project, self.rep_b)
+        mine.write({"process_step_id": False})
+        with self.assertRaisesRegex(UserError, "enters the process"):
+            mine.write({"process_step_id": template.step_ids[2].id})
+        self.assertFalse(project.process_step_id)
+
+    def test_no_contact_set_loose_as_a_customer(self):
+        contact = self.env["res.partner"].create({"name": "Loose", "parent_id": self.own.id})
+        with self.assertRaisesRegex(UserError, "only a sales manager can detach"):
+            self.as_user(contact, self.rep_b).write({"parent_id": False, "user_id": False})
+        self.assertEqual(contact.parent_id, self.own)
