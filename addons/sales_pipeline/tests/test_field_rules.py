@@ -77,54 +77,34 @@ class TestFieldRules(ProjectCase):
                 }
             )
 
+    def _checked_row(self, code, name, mobile):
+        """The one line of a checked import of one row, by rep A."""
+        row = [code, name, "公司", mobile, "", "", "", "", "", ""]
+        batch = (
+            self.env["res.partner.import"]
+            .with_user(self.rep_a)
+            .create({"file": make_xlsx([row]), "filename": "rows.xlsx"})
+        )
+        batch.action_check()
+        return batch.line_ids
+
     def test_the_import_applies_the_same_rules(self):
         """Row values edited between the check and the import, on the create path (one INSERT
         per batch) and on the update path, are refused like a create or a write."""
-        rows = [["", "Imported Premium", "公司", "13900000001", "", "", "", "", "", ""]]
-        batch = (
-            self.env["res.partner.import"]
-            .with_user(self.rep_a)
-            .create({"file": make_xlsx(rows), "filename": "c.xlsx"})
-        )
-        batch.action_check()
-        line = batch.line_ids
+        line = self._checked_row("", "Imported Premium", "13900000001")
         self.assertEqual(line.action, "create")
-        line.write(
-            {
-                "values": dict(
-                    line.values,
-                    is_premium_customer=True,
-                    customer_code="C-FORGED",
-                    claim_date="2099-01-01 00:00:00",
-                )
-            }
-        )
-        batch.action_import()
+        forged = {
+            "is_premium_customer": True,
+            "customer_code": "C-FORGED",
+            "claim_date": "2099-01-01 00:00:00",
+        }
+        line.write({"values": dict(line.values, **forged)})
+        line.import_id.action_import()
         self.assertEqual((line.state, line.action), ("failed", "refused"))
         self.assertFalse(self.env["res.partner"].search([("name", "=", "Imported Premium")]))
-        update_rows = [
-            [
-                self.customer.customer_code,
-                self.customer.name,
-                "公司",
-                "13900000002",
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-            ]
-        ]
-        batch = (
-            self.env["res.partner.import"]
-            .with_user(self.rep_a)
-            .create({"file": make_xlsx(update_rows), "filename": "u.xlsx"})
-        )
-        batch.action_check()
-        line = batch.line_ids
+        line = self._checked_row(self.customer.customer_code, self.customer.name, "13900000002")
         self.assertEqual(line.action, "update")
         line.write({"values": dict(line.values, last_won_date="2099-01-01 00:00:00")})
-        batch.action_import()
+        line.import_id.action_import()
         self.assertEqual(line.action, "refused")
         self.assertFalse(self.customer.last_won_date)

@@ -59,6 +59,17 @@ class TestWechatQuote(WechatCase):
         )
         self.assertIn("/my/orders/", body["url"])
 
+    def test_no_sending_past_the_discount_approval(self):
+        self.env["sale.order.discount.rule"].search([]).active = False
+        self.env["sale.order.discount.rule"].create(
+            {"tier": "new", "default_discount": 0, "max_discount": 5}
+        )
+        order = self.quote()
+        order.order_line.with_user(self.rep_a).write({"discount": 30})
+        with self.assertRaisesRegex(UserError, "a sales manager must approve"):
+            order.with_user(self.rep_a).action_send_wechat()
+        self.assertFalse(self.stub.sent)
+
     def test_refused_send_changes_nothing(self):
         order = self.quote()
         self.stub.mode = "errcode"
