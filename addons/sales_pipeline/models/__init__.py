@@ -40,6 +40,7 @@ from . import sale_order_revision
 from . import sale_order_contract
 from . import sale_order_discount
 from . import sale_order_quote_limit
+from . import res_partner_quote_limit
 from . import sale_order_export
 from . import sale_order_execution
 from . import sale_order_margin

@@ -28,13 +28,18 @@ class TestCustomerDocuments(SalesPipelineCase):
         cls.unassigned = cls._confirmed_order(cls.env["res.users"])
         cls.invoice = cls.unassigned._create_invoices()
         cls.invoice.action_post()
+        cls.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=cls.invoice.ids
+        ).create({})._create_payments()
         cls.secret.action_protect()
         cls.documents = {
             "sale.order": cls.order_of_b | cls.unassigned,
             "sale.order.line": (cls.order_of_b | cls.unassigned).order_line,
             "account.move": cls.invoice,
             "account.move.line": cls.invoice.line_ids.filtered("partner_id"),
+            "account.partial.reconcile": cls.invoice.line_ids.matched_credit_ids,
         }
+        assert cls.documents["account.partial.reconcile"], "the invoice is paid"
 
     @classmethod
     def _confirmed_order(cls, user):

@@ -76,6 +76,18 @@ class TestQuoteLimitAndRevisions(SalesPipelineCase):
             elsewhere.with_user(self.rep_a).write({"partner_id": self.customer.id})
         self.assertEqual(elsewhere.partner_id, other)
 
+    def test_a_partner_with_quotations_joining_the_customer_counts(self):
+        """Quotations made for a loose partner, which then becomes the customer's contact,
+        count toward the customer's limit."""
+        self.set_limits(customer=2)
+        self._quote()
+        loose = self.env["res.partner"].with_user(self.rep_a).create({"name": "Loose Buyer"})
+        for _ in range(2):
+            self.env["sale.order"].with_user(self.rep_a).create({"partner_id": loose.id})
+        with self.assertRaisesRegex(UserError, "Limit Customer may have at most 2"):
+            loose.with_user(self.rep_a).write({"parent_id": self.customer.id})
+        self.assertFalse(loose.parent_id)
+
     def test_zero_means_no_limit(self):
         self.set_limits(project=0, customer=0)
         for _ in range(4):
