@@ -1,4 +1,4 @@
-from odoo import api, models
+from odoo import api, models, tools
 from odoo.exceptions import AccessError
 
 from ..tools.records import as_record_id
@@ -30,7 +30,13 @@ class Base(models.AbstractModel):
     def create(self, vals_list):
         if not self.env.su:
             self._check_guarded_fields_at_create(vals_list)
-            self._check_partners_readable(vals_list)
+            defaults = self._partner_defaults_set_by_users()
+            self._check_partners_readable(
+                [
+                    {**{k: v for k, v in defaults.items() if k not in vals}, **vals}
+                    for vals in vals_list
+                ]
+            )
         return super().create(vals_list)
 
     def write(self, vals):
@@ -41,11 +47,11 @@ class Base(models.AbstractModel):
 
     def onchange(self, values, field_names, fields_spec):
         given = dict(values)
-        if not field_names:  # a new record: the defaults the client asks for through the context
+        if not field_names:  # a new record: the defaults a client set (context, ir.default)
             given.update(
-                (name, self.env.context[f"default_{name}"])
-                for name in fields_spec
-                if f"default_{name}" in self.env.context
+                (name, value)
+                for name, value in self._partner_defaults_set_by_users().items()
+                if name in fields_spec and name not in values
             )
         self._check_partners_readable([self._partner_values_changed(given)])
         return super().onchange(values, field_names, fields_spec)
@@ -139,6 +145,30 @@ class Base(models.AbstractModel):
             for name, value in values.items()
             if not (self._is_partner_link(name) and value == self.sudo()[name].id)
         }
+
+    @api.model
+    def _partner_defaults_set_by_users(self):
+        """Defaults of this model's partner links that a client can set: context keys and
+        ir.default values (the user's own, or everyone's)."""
+        links = self._partner_link_names()
+        if not links:
+            return {}
+        defaults = {
+            name: value
+            for name, value in self.env["ir.default"].sudo()._get_model_defaults(self._name).items()
+            if name in links
+        }
+        defaults.update(
+            (name, self.env.context[f"default_{name}"])
+            for name in links
+            if f"default_{name}" in self.env.context
+        )
+        return defaults
+
+    @api.model
+    @tools.ormcache()
+    def _partner_link_names(self):
+        return frozenset(name for name in self._fields if self._is_partner_link(name))
 
     def _is_partner_link(self, name):
         field = self._fields.get(name)

@@ -123,6 +123,18 @@ class TestCustomerLinks(SalesPipelineCase):
                 default_partner_id=self.secret.id
             ).onchange({}, [], order_spec)
 
+    def test_no_hidden_customer_through_a_personal_default(self):
+        self.env["ir.default"].with_user(self.rep_b).set(
+            "sale.order", "partner_id", self.secret.id, user_id=True
+        )
+        Order = self.env["sale.order"].with_user(self.rep_b)
+        with self.assertHidden():
+            Order.create({})
+        with self.assertHidden():
+            Order.onchange({}, [], {"partner_id": {}, "partner_invoice_id": {}})
+        order = Order.create({"partner_id": self.own.id})  # a partner given wins, as in Odoo
+        self.assertEqual(order.partner_id, self.own)
+
     def test_onchange_of_an_existing_record_keeps_working(self):
         order = self.env["sale.order"].with_user(self.rep_b).create({"partner_id": self.own.id})
         form = Form(order)
