@@ -179,6 +179,20 @@ class TestTrustWalk(HttpCase):
             self.call("res.partner", "action_claim", [secret_id]), "no longer in the public pool"
         )
         self.assertRefused(self.call("res.partner", "action_release", [contact_id]), missing)
+        # a hidden customer answers exactly as a missing one: read, web_read, posting
+        missing_id = secret_id + 100000
+        for method, args, kwargs in (
+            ("read", [["name", "email", "city"]], {}),
+            ("web_read", [], {"specification": {"name": {}, "email": {}, "user_id": {}}}),
+            ("message_post", [], {"body": "Knock knock"}),
+        ):
+            hidden_answer = self.call("res.partner", method, [secret_id], *args, **kwargs)
+            missing_answer = self.call("res.partner", method, [missing_id], *args, **kwargs)
+            self.assertEqual(
+                str(hidden_answer).replace(str(secret_id), "ID"),
+                str(missing_answer).replace(str(missing_id), "ID"),
+                f"{method}: a hidden customer answers as a missing one",
+            )
         # 6. what another rep sees
         for field in ("visible_user_ids", "document_user_ids", "shared_user_ids"):
             self.assertRefused(self.call("res.partner", "search", [(field, "in", [self.rep_a.id])]))

@@ -15,6 +15,7 @@ from . import mail_activity_type
 from . import mail_activity
 from . import res_partner_pool_log
 from . import res_partner
+from . import res_partner_hidden
 from . import res_partner_number
 from . import res_partner_recall
 from . import res_partner_pool

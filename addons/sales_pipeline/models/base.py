@@ -1,7 +1,13 @@
+import contextlib
+import contextvars
+
 from odoo import api, models, tools
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, MissingError
 
 from ..tools.records import as_record_id
+
+# set while a user's read is answered: reads made inside it leave hidden records to it
+_ANSWERING_READ = contextvars.ContextVar("sales_pipeline_answering_read", default=False)
 
 
 class Base(models.AbstractModel):
@@ -44,6 +50,26 @@ class Base(models.AbstractModel):
             self._check_guarded_fields(self._fields_changed_by(vals))
             self._check_partners_readable([vals])
         return super().write(vals)
+
+    def read(self, fields=None, load="_classic_read"):
+        with self._users_own_read() as own:
+            try:
+                return super().read(fields, load)
+            except MissingError as error:
+                hidden = self._hidden_records_named_by(error) if own else None
+                if not hidden:
+                    raise
+        return (self - hidden).read(fields, load)
+
+    def web_read(self, specification):
+        with self._users_own_read() as own:
+            try:
+                return super().web_read(specification)
+            except MissingError as error:
+                hidden = self._hidden_records_named_by(error) if own else None
+                if not hidden:
+                    raise
+        return (self - hidden).web_read(specification)
 
     def onchange(self, values, field_names, fields_spec):
         given = dict(values)
@@ -188,21 +214,6 @@ class Base(models.AbstractModel):
             return
         self.env["res.partner"].browse(sorted(ids))._check_linkable_partners()
 
-    def _check_linkable_partners(self):
-        """A user links only partners they may read, as far as managed customers go."""
-        if self.env.su:
-            return
-        partners = self
-        existing = partners.exists()
-        # a partner another rule hides (not a managed customer) is linked as in Odoo
-        hidden_customers = (existing - existing._filtered_access("read")).filtered(
-            lambda partner: partner.sudo().commercial_partner_id.is_customer
-        )
-        if (partners - existing) or hidden_customers:
-            raise self.env["ir.rule"]._missing_record_error(
-                ((partners - existing) | hidden_customers)[:1]
-            )
-
     # ------------------------------------------------------------------
     # A hidden record is answered like a missing one
     # ------------------------------------------------------------------
@@ -213,7 +224,33 @@ class Base(models.AbstractModel):
         it, not even that it exists."""
         if self.env.su:
             return
+        missing, hidden = self._split_missing_and_hidden()
+        if missing or hidden:
+            raise self.env["ir.rule"]._missing_record_error((missing | hidden)[:1])
+
+    def _split_missing_and_hidden(self):
+        """(the records that do not exist, those that exist but the user may not read)."""
         existing = self.exists()
-        hidden = (self - existing) | (existing - existing._filtered_access("read"))
-        if hidden:
-            raise self.env["ir.rule"]._missing_record_error(hidden[:1])
+        return self - existing, existing - existing._filtered_access("read")
+
+    @contextlib.contextmanager
+    def _users_own_read(self):
+        """Odoo leaves a missing record out of what ``read``/``web_read`` answer; a record our
+        rules hide (``answer_as_missing``) is left out the same way, instead of an error that
+        would tell it exists. Yields whether this read is the user's own call, which does so: a
+        read inside it (of a related record) raises as before, and the call leaves out the
+        records that error names when they are its own."""
+        if self.env.su or _ANSWERING_READ.get():
+            yield False
+            return
+        token = _ANSWERING_READ.set(True)
+        try:
+            yield True
+        finally:
+            _ANSWERING_READ.reset(token)
+
+    def _hidden_records_named_by(self, error):
+        model, ids = getattr(error, "hidden_records", (None, ()))
+        if model != self._name or not set(ids) <= set(self._ids):
+            return self.browse()
+        return self.browse(ids)

@@ -29,7 +29,10 @@ class IrRule(models.Model):
         failing = self._get_failing(records, mode=operation).sudo()
         hidden_by = failing if operation == "read" else self._get_failing(records, mode="read")
         if any(hidden_by.sudo().mapped("answer_as_missing")):
-            return self._missing_record_error(records[:1])
+            error = self._missing_record_error(records[:1])
+            # read() and web_read() leave them out, as Odoo leaves out missing records
+            error.hidden_records = (records._name, tuple(records.ids))
+            return error
         lang = self.env.user.context_get().get("lang")
         messages = [
             message

@@ -1,4 +1,7 @@
+import contextlib
+
 from odoo import models
+from odoo.exceptions import AccessError
 
 from ..tools.records import as_record_id
 
@@ -13,3 +16,15 @@ class MailThread(models.AbstractModel):
         if ids:
             self.env["res.partner"].browse(i for i in ids if i)._check_linkable_partners()
         return super().message_subscribe(partner_ids=partner_ids, subtype_ids=subtype_ids)
+
+    def message_post(self, **kwargs):
+        """Posting on a record our rules hide gets the answer posting on a missing one gets."""
+        self._raise_if_hidden_as_missing()
+        return super().message_post(**kwargs)
+
+    def _raise_if_hidden_as_missing(self):
+        if self.env.su:
+            return
+        # a MissingError when our rules hide it; hidden by one of Odoo's, Odoo answers as it does
+        with contextlib.suppress(AccessError):
+            self.check_access("read")

@@ -84,11 +84,11 @@ class ResPartner(models.Model):
                     )
                 )
             else:
+                # that it exists, so that it is not entered twice; not whose it is
                 lines.append(
                     self.env._(
                         "A customer you cannot see already has this phone, mobile or WeChat. "
-                        "Ask its owner, %(owner)s, or your manager before entering it again.",
-                        owner=html_escape(owner.name or self.env._("your manager")),
+                        "Ask your manager before entering it again."
                     )
                 )
         return "<br/>".join(lines)

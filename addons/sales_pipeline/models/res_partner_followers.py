@@ -26,11 +26,15 @@ class ResPartner(models.Model):
             )
         )
         users = followers.partner_id.user_ids.filtered(lambda user: not user.share)
+        documents_of = {customers: documents}  # one search per distinct set of lost customers
         for user in users:
             lost = customers - customers.with_user(user)._filtered_access("read")
-            if lost:
-                for records in self._customer_followed_documents(lost).values():
-                    records.message_unsubscribe(partner_ids=user.partner_id.ids)
+            if not lost:
+                continue
+            if lost not in documents_of:
+                documents_of[lost] = self._customer_followed_documents(lost)
+            for records in documents_of[lost].values():
+                records.message_unsubscribe(partner_ids=user.partner_id.ids)
 
     def _customer_followed_documents(self, customers):
         """{model: records} (as superuser) that carry the chatter of ``customers``."""

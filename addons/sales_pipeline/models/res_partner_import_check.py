@@ -88,17 +88,14 @@ class ResPartnerImport(models.Model):
             vals = self._prepare_create_vals(vals)
             return dict(plan, action="create", values=vals)
         if not target.with_env(self.env).has_access("write"):
-            owner = target.user_id.name or self.env._("the public pool")
             if not target.with_env(self.env).has_access("read"):
-                # say that it exists and whom to ask, nothing of the customer itself
+                # say that it exists, nothing of the customer itself, not even whose it is
                 return dict(
                     plan,
                     action="refused",
-                    reason=self.env._(
-                        "Duplicate of a customer you cannot see: ask its owner, %(owner)s, or your manager.",  # noqa: E501
-                        owner=owner,
-                    ),
+                    reason=self.env._("Duplicate of a customer you cannot see: ask your manager."),
                 )
+            owner = target.user_id.name or self.env._("the public pool")
             return dict(
                 plan,
                 action="refused",

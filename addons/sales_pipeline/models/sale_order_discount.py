@@ -58,7 +58,10 @@ class SaleOrder(models.Model):
         if vals.get("state") in ("sent", "sale"):
             # sent or confirmed by any path (mark as sent, a message with mark_so_as_sent...)
             self._check_discounts_approved()
-        return super().write(vals)
+        res = super().write(vals)
+        if vals.keys() & {"partner_id", "pricelist_id", "currency_id"}:
+            self._reset_discount_approval()  # another customer's tier, other prices
+        return res
 
     def action_quotation_send(self):
         self._check_discounts_approved()

@@ -1,6 +1,11 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+# what a manager approves with a line's discount: the discount on what, how much, at what price
+DISCOUNT_APPROVAL_TERMS = frozenset(
+    {"discount", "product_id", "product_uom_qty", "product_uom_id", "price_unit"}
+)
+
 
 class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
@@ -58,7 +63,7 @@ class SaleOrderLine(models.Model):
         self.order_id._check_not_superseded()
         res = super().write(vals)
         self._check_cost_is_the_products("purchase_price" in vals)
-        if vals.keys() & {"discount", "product_id"}:
+        if vals.keys() & DISCOUNT_APPROVAL_TERMS:
             self.order_id._reset_discount_approval()
         self.order_id._withdraw_outdated_contract_approval()
         return res

@@ -155,7 +155,7 @@ class TestCustomerImport(SalesPipelineCase):
         self.assertIn("Atlantis", lines[5].reason)
         self.assertEqual(lines[6].partner_id, self.existing)
         self.assertIn("cannot see", lines[7].reason)
-        self.assertIn("Rep B", lines[7].reason)
+        self.assertNotIn("Rep B", lines[7].reason)
         self.assertNotIn(self.foreign.customer_code, lines[7].reason)
         self.assertFalse(lines[7].partner_id, "nothing of a hidden customer is shown")
         self.assertIn("row 2", lines[8].reason)

@@ -28,8 +28,9 @@ class TestProjectVisibility(ProjectCase):
         project_of_a = self.make_project("A's Protected Project", owner=self.rep_a)
         Lead = self.as_user(self.env["crm.lead"], self.rep_b)
         self.assertFalse(Lead.search([("id", "in", (project | project_of_a).ids)]))
+        self.assertEqual(self.as_user(project, self.rep_b).read(["name"]), [])
         with self.assertRaises(MissingError):
-            self.as_user(project, self.rep_b).read(["name"])
+            self.as_user(project, self.rep_b).mapped("name")
         self.assertEqual(
             self.as_user(self.env["crm.lead"], self.rep_a).search(
                 [("id", "in", (project | project_of_a).ids)]

@@ -108,6 +108,25 @@ class TestQuoteDiscounts(SalesPipelineCase):
         with self.assertRaises(UserError):
             quote.with_user(self.rep_a).action_confirm()
 
+    def test_an_approval_covers_the_quantity_unit_and_price_it_saw(self):
+        dozens = self.env.ref("uom.product_uom_dozen")
+        for change in (
+            {"product_uom_qty": 500},
+            {"price_unit": 1.0},
+            {"product_uom_id": dozens.id},
+        ):
+            with self.subTest(change=change):
+                quote = self._quote(discount=7)
+                quote.with_user(self.manager).action_approve_discounts()
+                quote.order_line.with_user(self.rep_a).write(change)
+                self.assertFalse(quote.discount_approved_by_id)
+                with self.assertRaisesRegex(UserError, "a sales manager must approve"):
+                    quote.with_user(self.rep_a).action_confirm()
+        quote = self._quote(discount=7)
+        quote.with_user(self.manager).action_approve_discounts()
+        quote.order_line.with_user(self.rep_a).write({"name": "Described better"})
+        self.assertEqual(quote.discount_approved_by_id, self.manager, "a description is no term")
+
     def test_within_max_needs_no_approval(self):
         quote = self._quote(discount=5)
         self.assertFalse(quote.needs_discount_approval)

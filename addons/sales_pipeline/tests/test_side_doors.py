@@ -60,8 +60,7 @@ class TestSideDoors(ProjectCase):
                 self.assertFalse(
                     self.as_user(records.browse(), self.rep_b).search([("id", "in", records.ids)])
                 )
-                with self.assertRaisesRegex(MissingError, HIDDEN):
-                    self.as_user(records[:1], self.rep_b).read(["id"])
+                self.assertEqual(self.as_user(records[:1], self.rep_b).read(["id"]), [])
 
     def test_expired_shares_are_not_read(self):
         customer = self.make_customer("Expired Share Co", owner=self.rep_a)
@@ -170,3 +169,46 @@ class TestSideDoors(ProjectCase):
         with self.assertRaisesRegex(UserError, "only a sales manager can detach"):
             self.as_user(contact, self.rep_b).write({"parent_id": False, "user_id": False})
         self.assertEqual(contact.parent_id, self.own)
+
+    def test_reading_a_hidden_record_answers_as_reading_a_missing_one(self):
+        missing = self.Partner.browse(self.Partner.search([], order="id desc", limit=1).id + 1000)
+        for records in (self.secret, missing):
+            with self.subTest(record=records):
+                as_b = self.as_user(records, self.rep_b)
+                self.assertEqual(as_b.read(["name", "email"]), [])
+                self.assertEqual(as_b.web_read({"name": {}, "email": {}}), [])
+                with self.assertRaisesRegex(MissingError, HIDDEN):
+                    as_b.message_post(body="Knock knock")
+        both = self.as_user(self.secret | self.own, self.rep_b)
+        self.assertEqual([values["id"] for values in both.read(["name"])], [self.own.id])
+        self.assertEqual([values["id"] for values in both.web_read({"name": {}})], [self.own.id])
+        self.assertFalse(self.secret.message_ids.filtered(lambda m: "Knock" in str(m.body)))
+
+    def test_a_link_made_before_the_customer_was_hidden_shows_its_name_only(self):
+        self.secret.write({"email": "spy@secret.example", "city": "Hidden City", "vat": "CN-42"})
+        self.own.write({"email": "buyer@own.example", "city": "Open City"})
+        upload = self.env["res.partner.import"].create(
+            {"file": b"UEsDBA==", "filename": "old.xlsx", "user_id": self.rep_b.id}
+        )
+        lines = self.env["res.partner.import.line"].create(
+            [
+                {"import_id": upload.id, "row": row, "action": "refused", "partner_id": partner.id}
+                for row, partner in ((2, self.secret), (3, self.own))
+            ]
+        )
+        shown = {
+            values["partner_id"]["id"]: values["partner_id"]["display_name"]
+            for values in self.as_user(lines, self.rep_b).web_read(
+                {
+                    "partner_id": {
+                        "fields": {"display_name": {}},
+                        "context": {"show_address": True, "show_email": True, "show_vat": True},
+                    }
+                }
+            )
+        }
+        self.assertEqual(shown[self.secret.id], "Side Door Secret")
+        self.assertIn("buyer@own.example", shown[self.own.id], "a readable customer shows all")
+        self.assertIn("Open City", shown[self.own.id])
+        with self.assertRaisesRegex(MissingError, HIDDEN):  # its fields, as before: no
+            self.as_user(lines[:1], self.rep_b).web_read({"partner_id": {"fields": {"email": {}}}})
