@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import api, fields
+from odoo import Command, api, fields
 from odoo.tests import TransactionCase, new_test_user
 
 from .helpers import RollbackOnRaiseMixin
@@ -98,6 +98,23 @@ class ProjectCase(SalesPipelineCase):
                 "partner_id": (customer if customer is not None else cls.customer).id or False,
                 "user_id": owner.id if owner else False,
                 **vals,
+            }
+        )
+
+    @classmethod
+    def make_process_template(cls, name, *steps):
+        """A process template of ``steps``, each a name or (name, {step values}), in order."""
+        return cls.env["crm.lead.process.template"].create(
+            {
+                "name": name,
+                "step_ids": [
+                    Command.create(
+                        {"name": step, "sequence": sequence}
+                        if isinstance(step, str)
+                        else {"name": step[0], "sequence": sequence, **step[1]}
+                    )
+                    for sequence, step in enumerate(steps, start=1)
+                ],
             }
         )
 

@@ -50,15 +50,7 @@ class TestFieldRules(ProjectCase):
             self.as_user(self.customer, self.manager).write({"claim_date": "2099-01-01"})
 
     def test_a_rep_does_not_approve_their_own_project_step(self):
-        template = self.env["crm.lead.process.template"].create(
-            {
-                "name": "Gated",
-                "step_ids": [
-                    (0, 0, {"name": "Survey", "sequence": 1, "need_approval": True}),
-                    (0, 0, {"name": "Offer", "sequence": 2}),
-                ],
-            }
-        )
+        template = self.make_process_template("Gated", ("Survey", {"need_approval": True}), "Offer")
         project = self.make_project(
             "Gated Project", owner=self.rep_a, process_template_id=template.id
         )

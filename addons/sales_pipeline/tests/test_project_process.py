@@ -9,20 +9,12 @@ class TestProjectProcess(ProjectCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.template = cls.env["crm.lead.process.template"].create(
-            {
-                "name": "Test Process",
-                "step_ids": [
-                    (0, 0, {"name": "Visit", "sequence": 1, "need_followup": True}),
-                    (0, 0, {"name": "Documents", "sequence": 2, "need_attachment": True}),
-                    (
-                        0,
-                        0,
-                        {"name": "Quote", "sequence": 3, "need_quote": True, "need_approval": True},
-                    ),
-                    (0, 0, {"name": "Contract", "sequence": 4}),
-                ],
-            }
+        cls.template = cls.make_process_template(
+            "Test Process",
+            ("Visit", {"need_followup": True}),
+            ("Documents", {"need_attachment": True}),
+            ("Quote", {"need_quote": True, "need_approval": True}),
+            "Contract",
         )
         cls.visit, cls.documents, cls.quote, cls.contract = cls.template.step_ids
 

@@ -145,15 +145,8 @@ class TestSideDoors(ProjectCase):
         self.assertEqual(order.state, "draft")
 
     def test_no_skipping_steps_by_leaving_the_process(self):
-        template = self.env["crm.lead.process.template"].create(
-            {
-                "name": "Three Steps",
-                "step_ids": [
-                    (0, 0, {"name": "Visit", "sequence": 1, "need_followup": True}),
-                    (0, 0, {"name": "Offer", "sequence": 2}),
-                    (0, 0, {"name": "Contract", "sequence": 3}),
-                ],
-            }
+        template = self.make_process_template(
+            "Three Steps", ("Visit", {"need_followup": True}), "Offer", "Contract"
         )
         project = self.make_project(
             "Stepper", owner=self.rep_b, customer=self.own, process_template_id=template.id
