@@ -9,6 +9,7 @@ would send them, with the context keys a client can add.
 import json
 import logging
 
+from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.sales_pipeline.tests.common import MANAGER_GROUPS, REP_GROUPS
@@ -70,6 +71,19 @@ class TestTrustWalk(HttpCase):
             }
         )
         cls.product = env["product.product"].create({"name": "Walk Pump", "list_price": 100})
+        env["sale.order.discount.rule"].create(
+            {"tier": "new", "default_discount": 0, "max_discount": 5}
+        )
+        cls.discounted = env["sale.order"].create(
+            {
+                "partner_id": cls.own.id,
+                "user_id": cls.rep_b.id,
+                "require_signature": True,
+                "order_line": [
+                    Command.create({"product_id": cls.product.id, "discount": 30}),
+                ],
+            }
+        )
         cls.project = env["crm.lead"].create(
             {
                 "name": "Walk Project",
@@ -193,6 +207,33 @@ class TestTrustWalk(HttpCase):
                 str(missing_answer).replace(str(missing_id), "ID"),
                 f"{method}: a hidden customer answers as a missing one",
             )
+        # ids in every form the ORM or PostgreSQL reads as one
+        for value in (float(secret_id), {"id": secret_id}, [contact_id, "x"]):
+            self.assertRefused(
+                self.call(
+                    "crm.lead",
+                    "onchange",
+                    [],
+                    {"partner_id": value},
+                    ["partner_id"],
+                    {"partner_id": {}, "email_from": {}, "city": {}},
+                ),
+                missing,
+            )
+        self.assertRefused(
+            self.call(
+                "crm.lead", "message_subscribe", [self.project.id], partner_ids=[float(contact_id)]
+            ),
+            missing,
+        )
+        # who follows a hidden customer is hidden with it
+        status, followers = self.call(
+            "mail.followers",
+            "search_read",
+            [("res_model", "=", "res.partner"), ("res_id", "in", [secret_id, contact_id])],
+            ["partner_id"],
+        )
+        self.assertEqual((status, followers), ("ok", []))
         # 6. what another rep sees
         for field in ("visible_user_ids", "document_user_ids", "shared_user_ids"):
             self.assertRefused(self.call("res.partner", "search", [(field, "in", [self.rep_a.id])]))
@@ -234,4 +275,21 @@ class TestTrustWalk(HttpCase):
             ),
             "change only through",
         )
+        # the customer's signature on the portal does not get round the discount approval
+        token = self.discounted._portal_ensure_token()
+        response = self.opener.post(
+            f"{self.base_url()}/my/orders/{self.discounted.id}/accept",
+            json={
+                "jsonrpc": "2.0",
+                "method": "call",
+                "params": {
+                    "access_token": token,
+                    "name": "Buyer",
+                    "signature": "R0lGODlhAQABAAAAACw=",
+                },
+            },
+            timeout=30,
+        )
+        self.assertIn("error", response.json()["result"])
+        self.assertEqual(self.discounted.state, "draft")
         self.assertNothingLeaked()

@@ -52,6 +52,7 @@ from . import crm_lead_claim
 from . import crm_lead_process
 from . import base
 from . import mail_thread
+from . import mail_followers
 from . import ir_rule
 from . import res_company
 from . import crm_lead_member

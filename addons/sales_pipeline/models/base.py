@@ -1,8 +1,10 @@
 import contextlib
 import contextvars
+from collections import defaultdict
 
 from odoo import api, models, tools
 from odoo.exceptions import AccessError, MissingError
+from odoo.fields import Domain
 
 from ..tools.records import as_record_id
 
@@ -36,8 +38,8 @@ class Base(models.AbstractModel):
     def create(self, vals_list):
         if not self.env.su:
             self._check_guarded_fields_at_create(vals_list)
-            defaults = self._partner_defaults_set_by_users()
-            self._check_partners_readable(
+            defaults = self._link_defaults_set_by_users()
+            self._check_links_readable(
                 [
                     {**{k: v for k, v in defaults.items() if k not in vals}, **vals}
                     for vals in vals_list
@@ -48,7 +50,7 @@ class Base(models.AbstractModel):
     def write(self, vals):
         if not self.env.su:
             self._check_guarded_fields(self._fields_changed_by(vals))
-            self._check_partners_readable([vals])
+            self._check_links_readable([vals])
         return super().write(vals)
 
     def read(self, fields=None, load="_classic_read"):
@@ -76,10 +78,10 @@ class Base(models.AbstractModel):
         if not field_names:  # a new record: the defaults a client set (context, ir.default)
             given.update(
                 (name, value)
-                for name, value in self._partner_defaults_set_by_users().items()
+                for name, value in self._link_defaults_set_by_users().items()
                 if name in fields_spec and name not in values
             )
-        self._check_partners_readable([self._partner_values_changed(given)])
+        self._check_links_readable([self._link_values_changed(given)])
         return super().onchange(values, field_names, fields_spec)
 
     # ------------------------------------------------------------------
@@ -159,24 +161,24 @@ class Base(models.AbstractModel):
         return ", ".join(f"“{descriptions[name]['string']}”" for name in names)
 
     # ------------------------------------------------------------------
-    # No link to a customer the user cannot read
+    # No link to a record the user cannot read
     # ------------------------------------------------------------------
 
-    def _partner_values_changed(self, values):
-        """``values`` minus the partners the record already has (checked when they were set)."""
+    def _link_values_changed(self, values):
+        """``values`` minus the links the record already has (checked when they were set)."""
         if len(self) != 1 or not self.id:
             return values
         return {
             name: value
             for name, value in values.items()
-            if not (self._is_partner_link(name) and value == self.sudo()[name].id)
+            if not (self._is_guarded_link(name) and as_record_id(value) == self.sudo()[name].id)
         }
 
     @api.model
-    def _partner_defaults_set_by_users(self):
-        """Defaults of this model's partner links that a client can set: context keys and
+    def _link_defaults_set_by_users(self):
+        """Defaults of this model's guarded links that a client can set: context keys and
         ir.default values (the user's own, or everyone's)."""
-        links = self._partner_link_names()
+        links = self._guarded_link_names()
         if not links:
             return {}
         defaults = {
@@ -193,26 +195,54 @@ class Base(models.AbstractModel):
 
     @api.model
     @tools.ormcache()
-    def _partner_link_names(self):
-        return frozenset(name for name in self._fields if self._is_partner_link(name))
+    def _guarded_link_names(self):
+        """Many2one fields to partners, or to a model whose records our rules hide as missing."""
+        guarded = self.env["ir.rule"]._models_answering_as_missing() | {"res.partner"}
+        return frozenset(
+            name
+            for name, field in self._fields.items()
+            if field.type == "many2one" and field.comodel_name in guarded
+        )
 
-    def _is_partner_link(self, name):
-        field = self._fields.get(name)
-        return bool(field and field.type == "many2one" and field.comodel_name == "res.partner")
+    def _is_guarded_link(self, name):
+        return name in self._guarded_link_names()
 
     @api.model
-    def _check_partners_readable(self, vals_list):
+    def _check_links_readable(self, vals_list):
         if self.env.su:
             return
-        ids = {
-            record_id
-            for vals in vals_list
-            for name, value in vals.items()
-            if self._is_partner_link(name) and (record_id := as_record_id(value))
-        }
-        if not ids:
+        ids_by_model = defaultdict(set)
+        for vals in vals_list:
+            for name, value in vals.items():
+                if self._is_guarded_link(name) and (record_id := as_record_id(value)):
+                    ids_by_model[self._fields[name].comodel_name].add(record_id)
+        for model, ids in ids_by_model.items():
+            self.env[model].browse(sorted(ids))._check_linkable()
+
+    def _check_linkable(self):
+        """A user links only records they may read, as far as our rules hide them (a record
+        hidden by one of Odoo's rules is linked as in Odoo)."""
+        if self.env.su:
             return
-        self.env["res.partner"].browse(sorted(ids))._check_linkable_partners()
+        missing, hidden = self._split_missing_and_hidden()
+        unlinkable = missing | hidden._hidden_by_rules_answering_as_missing()
+        if unlinkable:
+            raise self.env["ir.rule"]._missing_record_error(unlinkable[:1])
+
+    def _hidden_by_rules_answering_as_missing(self):
+        """Those of these records (which the user cannot read) that one of our global rules
+        answering as missing keeps from the user."""
+        if not self:
+            return self
+        domain = self.env["ir.rule"]._answering_as_missing_domain(self._name)
+        if domain is None:
+            return self.browse()
+        passing = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search(Domain("id", "in", self.ids) & domain)
+        )
+        return self - passing.with_env(self.env)
 
     # ------------------------------------------------------------------
     # A hidden record is answered like a missing one

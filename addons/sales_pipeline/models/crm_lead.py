@@ -40,6 +40,10 @@ class CrmLead(models.Model):
         for lead in self:
             lead.followup_count = counts.get(lead, 0)
 
+    def action_show_potential_duplicates(self):
+        self._check_readable_as_if_missing()  # Odoo reads the duplicates as superuser
+        return super().action_show_potential_duplicates()
+
     def action_set_won(self):
         res = super().action_set_won()
         self.partner_id._register_won_deal()

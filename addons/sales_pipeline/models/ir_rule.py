@@ -1,5 +1,7 @@
-from odoo import fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, MissingError
+from odoo.fields import Domain
+from odoo.tools.safe_eval import safe_eval
 from odoo.tools.translate import get_translation
 
 
@@ -23,6 +25,31 @@ class IrRule(models.Model):
         help="A record this rule hides is answered, whatever is asked of it, as if it did not "
         "exist.",
     )
+
+    @api.model
+    @tools.ormcache()
+    def _models_answering_as_missing(self):
+        rules = self.sudo().search([("answer_as_missing", "=", True)])
+        return frozenset(rules.model_id.mapped("model"))
+
+    @api.model
+    def _answering_as_missing_domain(self, model_name):
+        """What the global rules of ``model_name`` that answer as missing let the current user
+        read (None: no such rule)."""
+        rules = self.sudo().search(
+            [
+                ("model_id.model", "=", model_name),
+                ("answer_as_missing", "=", True),
+                ("global", "=", True),
+            ]
+        )
+        if not rules:
+            return None
+        context = self._eval_context()
+        return Domain.AND(
+            Domain(safe_eval(rule.domain_force, context)) if rule.domain_force else Domain.TRUE
+            for rule in rules
+        )
 
     def _make_access_error(self, operation, records):
         error = super()._make_access_error(operation, records)

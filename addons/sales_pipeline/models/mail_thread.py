@@ -14,7 +14,7 @@ class MailThread(models.AbstractModel):
         follower of one's own record would show its name and e-mail in the followers list."""
         ids = [as_record_id(partner_id) for partner_id in partner_ids or []]
         if ids:
-            self.env["res.partner"].browse(i for i in ids if i)._check_linkable_partners()
+            self.env["res.partner"].browse(i for i in ids if i)._check_linkable()
         return super().message_subscribe(partner_ids=partner_ids, subtype_ids=subtype_ids)
 
     def message_post(self, **kwargs):

@@ -10,7 +10,7 @@ class ResPartner(models.Model):
 
     _inherit = "res.partner"
 
-    def _check_linkable_partners(self):
+    def _check_linkable(self):
         """A user links only partners they may read, as far as managed customers go (a partner
         another rule hides is linked as in Odoo)."""
         if self.env.su:

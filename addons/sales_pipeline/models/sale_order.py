@@ -17,3 +17,22 @@ class SaleOrder(models.Model):
 
     def _get_system_fields(self):
         return super()._get_system_fields() | {"partner_commercial_id"}
+
+    # ------------------------------------------------------------------
+    # Nothing leaves before approval
+    # ------------------------------------------------------------------
+
+    def _awaits_approval(self):
+        """Discounts above the maximum, or a contract, that still need their approval."""
+        self.ensure_one()
+        return bool(self._with_unapproved_discounts()) or (
+            not self._is_contract_approved() and self._contract_needs_approval()
+        )
+
+    def _has_to_be_signed(self):
+        # the customer's signature on the portal confirms the order as superuser
+        return super()._has_to_be_signed() and not self._awaits_approval()
+
+    def _has_to_be_paid(self):
+        # so does an online payment
+        return super()._has_to_be_paid() and not self._awaits_approval()

@@ -219,3 +219,11 @@ class TestQuoteDiscounts(SalesPipelineCase):
             with self.assertRaisesRegex(UserError, "a sales manager must approve"):
                 quote.with_user(self.rep_a).with_context(**context).action_confirm()
         self.assertEqual(quote.state, "draft")
+
+    def test_no_portal_signature_or_payment_before_the_approval(self):
+        quote = self._quote(discount=7)
+        quote.require_signature = quote.require_payment = True
+        self.assertFalse(quote._has_to_be_signed(), "the customer cannot sign it yet")
+        self.assertFalse(quote._has_to_be_paid())
+        quote.with_user(self.manager).action_approve_discounts()
+        self.assertTrue(quote._has_to_be_signed())

@@ -205,3 +205,86 @@ class TestSideDoors(ProjectCase):
         self.assertIn("Open City", shown[self.own.id])
         with self.assertRaisesRegex(MissingError, HIDDEN):  # its fields, as before: no
             self.as_user(lines[:1], self.rep_b).web_read({"partner_id": {"fields": {"email": {}}}})
+
+    def test_every_form_of_an_id_is_checked(self):
+        """A float (PostgreSQL rounds it), an onchange dict, a pair, a padded string: each names
+        the hidden customer, each is refused as a missing one."""
+        for value in (float(self.secret.id), {"id": self.secret.id}, [self.secret.id, "x"]):
+            with self.subTest(value=value):
+                for model, vals in (
+                    ("crm.lead", {"name": "L", "type": "lead", "user_id": False}),
+                    ("sale.order", {}),
+                ):
+                    with self.assertRaisesRegex(MissingError, HIDDEN):
+                        self.env[model].with_user(self.rep_b).create(dict(vals, partner_id=value))
+        with self.assertRaisesRegex(MissingError, HIDDEN):
+            self.env["sale.order"].with_user(self.rep_b).create(
+                {"partner_id": self.own.id, "partner_invoice_id": f" {self.secret.id} "}
+            )
+        project = self.make_project("Followed", owner=self.rep_b, customer=self.own)
+        with self.assertRaisesRegex(MissingError, HIDDEN):
+            project.with_user(self.rep_b).message_subscribe(partner_ids=[float(self.secret.id)])
+        with self.assertRaisesRegex(MissingError, HIDDEN):
+            self.env["crm.lead"].with_user(self.rep_b).onchange(
+                {"partner_id": {"id": self.secret.id}}, ["partner_id"], {"partner_id": {}}
+            )
+
+    def test_no_link_to_a_hidden_project_or_order(self):
+        """Not only customers: a project, an order, an invoice our rules hide is linked as a
+        missing one would be, with the same answer."""
+        hidden_project = self.make_project(
+            "Hidden Warehouse", owner=self.rep_a, customer=self.secret
+        )
+        hidden_order = self.env["sale.order"].create(
+            {"partner_id": self.secret.id, "user_id": self.rep_a.id}
+        )
+        Order = self.env["sale.order"].with_user(self.rep_b)
+        Line = self.env["sale.order.line"].with_user(self.rep_b)
+        for hidden in (hidden_project, hidden_project.browse(hidden_project.id + 10**6)):
+            with self.subTest(project=hidden.id), self.assertRaisesRegex(MissingError, HIDDEN):
+                Order.create({"partner_id": self.own.id, "opportunity_id": float(hidden.id)})
+        answers = []
+        for order_id in (hidden_order.id, hidden_order.id + 10**6):
+            with self.assertRaises(MissingError) as caught:
+                Line.create({"order_id": order_id, "product_id": self.product.id})
+            answers.append(str(caught.exception).replace(str(order_id), "ID"))
+        self.assertEqual(answers[0], answers[1], "a hidden order answers as a missing one")
+        self.assertNotIn("Hidden Warehouse", answers[0])
+
+    def test_a_project_id_as_a_float_counts_toward_the_limit(self):
+        self.env["ir.config_parameter"].set_param("sales_pipeline.quote_limit_per_project", "1")
+        project = self.make_project("Float Limit", owner=self.rep_b, customer=self.own)
+        Order = self.env["sale.order"].with_user(self.rep_b)
+        Order.create({"partner_id": self.own.id, "opportunity_id": project.id})
+        with self.assertRaisesRegex(UserError, "at most 1"):
+            Order.create({"partner_id": self.own.id, "opportunity_id": float(project.id)})
+
+    def test_followers_of_hidden_records_are_hidden_with_them(self):
+        hidden_project = self.make_project(
+            "Followed Secret", owner=self.rep_a, customer=self.secret
+        )
+        own_project = self.make_project("Followed Own", owner=self.rep_b, customer=self.own)
+        for record in (hidden_project, own_project, self.secret):
+            record.message_subscribe(partner_ids=self.rep_a.partner_id.ids)
+        Followers = self.env["mail.followers"].with_user(self.rep_b)
+        seen = Followers.search(
+            [
+                ("res_model", "in", ("crm.lead", "res.partner")),
+                ("res_id", "in", (hidden_project | own_project).ids + self.secret.ids),
+            ]
+        )
+        self.assertEqual(set(seen.mapped("res_id")), {own_project.id})
+        self.assertEqual(
+            self.env["mail.followers"].search_count(
+                [("res_id", "=", hidden_project.id), ("res_model", "=", "crm.lead")]
+            ),
+            1,
+            "the superuser sees them all",
+        )
+
+    def test_no_duplicates_of_a_hidden_project(self):
+        hidden_project = self.make_project(
+            "Duplicated Secret", owner=self.rep_a, customer=self.secret
+        )
+        with self.assertRaisesRegex(MissingError, HIDDEN):
+            hidden_project.with_user(self.rep_b).action_show_potential_duplicates()

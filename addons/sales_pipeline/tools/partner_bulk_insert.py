@@ -86,7 +86,7 @@ def insert_customers(partners, vals_list):
     vals_list = [dict(vals) for vals in vals_list]
     if not env.su:  # the fields only the application sets, and links to hidden customers
         partners._check_guarded_fields_at_create(vals_list)
-        partners._check_partners_readable(vals_list)
+        partners._check_links_readable(vals_list)
     partners._check_customer_entry(vals_list)
     partners._prepare_customer_codes(vals_list)
     names = sorted(
