@@ -15,6 +15,7 @@ Records carry a unique suffix and stay (the test database is rebuilt by scripts/
 the settings changed are put back.
 """
 
+import re
 import threading
 import time
 import uuid
@@ -379,8 +380,12 @@ class TestReliability(TransactionCase):
             order = env["sale.order"].browse(order_id)
             return (
                 order.contract_state,
-                len(order.approval_step_ids.filtered(lambda s: s.state == "approved")),
-                len(order.message_ids.filtered(lambda m: "Approved by" in (m.body or ""))),
+                len(order.contract_approval_ids.filtered(lambda s: s.state == "approved")),
+                len(
+                    order.message_ids.filtered(
+                        lambda m: re.search("Approved by|已由 .* 批准", m.body or "")
+                    )
+                ),
             )
 
         self.assertEqual(self.committed(decided), ("approved", 1, 1))

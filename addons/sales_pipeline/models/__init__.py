@@ -31,7 +31,8 @@ from . import sale_order_discount_rule
 from . import sale_order_export_template
 from . import sale_order_approval_rule
 from . import sale_order_approval_level
-from . import sale_order_approval_step
+from . import sales_pipeline_approval
+from . import sales_pipeline_approval_mixin
 from . import sale_order_return
 
 # sale.order, one file per concern: a later import overrides first, so write() and

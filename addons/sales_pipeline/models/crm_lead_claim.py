@@ -69,7 +69,7 @@ class CrmLead(models.Model):
         user = self.env["res.partner"]._ensure_sales_user(user)
         self.write({"user_id": user.id})
         pending = self.sudo().claim_request_ids.filtered(lambda r: r.state == "pending")
-        pending._decide("rejected", self.env._("The project was assigned to %s.", user.name))
+        pending._reject_pending(self.env._("The project was assigned to %s.", user.name))
         for lead in self:
             lead.message_post(
                 body=self.env._(

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 REQUEST_STATES = [
@@ -10,11 +10,12 @@ REQUEST_STATES = [
 
 
 class CrmLeadClaimRequest(models.Model):
-    """A rep's request to follow an unassigned project (申请领用), decided by a manager."""
+    """A rep's request to follow an unassigned project (申请领用), decided by a sales manager
+    through the approval engine."""
 
     _name = "crm.lead.claim.request"
     _description = "Project Claim Request"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "sales.pipeline.approval.mixin"]
     _order = "create_date desc, id desc"
     _rec_name = "lead_id"
 
@@ -38,58 +39,40 @@ class CrmLeadClaimRequest(models.Model):
     state = fields.Selection(
         selection=REQUEST_STATES, default="pending", required=True, readonly=True, tracking=True
     )
-    decided_by_id = fields.Many2one(comodel_name="res.users", readonly=True)
-    decided_on = fields.Datetime(readonly=True)
-    decision_note = fields.Text(string="Reason of the Decision", readonly=True)
+    decided_by_id = fields.Many2one(comodel_name="res.users", compute="_compute_decision")
+    decided_on = fields.Datetime(compute="_compute_decision")
+    decision_reason = fields.Text(string="Reason of the Decision", compute="_compute_decision")
 
     _one_pending_per_rep = models.UniqueIndex("(lead_id, user_id) WHERE state = 'pending'")
 
-    def action_approve(self, decision_note=False):
-        """Make the requester the owner of the project; other pending requests are rejected."""
-        self._check_can_decide()
-        for request in self:
-            lead = request.lead_id.sudo()
-            if lead.user_id:
-                raise UserError(
-                    self.env._(
-                        "%(project)s has been assigned to %(owner)s meanwhile.",
-                        project=lead.name,
-                        owner=lead.user_id.name,
-                    )
-                )
-            request._decide("approved", decision_note)
-            lead.write({"user_id": request.user_id.id})
-            others = lead.claim_request_ids.filtered(lambda r: r.state == "pending") - request
-            others._decide("rejected", self.env._("The project went to %s.", request.user_id.name))
-            lead.message_post(
-                body=self.env._(
-                    "Claim of %(rep)s approved by %(manager)s.",
-                    rep=request.user_id.name,
-                    manager=self.env.user.name,
-                ),
-                partner_ids=request.user_id.partner_id.ids,
-                subtype_xmlid="mail.mt_note",
-            )
-        return True
+    def _get_system_fields(self):
+        return super()._get_system_fields() | {"state"}
 
-    def action_reject(self, decision_note):
-        """Refuse the requests, telling the requesters why."""
-        self._check_can_decide()
-        if not (decision_note or "").strip():
-            raise UserError(self.env._("Say why the request is rejected: the rep will read it."))
-        self._decide("rejected", decision_note)
+    @api.depends("approval_ids.state")
+    def _compute_decision(self):
         for request in self:
-            request.lead_id.sudo().message_post(
-                body=self.env._(
-                    "Claim of %(rep)s rejected by %(manager)s: %(reason)s",
-                    rep=request.user_id.name,
-                    manager=self.env.user.name,
-                    reason=decision_note,
-                ),
-                partner_ids=request.user_id.partner_id.ids,
-                subtype_xmlid="mail.mt_note",
+            decision = request._last_decision("claim")
+            request.decided_by_id = decision.decided_by_id
+            request.decided_on = decision.decided_on
+            request.decision_reason = decision.reason
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        requests = super().create(vals_list)
+        for request in requests:
+            managers = self.env["sales.pipeline.approval"]._sales_managers()
+            request.with_user(request.user_id)._request_approval(
+                "claim", [(self.env._("Sales Managers"), managers)]
             )
-        return True
+        return requests
+
+    def action_approve(self, reason=False):
+        """Make the requester the owner of the project; other pending requests are rejected."""
+        return self._decide_approval("claim", True, reason)
+
+    def action_reject(self, reason):
+        """Refuse the requests, telling the requesters why."""
+        return self._decide_approval("claim", False, reason)
 
     def action_cancel(self):
         for request in self:
@@ -97,26 +80,50 @@ class CrmLeadClaimRequest(models.Model):
                 raise AccessError(self.env._("Only the requester can cancel a claim request."))
         self._check_pending()
         self.sudo().write({"state": "cancelled"})
+        self._withdraw_approval("claim")
         return True
 
-    def _decide(self, state, decision_note):
-        self._check_pending()
-        self.sudo().write(
-            {
-                "state": state,
-                "decided_by_id": self.env.uid,
-                "decided_on": fields.Datetime.now(),
-                "decision_note": decision_note or False,
-            }
+    def _on_claim_approved(self):
+        lead = self.lead_id.sudo()
+        if lead.user_id:
+            raise UserError(
+                self.env._(
+                    "%(project)s has been assigned to %(owner)s meanwhile.",
+                    project=lead.name,
+                    owner=lead.user_id.name,
+                )
+            )
+        self.sudo().write({"state": "approved"})
+        lead.write({"user_id": self.user_id.id})
+        others = lead.claim_request_ids.filtered(lambda r: r.state == "pending") - self
+        others._reject_pending(self.env._("The project went to %s.", self.user_id.name))
+        lead.message_post(
+            body=self.env._(
+                "Claim of %(rep)s approved by %(manager)s.",
+                rep=self.user_id.name,
+                manager=self.env.user.name,
+            ),
+            subtype_xmlid="mail.mt_note",
         )
+
+    def _on_claim_rejected(self, reason):
+        self.sudo().write({"state": "rejected"})
+        self.lead_id.sudo().message_post(
+            body=self.env._(
+                "Claim of %(rep)s rejected by %(manager)s: %(reason)s",
+                rep=self.user_id.name,
+                manager=self.env.user.name,
+                reason=reason,
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+
+    def _reject_pending(self, reason):
+        """Reject these requests as the application does: the project went elsewhere."""
+        for request in self:
+            request._current_approval("claim")._reject(reason)
 
     def _check_pending(self):
         decided = self.filtered(lambda r: r.state != "pending")
         if decided:
             raise UserError(self.env._("This request has already been decided."))
-
-    def _check_can_decide(self):
-        if not self.env.user._is_sales_manager():
-            raise AccessError(self.env._("Only a sales manager can decide claim requests."))
-        if any(request.user_id == self.env.user for request in self):
-            raise AccessError(self.env._("You cannot decide your own claim request."))

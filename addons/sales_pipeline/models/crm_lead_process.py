@@ -9,7 +9,8 @@ from .crm_lead_process_step import REQUIREMENTS
 class CrmLead(models.Model):
     """Process steps of projects (项目流程): a step is left once its requirements are met."""
 
-    _inherit = "crm.lead"
+    _name = "crm.lead"
+    _inherit = ["crm.lead", "sales.pipeline.approval.mixin"]
 
     process_template_id = fields.Many2one(
         comodel_name="crm.lead.process.template",
@@ -39,6 +40,8 @@ class CrmLead(models.Model):
         readonly=False,  # set by action_approve_step (as superuser): a system field
         copy=False,
     )
+
+    step_need_approval = fields.Boolean(related="process_step_id.need_approval")
 
     def _get_system_fields(self):
         return super()._get_system_fields() | {"process_step_date", "step_approved_by_id"}
@@ -97,6 +100,8 @@ class CrmLead(models.Model):
             new_step = self.env["crm.lead.process.step"].browse(vals["process_step_id"])
             for lead in self:
                 lead._check_can_move_to(new_step)
+            # a request for the step left no longer stands
+            self.filtered(lambda lead: lead.process_step_id != new_step)._withdraw_approval("step")
         return super().write(vals)
 
     def action_next_step(self):
@@ -111,25 +116,53 @@ class CrmLead(models.Model):
             lead.process_step_id = steps[position + 1]
         return True
 
-    def action_approve_step(self):
-        """A manager approves the current step."""
+    def action_request_step_approval(self):
+        """The project's owner asks the sales managers to approve its current step."""
+        for lead in self:
+            lead._check_step_needs_approval()
+            if lead._current_approval("step"):
+                raise UserError(
+                    self.env._(
+                        "Step %s is already waiting for approval.", lead.process_step_id.name
+                    )
+                )
+            lead._request_step_approval()
+        return True
+
+    def action_approve_step(self, reason=False):
+        """A sales manager approves the current step, asked for or not."""
         if not self.env.user._is_sales_manager():
             raise AccessError(self.env._("Only a sales manager can approve a step."))
         for lead in self:
-            if not lead.process_step_id.need_approval:
-                raise UserError(
-                    self.env._("The step %s needs no approval.", lead.process_step_id.name)
-                )
-            lead.sudo().step_approved_by_id = self.env.user
-            lead.message_post(
-                body=self.env._(
-                    "Step %(step)s approved by %(manager)s.",
-                    step=lead.process_step_id.name,
-                    manager=self.env.user.name,
-                ),
-                subtype_xmlid="mail.mt_note",
-            )
+            lead._check_step_needs_approval()
+            if not lead._current_approval("step"):
+                # on behalf of the project's owner (or of nobody): a request the manager decides
+                requester = lead.sudo().user_id or self.env.ref("base.user_root")
+                lead.with_user(requester)._request_step_approval()
+            lead._decide_approval("step", True, reason)
         return True
+
+    def _request_step_approval(self):
+        managers = self.env["sales.pipeline.approval"]._sales_managers()
+        self._request_approval("step", [(self.env._("Sales Managers"), managers)])
+
+    def _check_step_needs_approval(self):
+        self.ensure_one()
+        if not self.process_step_id.need_approval:
+            raise UserError(self.env._("The step %s needs no approval.", self.process_step_id.name))
+        if self.step_approved_by_id:
+            raise UserError(self.env._("Step %s is approved already.", self.process_step_id.name))
+
+    def _on_step_approved(self):
+        self.sudo().step_approved_by_id = self.env.user
+        self.message_post(
+            body=self.env._(
+                "Step %(step)s approved by %(manager)s.",
+                step=self.process_step_id.name,
+                manager=self.env.user.name,
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
 
     def _check_can_move_to(self, new_step):
         """Refuse to move past a step whose requirements are not met; moving back is free."""

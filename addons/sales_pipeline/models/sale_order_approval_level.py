@@ -30,3 +30,11 @@ class SaleOrderApprovalLevel(models.Model):
         if self.approver_type == "group":
             return self.group_id.all_user_ids
         return order.team_id.user_id
+
+    def _describe(self):
+        self.ensure_one()
+        if self.approver_type == "user":
+            return self.user_id.name
+        if self.approver_type == "group":
+            return self.group_id.name
+        return dict(self._fields["approver_type"]._description_selection(self.env))["team_leader"]

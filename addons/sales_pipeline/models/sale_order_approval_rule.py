@@ -42,8 +42,17 @@ class SaleOrderApprovalRule(models.Model):
 
     @api.model
     def _find_for(self, order):
-        """The most demanding rule the order falls under (empty: no approval needed)."""
+        """The most demanding rule the order falls under (empty: no approval needed). Contracts
+        are those of managed customers: an order of another partner (a shop sale, a supplier's
+        return) is Odoo's, as it is."""
+        if not order.sudo().partner_id.commercial_partner_id.is_customer:
+            return self.browse()
         rules = self.search([("company_id", "in", [order.company_id.id, False])])
         return next(
             (rule for rule in rules if rule._matches(order) and rule.level_ids), self.browse()
         )
+
+    def _levels_for(self, order):
+        """[(level name, approvers)] of this rule for ``order``, in order."""
+        self.ensure_one()
+        return [(level._describe(), level._get_approvers(order)) for level in self.level_ids]

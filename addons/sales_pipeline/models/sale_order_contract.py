@@ -4,8 +4,6 @@ import json
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..tools.locking import lock_rows
-
 # What an approval covers: the order's terms and every line's figures. Any other value of one of
 # them (written, imported, recomputed by an onchange or by Odoo) is another contract.
 CONTRACT_TERMS = (
@@ -42,7 +40,8 @@ def _values_of(record, names):
 
 
 class SaleOrder(models.Model):
-    _inherit = "sale.order"
+    _name = "sale.order"
+    _inherit = ["sale.order", "sales.pipeline.approval.mixin"]
 
     contract_state = fields.Selection(
         selection=[
@@ -69,10 +68,11 @@ class SaleOrder(models.Model):
         copy=False,
         help="Digest of the terms and lines submitted: the approval holds for them only.",
     )
-    approval_step_ids = fields.One2many(
-        comodel_name="sale.order.approval.step",
-        inverse_name="order_id",
-        string="Approvals",
+    contract_approval_ids = fields.One2many(
+        comodel_name="sales.pipeline.approval",
+        inverse_name="res_id",
+        string="Contract Approvals",
+        domain=[("res_model", "=", "sale.order"), ("flow", "=", "contract")],
         readonly=True,
     )
     can_approve_contract = fields.Boolean(compute="_compute_can_approve_contract")
@@ -86,11 +86,11 @@ class SaleOrder(models.Model):
         }
 
     @api.depends_context("uid")
-    @api.depends("approval_step_ids.state", "contract_state")
+    @api.depends("contract_approval_ids.state", "contract_state")
     def _compute_can_approve_contract(self):
         for order in self:
-            step = order._current_approval_step()
-            order.can_approve_contract = bool(step) and order._may_decide(step)
+            approval = order._current_approval("contract") if order.id else None
+            order.can_approve_contract = bool(approval) and approval._may_decide(self.env.user)
 
     # ------------------------------------------------------------------
     # CRUD
@@ -143,28 +143,14 @@ class SaleOrder(models.Model):
                 raise UserError(self.env._("%s is already waiting for approval.", order.name))
             order._check_discounts_approved()
             rule = self.env["sale.order.approval.rule"]._find_for(order)
-            vals = {
-                "contract_number": order.contract_number
-                or self.env["ir.sequence"].sudo().next_by_code("sale.order.contract"),
-                "submitted_by_id": self.env.uid,
-            }
-            steps = [
-                {
-                    "order_id": order.id,
-                    "sequence": index,
-                    "level_id": level.id,
-                    "approver_ids": [(6, 0, (level._get_approvers(order) - self.env.user).ids)],
-                }
-                for index, level in enumerate(rule.level_ids, start=1)
-            ]
-            order.sudo().approval_step_ids.unlink()
-            self.env["sale.order.approval.step"].sudo().create(steps)
             order.sudo().write(
-                dict(
-                    vals,
-                    contract_state="pending" if steps else "approved",
-                    contract_fingerprint=order._contract_fingerprint(),
-                )
+                {
+                    "contract_number": order.contract_number
+                    or self.env["ir.sequence"].sudo().next_by_code("sale.order.contract"),
+                    "submitted_by_id": self.env.uid,
+                    "contract_state": "pending" if rule else "approved",
+                    "contract_fingerprint": order._contract_fingerprint(),
+                }
             )
             order.message_post(
                 body=self.env._(
@@ -172,99 +158,33 @@ class SaleOrder(models.Model):
                     user=self.env.user.name,
                     rule=rule.name,
                 )
-                if steps
+                if rule
                 else self.env._("Submitted by %s: no approval needed.", self.env.user.name),
                 subtype_xmlid="mail.mt_note",
             )
+            if rule:
+                order._request_approval("contract", rule._levels_for(order))
         return True
 
-    def action_approve_contract(self, decision_note=False):
+    def action_approve_contract(self, reason=False):
         """Approve the current level; the last level approves the contract."""
-        for order in self:
-            step = order._check_can_decide()
-            step.sudo().write(
-                {
-                    "state": "approved",
-                    "decided_by_id": self.env.uid,
-                    "decided_on": fields.Datetime.now(),
-                    "decision_note": decision_note or False,
-                }
-            )
-            done = not order._current_approval_step()
-            if done:
-                order.sudo().write({"contract_state": "approved"})
-            order.message_post(
-                body=self.env._(
-                    "Approved by %(user)s.%(comment)s",
-                    user=self.env.user.name,
-                    comment=f" {decision_note}" if decision_note else "",
-                ),
-                partner_ids=order.submitted_by_id.partner_id.ids if done else [],
-                subtype_xmlid="mail.mt_note",
-            )
-        return True
+        return self._decide_approval("contract", True, reason)
 
-    def action_reject_contract(self, decision_note):
+    def action_reject_contract(self, reason):
         """Reject the contract: it goes back to the rep with the reason."""
-        if not (decision_note or "").strip():
-            raise UserError(self.env._("Say why the contract is rejected: the rep will read it."))
-        for order in self:
-            step = order._check_can_decide()
-            step.sudo().write(
-                {
-                    "state": "rejected",
-                    "decided_by_id": self.env.uid,
-                    "decided_on": fields.Datetime.now(),
-                    "decision_note": decision_note,
-                }
-            )
-            order.sudo().write({"contract_state": "rejected"})
-            order.message_post(
-                body=self.env._(
-                    "Rejected by %(user)s: %(comment)s",
-                    user=self.env.user.name,
-                    comment=decision_note,
-                ),
-                partner_ids=order.submitted_by_id.partner_id.ids,
-                subtype_xmlid="mail.mt_note",
-            )
-        return True
+        return self._decide_approval("contract", False, reason)
 
-    def _current_approval_step(self):
-        self.ensure_one()
-        if self.contract_state != "pending":
-            return self.env["sale.order.approval.step"]
-        return self.sudo().approval_step_ids.filtered(lambda s: s.state == "pending")[:1]
+    def action_open_contract_approve(self):
+        return self._decision_dialog("contract", "approve")
 
-    def _may_decide(self, step):
-        return self.env.user in step.approver_ids and self.env.user != self.submitted_by_id
+    def action_open_contract_reject(self):
+        return self._decision_dialog("contract", "reject")
 
-    def _check_can_decide(self):
-        self.ensure_one()
-        # two approvers (or one double click) at the same moment: one decides, the other is told
-        lock_rows(
-            self.env,
-            "sale_order",
-            self.ids,
-            self.env._(
-                "Someone is deciding on %s at this very moment: reload it to see the decision.",
-                self.name,
-            ),
-        )
-        step = self._current_approval_step()
-        if not step:
-            raise UserError(self.env._("%s is not waiting for approval.", self.name))
-        if self.env.user == self.submitted_by_id:
-            raise AccessError(self.env._("You cannot approve a contract you submitted."))
-        if self.env.user not in step.approver_ids:
-            raise AccessError(
-                self.env._(
-                    "This approval level of %(order)s belongs to %(approvers)s.",
-                    order=self.name,
-                    approvers=", ".join(step.approver_ids.mapped("name")) or "-",
-                )
-            )
-        return step
+    def _on_contract_approved(self):
+        self.sudo().write({"contract_state": "approved"})
+
+    def _on_contract_rejected(self, reason):
+        self.sudo().write({"contract_state": "rejected"})
 
     def _contract_needs_approval(self):
         self.ensure_one()
@@ -306,7 +226,7 @@ class SaleOrder(models.Model):
         )
         for order in outdated:
             order.write({"contract_state": "none", "contract_fingerprint": False})
-            order.approval_step_ids.unlink()
+            order._withdraw_approval("contract")
             order.with_env(self.env).message_post(
                 body=self.env._(
                     "Changed after submission: the approval is withdrawn, submit it again."

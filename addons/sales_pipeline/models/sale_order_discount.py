@@ -36,23 +36,45 @@ class SaleOrder(models.Model):
     # Actions
     # ------------------------------------------------------------------
 
-    def action_approve_discounts(self):
-        """A sales manager accepts the discounts above the reps' maximum."""
+    def action_request_discount_approval(self):
+        """The rep asks the sales managers to accept the discounts above the maximum."""
+        for order in self:
+            order._check_discounts_to_approve()
+            if order._current_approval("discount"):
+                raise UserError(
+                    self.env._("The discounts of %s are already waiting for approval.", order.name)
+                )
+            order._request_discount_approval()
+        return True
+
+    def action_approve_discounts(self, reason=False):
+        """A sales manager accepts the discounts above the reps' maximum, asked for or not."""
         if not self.env.user._is_sales_manager():
             raise AccessError(self.env._("Only a sales manager can approve discounts."))
         for order in self:
-            if order.user_id == self.env.user and not self.env.user.has_group(
-                "sales_team.group_sale_manager"
-            ):
-                raise AccessError(
-                    self.env._("You cannot approve the discounts of your own quotation.")
-                )
-            order.sudo().discount_approved_by_id = self.env.user
-            order.message_post(
-                body=self.env._("Discounts approved by %s.", self.env.user.name),
-                subtype_xmlid="mail.mt_note",
-            )
+            order._check_discounts_to_approve()
+            if not order._current_approval("discount"):
+                # on behalf of the quotation's salesperson: never one's own discounts
+                requester = order.sudo().user_id or self.env.ref("base.user_root")
+                order.with_user(requester)._request_discount_approval()
+            order._decide_approval("discount", True, reason)
         return True
+
+    def _request_discount_approval(self):
+        managers = self.env["sales.pipeline.approval"]._sales_managers()
+        self._request_approval("discount", [(self.env._("Sales Managers"), managers)])
+
+    def _check_discounts_to_approve(self):
+        self.ensure_one()
+        if not self.needs_discount_approval or self.discount_approved_by_id:
+            raise UserError(self.env._("%s has no discount waiting for approval.", self.name))
+
+    def _on_discount_approved(self):
+        self.sudo().discount_approved_by_id = self.env.user
+        self.message_post(
+            body=self.env._("Discounts approved by %s.", self.env.user.name),
+            subtype_xmlid="mail.mt_note",
+        )
 
     def write(self, vals):
         if vals.get("state") in ("sent", "sale"):
@@ -122,3 +144,4 @@ class SaleOrder(models.Model):
         approved = self.filtered("discount_approved_by_id")
         if approved:
             approved.sudo().discount_approved_by_id = False
+        self._withdraw_approval("discount")

@@ -1,5 +1,5 @@
 from odoo import Command, api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from ..tools.locking import lock_rows
 
@@ -17,7 +17,7 @@ class SaleOrderReturn(models.Model):
 
     _name = "sale.order.return"
     _description = "Contract Return"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "sales.pipeline.approval.mixin"]
     _order = "id desc"
 
     name = fields.Char(readonly=True, copy=False, default="/")
@@ -41,9 +41,9 @@ class SaleOrderReturn(models.Model):
         selection=RETURN_STATES, default="draft", required=True, readonly=True, tracking=True
     )
     submitted_by_id = fields.Many2one(comodel_name="res.users", readonly=True)
-    decided_by_id = fields.Many2one(comodel_name="res.users", readonly=True)
-    decided_on = fields.Datetime(readonly=True)
-    decision_note = fields.Text(readonly=True)
+    decided_by_id = fields.Many2one(comodel_name="res.users", compute="_compute_decision")
+    decided_on = fields.Datetime(compute="_compute_decision")
+    decision_reason = fields.Text(string="Reason of the Decision", compute="_compute_decision")
     picking_ids = fields.Many2many(
         comodel_name="stock.picking", string="Return Transfers", readonly=True
     )
@@ -54,6 +54,17 @@ class SaleOrderReturn(models.Model):
         domain="[('type', 'in', ('bank', 'cash'))]",
     )
     amount_total = fields.Monetary(compute="_compute_amount_total", string="Refund Amount")
+
+    def _get_system_fields(self):
+        return super()._get_system_fields() | {"state", "submitted_by_id", "credit_note_id"}
+
+    @api.depends("approval_ids.state")
+    def _compute_decision(self):
+        for record in self:
+            decision = record._last_decision("return")
+            record.decided_by_id = decision.decided_by_id
+            record.decided_on = decision.decided_on
+            record.decision_reason = decision.reason
 
     @api.depends("line_ids.amount")
     def _compute_amount_total(self):
@@ -102,46 +113,24 @@ class SaleOrderReturn(models.Model):
             record.message_post(
                 body=self.env._("Submitted for approval."), subtype_xmlid="mail.mt_note"
             )
+            managers = self.env["sales.pipeline.approval"]._sales_managers()
+            record._request_approval("return", [(self.env._("Sales Managers"), managers)])
         return True
 
-    def action_approve(self):
-        self._check_can_decide()
-        self.sudo().write(
-            {
-                "state": "approved",
-                "decided_by_id": self.env.uid,
-                "decided_on": fields.Datetime.now(),
-            }
-        )
-        for record in self:
-            record.message_post(
-                body=self.env._("Approved by %s.", self.env.user.name),
-                partner_ids=record.submitted_by_id.partner_id.ids,
-                subtype_xmlid="mail.mt_note",
-            )
-        return True
+    def action_approve(self, reason=False):
+        return self._decide_approval("return", True, reason)
 
-    def action_reject(self, decision_note):
-        if not (decision_note or "").strip():
-            raise UserError(self.env._("Say why the return is rejected: the rep will read it."))
-        self._check_can_decide()
-        self.sudo().write(
-            {
-                "state": "rejected",
-                "decided_by_id": self.env.uid,
-                "decided_on": fields.Datetime.now(),
-                "decision_note": decision_note,
-            }
-        )
-        for record in self:
-            record.message_post(
-                body=self.env._(
-                    "Rejected by %(user)s: %(note)s", user=self.env.user.name, note=decision_note
-                ),
-                partner_ids=record.submitted_by_id.partner_id.ids,
-                subtype_xmlid="mail.mt_note",
-            )
-        return True
+    def action_reject(self, reason):
+        return self._decide_approval("return", False, reason)
+
+    def action_open_reject(self):
+        return self._decision_dialog("return", "reject")
+
+    def _on_return_approved(self):
+        self.sudo().write({"state": "approved"})
+
+    def _on_return_rejected(self, reason):
+        self.sudo().write({"state": "rejected"})
 
     def action_process(self):
         """Take the goods back into stock, credit the customer and refund what was paid."""
@@ -166,23 +155,6 @@ class SaleOrderReturn(models.Model):
                 subtype_xmlid="mail.mt_note",
             )
         return True
-
-    def _check_can_decide(self):
-        if not self.env.user._is_sales_manager():
-            raise AccessError(self.env._("Only a sales manager can decide a return."))
-        lock_rows(
-            self.env,
-            "sale_order_return",
-            self.ids,
-            self.env._(
-                "Someone is deciding on this return at this very moment: reload it to see the decision."  # noqa: E501
-            ),
-        )
-        for record in self:
-            if record.state != "pending":
-                raise UserError(self.env._("%s is not waiting for approval.", record.name))
-            if record.submitted_by_id == self.env.user:
-                raise AccessError(self.env._("You cannot decide a return you submitted."))
 
     def _return_goods(self):
         to_return = {line.sale_line_id: line.quantity for line in self.line_ids if line.quantity}

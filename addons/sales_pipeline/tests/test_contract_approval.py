@@ -67,10 +67,10 @@ class TestContractApproval(SalesPipelineCase):
     def test_thresholds_choose_the_levels(self):
         small, big, tiny = self._order(20000), self._order(200000), self._order(500)
         (small | big | tiny).with_user(self.rep_a).action_submit_contract()
-        self.assertEqual(len(small.approval_step_ids), 1)
-        self.assertEqual(small.approval_step_ids.approver_ids, self.manager)
-        self.assertEqual(len(big.approval_step_ids), 2)
-        self.assertEqual(big.approval_step_ids[1].approver_ids, self.director)
+        self.assertEqual(len(small.contract_approval_ids), 1)
+        self.assertEqual(small.contract_approval_ids.approver_ids, self.manager)
+        self.assertEqual(len(big.contract_approval_ids), 2)
+        self.assertEqual(big.contract_approval_ids[1].approver_ids, self.director)
         self.assertEqual(
             tiny.contract_state, "approved", "under every threshold: no approval needed"
         )
@@ -93,9 +93,16 @@ class TestContractApproval(SalesPipelineCase):
         self.team.user_id = self.rep_a
         order = self._order(20000)
         order.with_user(self.rep_a).action_submit_contract()
-        with self.assertRaisesRegex(AccessError, "you submitted"):
+        with self.assertRaisesRegex(AccessError, "request of your own"):
             order.with_user(self.rep_a).action_approve_contract()
         self.assertEqual(order.contract_state, "pending")
+        approval = order.contract_approval_ids
+        self.assertTrue(approval.fell_back, "the leader submitted it: the managers decide")
+        self.assertNotIn(self.rep_a, approval.approver_ids)
+        self.assertIn(self.manager, approval.approver_ids)
+        self.assertRegex(order.message_ids[0].body, "decide instead|改由销售经理")
+        order.with_user(self.manager).action_approve_contract()
+        self.assertEqual(order.contract_state, "approved")
 
     def test_rejection_returns_to_the_rep_with_the_reason(self):
         order = self._order(20000)
@@ -140,7 +147,7 @@ class TestContractApproval(SalesPipelineCase):
         order.with_user(self.manager).action_approve_contract()
         order.order_line.with_user(self.rep_a).write({"price_unit": 30000})
         self.assertEqual(order.contract_state, "none")
-        self.assertFalse(order.approval_step_ids)
+        self.assertEqual(order.contract_approval_ids.mapped("state"), ["approved"], "history kept")
         with self.assertRaisesRegex(UserError, "needs an approved contract"):
             order.with_user(self.rep_a).action_confirm()
         order.with_user(self.rep_a).action_submit_contract()
@@ -236,21 +243,17 @@ class TestContractApproval(SalesPipelineCase):
         thick = self._order(2000)  # margin 70 %
         (thin | thick).with_user(self.rep_a).action_submit_contract()
         self.assertEqual((thin.contract_state, thick.contract_state), ("pending", "approved"))
-        self.assertEqual(thin.approval_step_ids.approver_ids, self.director)
+        self.assertEqual(thin.contract_approval_ids.approver_ids, self.director)
 
     def test_decision_wizard(self):
         order = self._order(20000)
         order.with_user(self.rep_a).action_submit_contract()
+        dialog = order.with_user(self.manager).action_open_contract_reject()
         wizard = (
-            self.env["sale.order.approval.wizard"]
+            self.env[dialog["res_model"]]
             .with_user(self.manager)
-            .create(
-                {
-                    "order_id": order.id,
-                    "decision": "reject",
-                    "decision_note": "Missing signature",
-                }
-            )
+            .with_context(**dialog["context"])
+            .create({"reason": "Missing signature"})
         )
         wizard.action_confirm()
         self.assertEqual(order.contract_state, "rejected")

@@ -29,19 +29,21 @@ class TestProjectClaim(ProjectCase):
             self.as_user(request, self.manager).action_reject(" ")
         self.as_user(request, self.manager).action_reject("Rep A knows them better")
         self.assertEqual(
-            (request.state, request.decision_note), ("rejected", "Rep A knows them better")
+            (request.state, request.decision_reason), ("rejected", "Rep A knows them better")
         )
         self.assertFalse(self.open_project.user_id)
-        message = self.open_project.message_ids[0]
-        self.assertIn("Rep A knows them better", message.body)
-        self.assertIn(self.rep_b.partner_id, message.partner_ids)
+        self.assertIn("Rep A knows them better", self.open_project.message_ids[0].body)
+        told = request.message_ids[0]
+        self.assertIn("Rep A knows them better", told.body)
+        self.assertIn(self.rep_b.partner_id, told.partner_ids, "the requester is told")
 
     def test_approving_one_rejects_the_others(self):
         first = self.as_user(self.open_project, self.rep_a).action_request_claim()
         second = self.as_user(self.open_project, self.rep_b).action_request_claim()
         self.as_user(second, self.manager).action_approve()
         self.assertEqual(first.state, "rejected")
-        self.assertIn("Rep B", first.decision_note)
+        self.assertIn("Rep B", first.decision_reason)
+        self.assertFalse(first.approval_ids.filtered(lambda a: a.state == "pending"))
 
     def test_double_request_is_refused(self):
         self.as_user(self.open_project, self.rep_b).action_request_claim()
@@ -62,10 +64,10 @@ class TestProjectClaim(ProjectCase):
 
     def test_only_managers_decide_and_not_their_own(self):
         request = self.as_user(self.open_project, self.rep_b).action_request_claim()
-        with self.assertRaisesRegex(AccessError, "Only a sales manager"):
+        with self.assertRaisesRegex(AccessError, "belongs to"):
             self.as_user(request.sudo(), self.rep_a).action_approve()
         own = self.as_user(self.open_project, self.manager).action_request_claim()
-        with self.assertRaisesRegex(AccessError, "your own claim request"):
+        with self.assertRaisesRegex(AccessError, "request of your own"):
             self.as_user(own, self.manager).action_approve()
         self.assertFalse(self.open_project.user_id)
 

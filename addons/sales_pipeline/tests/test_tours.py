@@ -110,7 +110,7 @@ class TestSalesTours(HttpCase):
             login="tour_manager",
         )
         self.assertEqual(order.contract_state, "approved")
-        self.assertEqual(order.approval_step_ids.decision_note, "Prices checked.")
+        self.assertEqual(order.contract_approval_ids.reason, "Prices checked.")
 
     def test_rep_runs_one_step_execution(self):
         order = self.order(self.customer("Tour Execution Customer", owner=self.rep))

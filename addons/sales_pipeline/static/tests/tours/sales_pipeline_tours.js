@@ -140,7 +140,7 @@ tours.add("sales_pipeline_manager_approves", {
         },
         {
             content: "with a comment",
-            trigger: ".modal .o_field_widget[name=decision_note] textarea",
+            trigger: ".modal .o_field_widget[name=reason] textarea",
             run: "edit Prices checked.",
         },
         {
