@@ -78,6 +78,24 @@ class TestMainScreens(ScreenshotMixin, HttpCase):
                 "zhangwei",
                 LIST,
             ),
+            (
+                "13_contracts",
+                "/odoo/action-sales_pipeline.sale_order_action_contracts",
+                "zhangwei",
+                LIST,
+            ),
+            (
+                "14_contracts_by_stage",
+                "/odoo/action-sales_pipeline.sale_order_action_contracts?view_type=kanban",
+                "zhangwei",
+                KANBAN,
+            ),
+            (
+                "15_to_approve",
+                "/odoo/action-sales_pipeline.sales_pipeline_approval_action_to_approve",
+                "zhangwei",
+                LIST,
+            ),
         ]
 
     def test_main_screens(self):
@@ -93,6 +111,15 @@ class TestMainScreens(ScreenshotMixin, HttpCase):
                 "/odoo/action-aftersales_visit.aftersales_visit_action_my",
                 "liufang",
                 ".o_kanban_renderer",
+                size=phone,
+            ).exists()
+        )
+        self.assertTrue(
+            self.save_screen(
+                "16_phone_to_approve",
+                "/odoo/action-sales_pipeline.sales_pipeline_approval_action_to_approve",
+                "zhangwei",
+                KANBAN,
                 size=phone,
             ).exists()
         )

@@ -2,7 +2,7 @@
     "name": "Sales Pipeline",
     "summary": "Customers for Chinese sales teams: public pool, claiming, "
     "sharing and protection (客户公海、领用、共享、保护)",
-    "version": "19.0.2.2.0",
+    "version": "19.0.2.3.0",
     "category": "Sales/CRM",
     "website": "https://github.com/sales-pipeline/odoo-sales-pipeline",
     "author": "Sales Pipeline Authors",
@@ -46,6 +46,7 @@
         "views/sale_order_discount_rule_views.xml",
         "views/sale_order_export_template_views.xml",
         "views/sale_order_views.xml",
+        "views/sale_order_contract_views.xml",
         "views/sales_pipeline_approval_views.xml",
         "views/res_partner_views.xml",
         "views/res_partner_pool_views.xml",

@@ -4,8 +4,9 @@ from odoo import models
 class SaleOrderReturn(models.Model):
     _inherit = "sale.order.return"
 
-    def action_approve(self):
-        result = super().action_approve()
+    def _on_return_approved(self):
+        # however it was approved: on the return, from To Approve, by the last level
+        result = super()._on_return_approved()
         self.env["aftersales.visit.flow"]._start_for("return_approved", self)
         return result
 

@@ -192,9 +192,12 @@ class TestVisitFlow(AftersalesCase):
         )
         record.line_ids.quantity = 1
         record.with_user(self.rep_a).action_submit()
-        record.with_user(self.manager).action_approve()
+        # from To Approve, with a reason: the flow starts however the return is approved
+        approval = record.approval_ids.filtered(lambda a: a.state == "pending")
+        approval.with_user(self.manager).action_approve("Carrier's fault")
         visit = self.Visit.search([("return_id", "=", record.id)])
         self.assertEqual((visit.flow_id, visit.sale_order_id), (returned, order))
+        self.assertEqual(record.decision_reason, "Carrier's fault")
 
     def test_start_by_hand_from_a_contract(self):
         manual = self.flow.copy({"name": "By hand", "trigger": "manual"})

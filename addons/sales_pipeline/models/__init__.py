@@ -46,6 +46,7 @@ from . import res_partner_quote_limit
 from . import sale_order_export
 from . import sale_order_execution
 from . import sale_order_margin
+from . import sale_order_contract_stage
 from . import sale_order_line
 from . import crm_lead
 from . import crm_lead_policy

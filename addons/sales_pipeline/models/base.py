@@ -230,13 +230,15 @@ class Base(models.AbstractModel):
             raise self.env["ir.rule"]._missing_record_error(unlinkable[:1])
 
     def _hidden_by_rules_answering_as_missing(self):
-        """Those of these records (which the user cannot read) that one of our global rules
-        answering as missing keeps from the user."""
+        """Those of these records (which the user cannot read) that one of our rules answering
+        as missing keeps from the user."""
         if not self:
             return self
-        domain = self.env["ir.rule"]._answering_as_missing_domain(self._name)
+        Rule = self.env["ir.rule"]
+        domain = Rule._answering_as_missing_domain(self._name)
         if domain is None:
-            return self.browse()
+            # only group rules of ours, if any of the user's: all they keep hidden is ours
+            return self if Rule._group_rules_answer_as_missing(self._name) else self.browse()
         passing = (
             self.sudo()
             .with_context(active_test=False)

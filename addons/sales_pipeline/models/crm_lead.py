@@ -44,6 +44,12 @@ class CrmLead(models.Model):
         self._check_readable_as_if_missing()  # Odoo reads the duplicates as superuser
         return super().action_show_potential_duplicates()
 
+    def action_new_contract(self):
+        """A new contract of this project, made directly (no quotation step first)."""
+        action = self.action_sale_quotations_new()
+        action["context"] = dict(action.get("context") or {}, default_is_contract=True)
+        return action
+
     def action_set_won(self):
         res = super().action_set_won()
         self.partner_id._register_won_deal()

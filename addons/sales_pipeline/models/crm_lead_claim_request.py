@@ -66,6 +66,9 @@ class CrmLeadClaimRequest(models.Model):
             )
         return requests
 
+    def _approval_partner(self):
+        return self.sudo().lead_id.partner_id
+
     def action_approve(self, reason=False):
         """Make the requester the owner of the project; other pending requests are rejected."""
         return self._decide_approval("claim", True, reason)

@@ -136,8 +136,8 @@ class CrmLead(models.Model):
         for lead in self:
             lead._check_step_needs_approval()
             if not lead._current_approval("step"):
-                # on behalf of the project's owner (or of nobody): a request the manager decides
-                requester = lead.sudo().user_id or self.env.ref("base.user_root")
+                # on behalf of the project's owner (or its author): never the manager's own
+                requester = lead.sudo().user_id or lead.sudo().create_uid
                 lead.with_user(requester)._request_step_approval()
             lead._decide_approval("step", True, reason)
         return True

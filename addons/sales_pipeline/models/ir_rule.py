@@ -51,6 +51,21 @@ class IrRule(models.Model):
             for rule in rules
         )
 
+    @api.model
+    def _group_rules_answer_as_missing(self, model_name):
+        """Whether a group rule of ``model_name`` answering as missing applies to the user."""
+        return bool(
+            self.sudo().search_count(
+                [
+                    ("model_id.model", "=", model_name),
+                    ("answer_as_missing", "=", True),
+                    ("global", "=", False),
+                    ("groups", "in", self.env.user.all_group_ids.ids),
+                ],
+                limit=1,
+            )
+        )
+
     def _make_access_error(self, operation, records):
         error = super()._make_access_error(operation, records)
         failing = self._get_failing(records, mode=operation).sudo()

@@ -246,6 +246,13 @@ class ResPartner(models.Model):
             },
         )
 
+    def action_new_contract(self):
+        """A new contract of this customer, made directly (no quotation step first)."""
+        action = self.action_new_quotation()
+        action["name"] = self.env._("New Contract")
+        action["context"] = dict(action["context"], default_is_contract=True)
+        return action
+
     # ------------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------------

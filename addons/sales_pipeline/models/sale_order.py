@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.exceptions import UserError
 
 
 class SaleOrder(models.Model):
@@ -28,6 +29,23 @@ class SaleOrder(models.Model):
         return bool(self._with_unapproved_discounts()) or (
             not self._is_contract_approved() and self._contract_needs_approval()
         )
+
+    def _check_approved_to_leave(self):
+        """Nothing goes to the customer (e-mail, WeChat, an exported file) while discounts or the
+        contract wait for their approval. Automated flows (superuser) follow the discount policy's
+        note instead."""
+        self._check_discounts_approved()
+        if self.env.su:
+            return
+        for order in self:
+            if not order._is_contract_approved() and order._contract_needs_approval():
+                raise UserError(
+                    self.env._(
+                        "%s needs its contract approved before it goes to the customer: submit "
+                        "it for approval first.",
+                        order.name,
+                    )
+                )
 
     def _has_to_be_signed(self):
         # the customer's signature on the portal confirms the order as superuser

@@ -29,7 +29,16 @@ class SaleOrderApprovalLevel(models.Model):
             return self.user_id
         if self.approver_type == "group":
             return self.group_id.all_user_ids
-        return order.team_id.user_id
+        return self._salesperson_team(order).user_id
+
+    def _salesperson_team(self, order):
+        """The team of the quotation's salesperson: the quotation's team when the salesperson
+        belongs to it, else the salesperson's own (a rep does not pick an approver by putting the
+        quotation on a friendly team)."""
+        salesperson = order.user_id
+        if order.team_id and salesperson in order.team_id.member_ids:
+            return order.team_id
+        return salesperson.sale_team_id
 
     def _describe(self):
         self.ensure_one()

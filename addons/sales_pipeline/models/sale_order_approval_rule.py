@@ -37,7 +37,11 @@ class SaleOrderApprovalRule(models.Model):
             order.date_order or fields.Date.today(),
         )
         by_amount = self.min_amount > 0 and amount >= self.min_amount
-        by_margin = self.margin_below > 0 and order.margin_percent * 100 < self.margin_below
+        by_margin = (
+            self.margin_below > 0
+            and order.amount_untaxed > 0  # nothing sold yet: no margin to judge
+            and order.margin_percent * 100 < self.margin_below
+        )
         return by_amount or by_margin
 
     @api.model

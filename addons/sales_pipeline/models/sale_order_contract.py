@@ -4,10 +4,14 @@ import json
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..tools.records import as_record_id
+
 # What an approval covers: the order's terms and every line's figures. Any other value of one of
 # them (written, imported, recomputed by an onchange or by Odoo) is another contract.
 CONTRACT_TERMS = (
     "partner_id",
+    "user_id",
+    "team_id",
     "partner_invoice_id",
     "currency_id",
     "pricelist_id",
@@ -115,6 +119,8 @@ class SaleOrder(models.Model):
         if vals.get("state") == "sale":
             # writing the state directly is no way around the approval
             self._check_contract_approved()
+        if "partner_id" in vals and not self.env.su:
+            self._check_customer_kept_once_confirmed(vals["partner_id"])
         res = super().write(vals)
         self._withdraw_outdated_contract_approval()
         return res
@@ -185,6 +191,15 @@ class SaleOrder(models.Model):
 
     def _on_contract_rejected(self, reason):
         self.sudo().write({"contract_state": "rejected"})
+
+    def _check_customer_kept_once_confirmed(self, partner_value):
+        """An order confirmed for one partner is not handed to another: its approvals (or the
+        absence of any, for a partner nobody manages) were for that one."""
+        new_id = as_record_id(partner_value)
+        if any(order.state == "sale" and order.partner_id.id != new_id for order in self):
+            raise UserError(
+                self.env._("The customer of a confirmed order does not change: make a new order.")
+            )
 
     def _contract_needs_approval(self):
         self.ensure_one()

@@ -55,7 +55,7 @@ class SaleOrder(models.Model):
             order._check_discounts_to_approve()
             if not order._current_approval("discount"):
                 # on behalf of the quotation's salesperson: never one's own discounts
-                requester = order.sudo().user_id or self.env.ref("base.user_root")
+                requester = order.sudo().user_id or order.sudo().create_uid
                 order.with_user(requester)._request_discount_approval()
             order._decide_approval("discount", True, reason)
         return True
@@ -77,8 +77,10 @@ class SaleOrder(models.Model):
         )
 
     def write(self, vals):
-        if vals.get("state") in ("sent", "sale"):
-            # sent or confirmed by any path (mark as sent, a message with mark_so_as_sent...)
+        if vals.get("state") == "sent":
+            # sent by any path (mark as sent, a message with mark_so_as_sent...)
+            self._check_approved_to_leave()
+        elif vals.get("state") == "sale":
             self._check_discounts_approved()
         res = super().write(vals)
         if vals.keys() & {"partner_id", "pricelist_id", "currency_id"}:
@@ -86,7 +88,7 @@ class SaleOrder(models.Model):
         return res
 
     def action_quotation_send(self):
-        self._check_discounts_approved()
+        self._check_approved_to_leave()
         return super().action_quotation_send()
 
     def action_confirm(self):

@@ -20,6 +20,7 @@ class SaleOrder(models.Model):
     def _export_through(self, file_type, template=None):
         """Render the quotation through its template, attach the file and download it."""
         self.ensure_one()
+        self._check_approved_to_leave()  # an exported file goes to the customer
         template = template or self._get_export_template(file_type)
         content = template._render(self)
         attachment = self.env["ir.attachment"].create(

@@ -1,10 +1,14 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
+
+from ..tools.records import as_record_id
 
 # what a manager approves with a line's discount: the discount on what, how much, at what price
 DISCOUNT_APPROVAL_TERMS = frozenset(
     {"discount", "product_id", "product_uom_qty", "product_uom_id", "price_unit"}
 )
+# what a confirmed contract sells and at what price
+CONFIRMED_CONTRACT_TERMS = DISCOUNT_APPROVAL_TERMS | {"tax_ids"}
 
 
 class SaleOrderLine(models.Model):
@@ -53,6 +57,7 @@ class SaleOrderLine(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         lines = super().create(vals_list)
+        lines._check_confirmed_contract_kept()
         lines._check_cost_is_the_products(any("purchase_price" in vals for vals in vals_list))
         lines.order_id._check_not_superseded()
         lines.order_id._reset_discount_approval()
@@ -61,12 +66,60 @@ class SaleOrderLine(models.Model):
 
     def write(self, vals):
         self.order_id._check_not_superseded()
+        self._check_line_stays_on_its_order(vals)
+        changed = self._lines_whose_terms_change(vals)
         res = super().write(vals)
+        changed._check_confirmed_contract_kept()
         self._check_cost_is_the_products("purchase_price" in vals)
         if vals.keys() & DISCOUNT_APPROVAL_TERMS:
             self.order_id._reset_discount_approval()
         self.order_id._withdraw_outdated_contract_approval()
         return res
+
+    def _check_line_stays_on_its_order(self, vals):
+        """A line is not moved to another order: it would carry its discount past the other
+        order's approval."""
+        if "order_id" in vals and not self.env.su:
+            new_id = as_record_id(vals["order_id"])
+            if any(line.order_id.id != new_id for line in self):
+                raise UserError(self.env._("A line stays on its order: add it to the other one."))
+
+    def _lines_whose_terms_change(self, vals):
+        terms = vals.keys() & CONFIRMED_CONTRACT_TERMS
+        if not terms or self.env.su:
+            return self.browse()
+        return self.filtered(
+            lambda line: any(
+                line[name]
+                != line._fields[name].convert_to_record(
+                    line._fields[name].convert_to_cache(vals[name], line), line
+                )
+                for name in terms
+            )
+        )
+
+    def _check_confirmed_contract_kept(self):
+        """What a confirmed contract of a managed customer sells, and at what price, changes
+        through a return or a renewal, or by a sales manager: not by a rep adding units, lines
+        or discounts past its approvals."""
+        if self.env.su or self.env.user._is_sales_manager():
+            return
+        touched = self.filtered(
+            lambda line: (
+                line.order_id.state == "sale"
+                and not line.display_type
+                and not line.is_downpayment
+                and line.order_id.sudo().partner_id.commercial_partner_id.is_customer
+            )
+        )
+        if touched:
+            raise UserError(
+                self.env._(
+                    "%s is a confirmed contract: what it sells changes through a return or a "
+                    "renewal, or by a sales manager.",
+                    touched[0].order_id.name,
+                )
+            )
 
     def _check_cost_is_the_products(self, cost_given):
         """The cost behind the margin that approval rules read is the product's: a form sends it

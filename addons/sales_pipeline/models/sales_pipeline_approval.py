@@ -44,6 +44,9 @@ class SalesPipelineApproval(models.Model):
         string="Document ID", model_field="res_model", required=True, readonly=True, index=True
     )
     document_name = fields.Char(string="Document", readonly=True)
+    partner_id = fields.Many2one(
+        comodel_name="res.partner", string="Customer", readonly=True, index="btree_not_null"
+    )
     flow = fields.Selection(selection=APPROVAL_FLOWS, required=True, readonly=True)
     sequence = fields.Integer(readonly=True)
     level_name = fields.Char(string="Level", readonly=True)
@@ -165,6 +168,7 @@ class SalesPipelineApproval(models.Model):
 
     def _check_decidable(self):
         self.ensure_one()
+        self._check_readable_as_if_missing()  # an approval one may not read tells nothing
         # two approvers (or one double click) at the same moment: one decides, the other is told
         lock_rows(
             self.env,

@@ -25,6 +25,7 @@ class SalesPipelineApprovalMixin(models.AbstractModel):
         """Ask for approval of ``flow`` by ``levels``: [(level name, approvers)], in order. An
         earlier request of the same flow is withdrawn. Returns the levels created."""
         self.ensure_one()
+        self._check_readable_as_if_missing()
         self._withdraw_approval(flow)
         approvals = (
             self.env["sales.pipeline.approval"]
@@ -35,6 +36,7 @@ class SalesPipelineApprovalMixin(models.AbstractModel):
                         "res_model": self._name,
                         "res_id": self.id,
                         "document_name": self.display_name,
+                        "partner_id": self._approval_partner().id,
                         "flow": flow,
                         "sequence": sequence,
                         "level_name": name,
@@ -48,6 +50,12 @@ class SalesPipelineApprovalMixin(models.AbstractModel):
         )
         approvals.with_env(self.env)._request()
         return approvals
+
+    def _approval_partner(self):
+        """The customer the approver decides for (shown in To Approve)."""
+        self.ensure_one()
+        partner = self.sudo()._fields.get("partner_id") and self.sudo().partner_id
+        return partner or self.env["res.partner"]
 
     def _current_approval(self, flow):
         """The level of ``flow`` waiting for a decision (empty if none)."""
@@ -102,6 +110,7 @@ class SalesPipelineApprovalMixin(models.AbstractModel):
 
     def _decide_approval(self, flow, approve, reason=False):
         """Decide the current level of ``flow`` of each document, as the current user."""
+        self._check_readable_as_if_missing()  # a hidden document is answered as a missing one
         for document in self:
             approval = document._current_approval(flow)
             if not approval:
@@ -115,6 +124,7 @@ class SalesPipelineApprovalMixin(models.AbstractModel):
     def _decision_dialog(self, flow, decision):
         """The dialog where the current user approves or rejects (with a reason) ``flow``."""
         self.ensure_one()
+        self._check_readable_as_if_missing()
         approval = self._current_approval(flow)
         if not approval:
             raise self.env["sales.pipeline.approval"]._not_waiting_error(self)

@@ -1,7 +1,7 @@
 from freezegun import freeze_time
 
 from odoo import Command, fields
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.tests import new_test_user, tagged
 
 from .common import MANAGER_GROUPS, ProjectCase
@@ -21,7 +21,13 @@ class TestApprovalEngine(ProjectCase):
         cls.leader = new_test_user(
             cls.env, login="eng_leader", groups=MANAGER_GROUPS, name="Leader"
         )
-        cls.team = cls.env["crm.team"].create({"name": "Engine Team", "user_id": cls.leader.id})
+        cls.team = cls.env["crm.team"].create(
+            {
+                "name": "Engine Team",
+                "user_id": cls.leader.id,
+                "member_ids": [Command.set((cls.rep_a | cls.rep_b).ids)],
+            }
+        )
         cls.env["sale.order.approval.rule"].search([]).active = False
         cls.rule = cls.env["sale.order.approval.rule"].create(
             {
@@ -139,7 +145,9 @@ class TestApprovalEngine(ProjectCase):
             )
 
     def test_nobody_to_decide_falls_back_to_the_sales_managers(self):
-        leaderless = self.env["crm.team"].create({"name": "No Leader"})
+        leaderless = self.env["crm.team"].create(
+            {"name": "No Leader", "member_ids": [Command.link(self.rep_a.id)]}
+        )
         for team, why in ((leaderless, "no leader"), (self.team, "the leader is archived")):
             with self.subTest(why=why):
                 if team == self.team:
@@ -186,3 +194,73 @@ class TestApprovalEngine(ProjectCase):
         self.assertEqual(approval.state, "withdrawn")
         self.assertFalse(approval.activity_ids)
         self.assertFalse(self._waiting_for(self.leader))
+
+    def test_an_approval_one_may_not_read_answers_as_a_missing_one(self):
+        secret = self.make_customer("Engine Secret", owner=self.rep_a, protected=True)
+        order = (
+            self.env["sale.order"]
+            .with_user(self.rep_a)
+            .create(
+                {
+                    "partner_id": secret.id,
+                    "team_id": self.team.id,
+                    "order_line": [
+                        Command.create({"product_id": self.product.id, "price_unit": 5000})
+                    ],
+                }
+            )
+        )
+        order.with_user(self.rep_a).action_submit_contract()
+        approval = order.contract_approval_ids
+        missing = approval.browse(approval.id + 10**6)
+        answers = []
+        for record in (approval, missing):
+            for call in (
+                lambda r: r.with_user(self.rep_b).action_approve(),
+                lambda r: r.with_user(self.rep_b).action_reject("no"),
+                lambda r: (
+                    self.env["sales.pipeline.approval.wizard"]
+                    .with_user(self.rep_b)
+                    .create({"approval_id": r.id, "decision": "approve"})
+                ),
+            ):
+                with self.assertRaises(MissingError) as caught:
+                    call(record)
+                answers.append(str(caught.exception).replace(str(record.id), "ID"))
+            self.assertEqual(record.with_user(self.rep_b).read(["document_name"]), [])
+        self.assertEqual(answers[:3], answers[3:], "a hidden approval answers as a missing one")
+        self.assertFalse([a for a in answers if "Engine Secret" in a or order.name in a])
+        hidden_order = order.with_user(self.rep_b)
+        for call in (
+            hidden_order.action_approve_contract,
+            hidden_order.action_open_contract_approve,
+            lambda: hidden_order.action_reject_contract("no"),
+        ):
+            with self.assertRaises(MissingError):
+                call()
+
+    def test_a_manager_does_not_approve_the_discounts_of_their_own_quotation(self):
+        quote = (
+            self.env["sale.order"]
+            .with_user(self.manager)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "user_id": False,
+                    "order_line": [Command.create({"product_id": self.product.id, "discount": 20})],
+                }
+            )
+        )
+        with self.assertRaisesRegex(AccessError, "request of your own"):
+            quote.with_user(self.manager).action_approve_discounts()
+        self.assertFalse(quote.discount_approved_by_id)
+
+    def test_the_team_leader_is_the_salespersons_not_a_friendly_teams(self):
+        friendly = new_test_user(self.env, login="eng_friend", groups=MANAGER_GROUPS, name="Friend")
+        other_team = self.env["crm.team"].create({"name": "Friendly Team", "user_id": friendly.id})
+        order = self._order(team=other_team)
+        order.with_user(self.rep_a).action_submit_contract()
+        self.assertEqual(order.contract_approval_ids.approver_ids, self.leader)
+        order.with_user(self.leader).action_approve_contract()
+        order.with_user(self.rep_a).write({"team_id": self.team.id})
+        self.assertEqual(order.contract_state, "none", "the team is a term of the approval")

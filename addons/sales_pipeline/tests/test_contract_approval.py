@@ -1,3 +1,4 @@
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
@@ -13,7 +14,13 @@ class TestContractApproval(SalesPipelineCase):
         cls.director = new_test_user(
             cls.env, login="sp_director", groups=MANAGER_GROUPS, name="Director"
         )
-        cls.team = cls.env["crm.team"].create({"name": "East Team", "user_id": cls.manager.id})
+        cls.team = cls.env["crm.team"].create(
+            {
+                "name": "East Team",
+                "user_id": cls.manager.id,
+                "member_ids": [Command.set((cls.rep_a | cls.rep_b).ids)],
+            }
+        )
         directors = cls.env["res.groups"].create(
             {"name": "Directors", "user_ids": [(6, 0, cls.director.ids)]}
         )

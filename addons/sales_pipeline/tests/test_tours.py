@@ -124,3 +124,71 @@ class TestSalesTours(HttpCase):
         self.assertTrue(order.contract_executed_on)
         self.assertEqual(order.picking_ids.state, "done")
         self.assertEqual(order.invoice_ids.state, "posted")
+
+
+@tagged("post_install", "-at_install")
+class TestContractPhoneTour(HttpCase):
+    """A rep makes a contract directly, a manager approves it from To Approve on a phone, the
+    rep executes it."""
+
+    browser_size = "375x667"
+    touch_enabled = True
+
+    def test_direct_contract_approved_on_a_phone_then_executed(self):
+        env = self.env
+        rep = new_test_user(
+            env, login="phone_rep", groups=REP_GROUPS, name="Phone Rep", lang="en_US"
+        )
+        manager = new_test_user(
+            env, login="phone_manager", groups=MANAGER_GROUPS, name="Phone Manager", lang="en_US"
+        )
+        env["sale.order.approval.rule"].search([]).active = False
+        env["sale.order.discount.rule"].search([]).active = False
+        env["sale.order.approval.rule"].create(
+            {
+                "name": "Phone rule",
+                "min_amount": 1,
+                "level_ids": [(0, 0, {"approver_type": "user", "user_id": manager.id})],
+            }
+        )
+        product = env["product.product"].create(
+            {
+                "name": "Tour Widget",
+                "is_storable": True,
+                "list_price": 300,  # what the execution tour says is received
+                "invoice_policy": "order",
+                "taxes_id": [(5, 0, 0)],
+            }
+        )
+        stock = env.ref("stock.warehouse0").lot_stock_id
+        env["stock.quant"]._update_available_quantity(product, stock, 10)
+        customer = env["res.partner"].create(
+            {
+                "name": "Tour Direct Customer",
+                "is_company": True,
+                "is_customer": True,
+                "user_id": rep.id,
+            }
+        )
+        self.browser_size = "1366x768"  # the rep at the office
+        self.start_tour(
+            "/odoo/action-sales_pipeline.sale_order_action_contracts",
+            "sales_pipeline_contract_direct",
+            login="phone_rep",
+        )
+        contract = env["sale.order"].search([("partner_id", "=", customer.id)])
+        self.assertEqual((contract.is_contract, contract.contract_state), (True, "pending"))
+        self.browser_size = "375x667"  # the manager on the road
+        self.start_tour(
+            "/odoo/action-sales_pipeline.sales_pipeline_approval_action_to_approve",
+            "sales_pipeline_approve_from_to_approve",
+            login="phone_manager",
+        )
+        self.assertEqual(contract.contract_state, "approved")
+        self.browser_size = "1366x768"
+        self.start_tour(
+            f"/odoo/action-sales_pipeline.sale_order_action_contracts/{contract.id}",
+            "sales_pipeline_one_step_execution",
+            login="phone_rep",
+        )
+        self.assertEqual((contract.state, contract.contract_stage), ("sale", "executed"))

@@ -19,7 +19,7 @@ class SaleOrder(models.Model):
         """Send the customer the quotation's link on WeChat (template message if the account has
         one)."""
         self.ensure_one()
-        self._check_discounts_approved()  # sending on WeChat is sending
+        self._check_approved_to_leave()  # sending on WeChat is sending
         follower = self.partner_id._wechat_follower()
         if not follower:
             raise UserError(

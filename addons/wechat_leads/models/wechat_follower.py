@@ -106,6 +106,12 @@ class WechatFollower(models.Model):
         action["context"] = dict(action["context"], default_origin=self.env._("WeChat"))
         return action
 
+    def action_new_contract(self):
+        """A contract for this follower's customer, made directly."""
+        action = self.action_new_quotation()
+        action["context"] = dict(action["context"], default_is_contract=True)
+        return action
+
     # ------------------------------------------------------------------
     # Events from the callback (run by the message queue)
     # ------------------------------------------------------------------

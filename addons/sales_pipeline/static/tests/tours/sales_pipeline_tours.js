@@ -179,3 +179,73 @@ tours.add("sales_pipeline_one_step_execution", {
         },
     ],
 });
+
+// A rep makes a contract directly in Contracts (no quotation first) and submits it.
+tours.add("sales_pipeline_contract_direct", {
+    steps: () => [
+        {
+            content: "new contract",
+            trigger: ".o_control_panel_main_buttons .o_list_button_add",
+            run: "click",
+        },
+        {
+            content: "the customer",
+            trigger: ".o_form_view .o_field_widget[name=partner_id] input",
+            run: "edit Tour Direct Customer",
+        },
+        {
+            trigger: ".o-autocomplete--dropdown-item:contains('Tour Direct Customer')",
+            run: "click",
+        },
+        {
+            content: "add a line",
+            trigger: ".o_field_x2many_list_row_add a:first",
+            run: "click",
+        },
+        {
+            trigger: ".o_data_row .o_field_widget[name=product_template_id] input, .o_data_row .o_field_widget[name=product_id] input",
+            run: "edit Tour Widget",
+        },
+        {
+            trigger: ".o-autocomplete--dropdown-item:contains('Tour Widget')",
+            run: "click",
+        },
+        {
+            content: "the line is priced",
+            trigger: ".o_data_row .o_field_widget[name=price_subtotal]:contains('300.00')",
+        },
+        {
+            content: "save",
+            trigger: ".o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "submit for approval",
+            trigger: ".o_form_view:not(:has(.o_form_button_save:visible)) button[name=action_submit_contract]",
+            run: "click",
+        },
+        {
+            content: "it waits for approval",
+            trigger: ".o_form_view:not(:has(button[name=action_submit_contract])) .o_field_widget[name=contract_state] .badge",
+        },
+    ],
+});
+
+// A manager approves it from To Approve, on a phone.
+tours.add("sales_pipeline_approve_from_to_approve", {
+    steps: () => [
+        {
+            content: "the contract waits for me",
+            trigger: ".o_data_row:contains('Tour Direct Customer'), .o_kanban_record:contains('Tour Direct Customer')",
+        },
+        {
+            content: "approve it",
+            trigger: "button.o_sp_approve:visible",
+            run: "click",
+        },
+        {
+            content: "nothing waits any more",
+            trigger: ".o_view_nocontent",
+        },
+    ],
+});
