@@ -20,11 +20,16 @@ class SaleOrder(models.Model):
     @api.depends("invoice_ids.amount_residual", "invoice_ids.state", "amount_total")
     def _compute_amount_received(self):
         for order in self:
-            invoices = order.sudo().invoice_ids.filtered(lambda m: m.state == "posted")
-            signed = sum(inv.amount_total_signed for inv in invoices)
-            residual = sum(inv.amount_residual_signed for inv in invoices)
+            # invoices and credit notes (returns): what was paid net of refunds, and what is owed
+            # for what the customer keeps
+            moves = order.sudo().invoice_ids.filtered(lambda m: m.state == "posted")
+            signed = sum(move.amount_total_signed for move in moves)
+            residual = sum(move.amount_residual_signed for move in moves)
+            credited = -sum(
+                move.amount_total_signed for move in moves if move.move_type == "out_refund"
+            )
             order.amount_received = signed - residual
-            order.amount_still_due = order.amount_total - order.amount_received
+            order.amount_still_due = order.amount_total - credited - order.amount_received
 
     # ------------------------------------------------------------------
     # One-step execution (销售开单: 收款 + 出库 + 发货)
@@ -98,8 +103,26 @@ class SaleOrder(models.Model):
         )
 
     def _deliver_for_execution(self, allow_partial):
-        pickings = self.picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))
-        pickings.action_assign()
+        """Deliver through the warehouse's route, one step after the other (pick → pack → ship):
+        stock is reserved, with its lots or serial numbers, at the first step only."""
+        open_pickings = self._open_pickings()
+        first = open_pickings.filtered(lambda p: not p.move_ids.move_orig_ids)
+        first.action_assign()
+        self._check_stock_for_execution(first, allow_partial)
+        validated = self.env["stock.picking"]
+        ready = first
+        while ready:
+            self._validate_for_execution(ready)
+            validated |= ready
+            following = self._open_pickings() - validated
+            if following:
+                following.action_assign()
+            ready = following.filtered(lambda p: p.state == "assigned")
+
+    def _open_pickings(self):
+        return self.picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))
+
+    def _check_stock_for_execution(self, pickings, allow_partial):
         short = [
             (move.product_id.display_name, move.product_uom_qty, move.quantity)
             for move in pickings.move_ids
@@ -117,6 +140,8 @@ class SaleOrder(models.Model):
                     ),
                 )
             )
+
+    def _validate_for_execution(self, pickings):
         for move in pickings.move_ids:
             if not move.product_id.is_storable:
                 move.quantity = move.product_uom_qty

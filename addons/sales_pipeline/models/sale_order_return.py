@@ -213,10 +213,27 @@ class SaleOrderReturn(models.Model):
         credit_note.action_post()
         return credit_note
 
+    def _settle_against_open_invoices(self, credit_note):
+        """The credit first reduces what the customer still owes on the contract's invoices."""
+        invoices = self.order_id.invoice_ids.filtered(
+            lambda move: (
+                move.move_type == "out_invoice"
+                and move.state == "posted"
+                and not move.currency_id.is_zero(move.amount_residual)
+            )
+        )
+        receivables = (credit_note | invoices).line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable" and not line.reconciled
+        )
+        if invoices and len(receivables.account_id) == 1:
+            receivables.reconcile()
+
     def _refund_payment(self, credit_note):
-        paid = self.order_id.amount_received
-        amount = min(credit_note.amount_total, paid)
-        if amount <= 0:
+        """Refund what the credit leaves once the open invoices are settled: only what the
+        customer paid beyond what they keep."""
+        self._settle_against_open_invoices(credit_note)
+        amount = credit_note.amount_residual
+        if credit_note.currency_id.compare_amounts(amount, 0) <= 0:
             return
         journal = self.refund_journal_id or self.env["account.journal"].search(
             [("type", "in", ("bank", "cash")), ("company_id", "=", self.company_id.id)],

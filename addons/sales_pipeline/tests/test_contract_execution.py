@@ -1,3 +1,4 @@
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
@@ -90,3 +91,61 @@ class TestContractExecution(ContractCase):
         self.assertEqual(order.state, "draft")
         self._execute(order, 100, user=self.manager)
         self.assertEqual(order.state, "sale")
+
+    def test_three_step_delivery_with_lots(self):
+        """Pick → pack → ship, a product tracked by lot: executed in one step all the same, and
+        "not enough stock" only when there is not."""
+        warehouse = self.env.ref("stock.warehouse0")
+        warehouse.delivery_steps = "pick_pack_ship"
+        tracked = self.env["product.product"].create(
+            {
+                "name": "Lot Widget",
+                "is_storable": True,
+                "tracking": "lot",
+                "list_price": 100,
+                "standard_price": 60,
+                "invoice_policy": "order",
+            }
+        )
+        for name, qty in (("LOT-A", 2), ("LOT-B", 3)):
+            lot = self.env["stock.lot"].create({"name": name, "product_id": tracked.id})
+            self.env["stock.quant"]._update_available_quantity(tracked, self.stock, qty, lot_id=lot)
+        order = (
+            self.env["sale.order"]
+            .with_user(self.rep_a)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "order_line": [
+                        Command.create(
+                            {
+                                "product_id": tracked.id,
+                                "product_uom_qty": 4,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
+            )
+        )
+        self._execute(order, 400)
+        self.assertEqual(len(order.picking_ids), 3, "pick, pack and ship")
+        self.assertEqual(set(order.picking_ids.mapped("state")), {"done"})
+        shipped = order.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing")
+        self.assertEqual(sum(shipped.move_ids.mapped("quantity")), 4)
+        self.assertTrue(shipped.move_line_ids.lot_id, "the lots go with the goods")
+        self.assertEqual(order.order_line.qty_delivered, 4)
+        too_many = (
+            self.env["sale.order"]
+            .with_user(self.rep_a)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "order_line": [
+                        Command.create({"product_id": tracked.id, "product_uom_qty": 2})
+                    ],
+                }
+            )
+        )
+        with self.assertRaisesRegex(UserError, r"Lot Widget \(1 of 2\)"):
+            self._execute(too_many, 0)

@@ -94,3 +94,39 @@ class TestContractReturn(ContractCase):
         self.assertFalse(
             self.as_user(self.env["sale.order.return"], self.rep_b).search([("id", "=", record.id)])
         )
+
+    def _processed_return(self, order, qty):
+        record = self._return(order, qty)
+        record.with_user(self.rep_a).action_submit()
+        record.with_user(self.manager).action_approve()
+        record.with_user(self.rep_a).action_process()
+        return record
+
+    def _refunded(self, record):
+        """Money paid back to the customer for this return."""
+        return sum(record.credit_note_id.matched_payment_ids.mapped("amount"))
+
+    def test_a_return_first_reduces_what_is_still_owed(self):
+        """Unpaid, half-paid and fully paid contracts of 400 (4 × 100), partial returns: the
+        credit settles the open invoice first; only what was paid beyond is refunded."""
+        self.env["stock.quant"]._update_available_quantity(self.product, self.stock, 20)
+        for paid, qty, refunded, still_due in (
+            (0, 1, 0, 300),  # unpaid: owes 300 for the 3 kept
+            (200, 1, 0, 100),  # half paid: owes 100 more for the 3 kept
+            (200, 3, 100, 0),  # half paid, keeps 1 (100): 100 comes back
+            (400, 2, 200, 0),  # fully paid: the 2 returned come back
+        ):
+            with self.subTest(paid=paid, returned=qty):
+                order = self._executed_order(paid=paid)
+                record = self._processed_return(order, qty)
+                self.assertEqual(self._refunded(record), refunded)
+                self.assertEqual(order.amount_still_due, still_due)
+                self.assertEqual(order.amount_received, paid - refunded)
+
+    def test_two_returns_of_one_contract(self):
+        order = self._executed_order(paid=200)
+        first = self._processed_return(order, 1)  # owes 100 more
+        self.assertEqual((self._refunded(first), order.amount_still_due), (0, 100))
+        second = self._processed_return(order, 2)  # keeps 1 (100), paid 200: 100 back
+        self.assertEqual((self._refunded(second), order.amount_still_due), (100, 0))
+        self.assertEqual(order.amount_received, 100)
