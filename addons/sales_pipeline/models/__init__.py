@@ -61,3 +61,4 @@ from . import crm_lead_member
 from . import crm_lead_claim_request
 from . import crm_lead_process_template
 from . import crm_lead_process_step
+from . import payment_transaction

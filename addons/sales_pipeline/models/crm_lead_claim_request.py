@@ -50,11 +50,7 @@ class CrmLeadClaimRequest(models.Model):
 
     @api.depends("approval_ids.state")
     def _compute_decision(self):
-        for request in self:
-            decision = request._last_decision("claim")
-            request.decided_by_id = decision.decided_by_id
-            request.decided_on = decision.decided_on
-            request.decision_reason = decision.reason
+        self._fill_last_decision("claim")
 
     @api.model_create_multi
     def create(self, vals_list):

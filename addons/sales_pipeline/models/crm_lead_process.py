@@ -118,6 +118,7 @@ class CrmLead(models.Model):
 
     def action_request_step_approval(self):
         """The project's owner asks the sales managers to approve its current step."""
+        self._check_readable_as_if_missing()
         for lead in self:
             lead._check_step_needs_approval()
             if lead._current_approval("step"):

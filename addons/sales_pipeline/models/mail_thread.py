@@ -22,6 +22,11 @@ class MailThread(models.AbstractModel):
         self._raise_if_hidden_as_missing()
         return super().message_post(**kwargs)
 
+    def _partner_find_from_emails_single(self, emails, *args, **kwargs):
+        # the chatter's "suggested recipients" of a record our rules hide: as for a missing one
+        self._raise_if_hidden_as_missing()
+        return super()._partner_find_from_emails_single(emails, *args, **kwargs)
+
     def _raise_if_hidden_as_missing(self):
         if self.env.su:
             return

@@ -47,6 +47,17 @@ class SaleOrder(models.Model):
                     )
                 )
 
+    def _check_approved_to_be_paid(self):
+        """Online payment (the portal, a payment link) of a quotation waiting for approval is
+        refused, whoever pays."""
+        for order in self:
+            if order.state in ("draft", "sent") and order._awaits_approval():
+                raise UserError(
+                    self.env._(
+                        "%s waits for an approval: it cannot be paid online yet.", order.name
+                    )
+                )
+
     def _has_to_be_signed(self):
         # the customer's signature on the portal confirms the order as superuser
         return super()._has_to_be_signed() and not self._awaits_approval()

@@ -20,6 +20,18 @@ CONTRACT_TERMS = (
     "signing_date",
     "contract_end_date",
 )
+# what a confirmed contract keeps unless a sales manager changes it (its lines: sale_order_line)
+CONFIRMED_ORDER_TERMS = frozenset(
+    {
+        "partner_invoice_id",
+        "partner_shipping_id",
+        "pricelist_id",
+        "currency_id",
+        "fiscal_position_id",
+        "payment_term_id",
+        "is_contract",
+    }
+)
 CONTRACT_LINE_TERMS = (
     "display_type",
     "product_id",
@@ -121,6 +133,7 @@ class SaleOrder(models.Model):
             self._check_contract_approved()
         if "partner_id" in vals and not self.env.su:
             self._check_customer_kept_once_confirmed(vals["partner_id"])
+        self._check_confirmed_terms_kept(vals)
         res = super().write(vals)
         self._withdraw_outdated_contract_approval()
         return res
@@ -138,6 +151,7 @@ class SaleOrder(models.Model):
     def action_submit_contract(self):
         """Submit the contract for approval (提交审批); without a matching rule it is approved at
         once."""
+        self._check_readable_as_if_missing()
         for order in self:
             if order.state not in ("draft", "sent") or order.is_superseded:
                 raise UserError(
@@ -200,6 +214,45 @@ class SaleOrder(models.Model):
             raise UserError(
                 self.env._("The customer of a confirmed order does not change: make a new order.")
             )
+
+    def _check_confirmed_terms_kept(self, vals):
+        """Once confirmed, a managed customer's contract keeps its addresses, prices and terms:
+        a sales manager changes them."""
+        changed = vals.keys() & CONFIRMED_ORDER_TERMS
+        if not changed or self.env.su or self.env.user._is_sales_manager():
+            return
+        for order in self.filtered(lambda o: o.state == "sale" and o._is_managed_contract()):
+            for name in changed:
+                field = order._fields[name]
+                new = field.convert_to_record(field.convert_to_cache(vals[name], order), order)
+                if order[name] != new:
+                    raise UserError(
+                        self.env._(
+                            "%(order)s is a confirmed contract: its %(field)s is changed by a "
+                            "sales manager.",
+                            order=order.name,
+                            field=order._describe_fields([name]),
+                        )
+                    )
+
+    def _is_managed_contract(self):
+        self.ensure_one()
+        return bool(self.sudo().partner_id.commercial_partner_id.is_customer)
+
+    def action_cancel(self):
+        """A confirmed contract of a managed customer is cancelled by a sales manager; a rep
+        takes goods back with a return."""
+        if not (self.env.su or self.env.user._is_sales_manager()):
+            confirmed = self.filtered(lambda o: o.state == "sale" and o._is_managed_contract())
+            if confirmed:
+                raise UserError(
+                    self.env._(
+                        "%s is a confirmed contract: a sales manager cancels it (goods come back "
+                        "with a return).",
+                        confirmed[0].name,
+                    )
+                )
+        return super().action_cancel()
 
     def _contract_needs_approval(self):
         self.ensure_one()

@@ -97,8 +97,9 @@ class SaleOrder(models.Model):
         """A new contract from this one (续签 / 再次下单): same customer, terms and lines, as a
         draft to adjust and submit."""
         self.ensure_one()
-        if not self.is_contract:
-            raise UserError(self.env._("%s is not a contract.", self.name))
+        self._check_readable_as_if_missing()
+        if not self.is_contract or self.state != "sale":
+            raise UserError(self.env._("%s is not a confirmed contract.", self.name))
         renewal = self.copy({"is_contract": True})
         renewal.sudo().renewed_from_id = self
         renewal.message_post(

@@ -38,6 +38,7 @@ class SaleOrder(models.Model):
 
     def action_request_discount_approval(self):
         """The rep asks the sales managers to accept the discounts above the maximum."""
+        self._check_readable_as_if_missing()
         for order in self:
             order._check_discounts_to_approve()
             if order._current_approval("discount"):
@@ -49,6 +50,7 @@ class SaleOrder(models.Model):
 
     def action_approve_discounts(self, reason=False):
         """A sales manager accepts the discounts above the reps' maximum, asked for or not."""
+        self._check_readable_as_if_missing()
         if not self.env.user._is_sales_manager():
             raise AccessError(self.env._("Only a sales manager can approve discounts."))
         for order in self:
@@ -83,8 +85,9 @@ class SaleOrder(models.Model):
         elif vals.get("state") == "sale":
             self._check_discounts_approved()
         res = super().write(vals)
-        if vals.keys() & {"partner_id", "pricelist_id", "currency_id"}:
-            self._reset_discount_approval()  # another customer's tier, other prices
+        if vals.keys() & {"partner_id", "pricelist_id", "currency_id", "user_id", "team_id"}:
+            # another customer's tier, other prices, or another salesperson asking
+            self._reset_discount_approval()
         return res
 
     def action_quotation_send(self):

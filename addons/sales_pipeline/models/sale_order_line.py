@@ -7,8 +7,8 @@ from ..tools.records import as_record_id
 DISCOUNT_APPROVAL_TERMS = frozenset(
     {"discount", "product_id", "product_uom_qty", "product_uom_id", "price_unit"}
 )
-# what a confirmed contract sells and at what price
-CONFIRMED_CONTRACT_TERMS = DISCOUNT_APPROVAL_TERMS | {"tax_ids"}
+# what a confirmed contract sells, at what price and cost, and what kind of line it is
+CONFIRMED_CONTRACT_TERMS = DISCOUNT_APPROVAL_TERMS | {"tax_ids", "purchase_price", "is_downpayment"}
 
 
 class SaleOrderLine(models.Model):
@@ -67,6 +67,7 @@ class SaleOrderLine(models.Model):
     def write(self, vals):
         self.order_id._check_not_superseded()
         self._check_line_stays_on_its_order(vals)
+        self._check_delivered_comes_from_deliveries(vals)
         changed = self._lines_whose_terms_change(vals)
         res = super().write(vals)
         changed._check_confirmed_contract_kept()
@@ -83,6 +84,24 @@ class SaleOrderLine(models.Model):
             new_id = as_record_id(vals["order_id"])
             if any(line.order_id.id != new_id for line in self):
                 raise UserError(self.env._("A line stays on its order: add it to the other one."))
+
+    def _check_delivered_comes_from_deliveries(self, vals):
+        """As Odoo's form says: a delivered quantity is typed only where it is not counted from
+        deliveries (services delivered by hand); returns and refunds rely on it."""
+        if "qty_delivered" in vals and not self.env.su:
+            counted = self.filtered(
+                lambda line: (
+                    line.qty_delivered_method != "manual"
+                    and line.order_id.sudo().partner_id.commercial_partner_id.is_customer
+                )
+            )
+            if counted:
+                raise UserError(
+                    self.env._(
+                        "The delivered quantity of %s comes from its deliveries.",
+                        self.order_id[:1].name,
+                    )
+                )
 
     def _lines_whose_terms_change(self, vals):
         terms = vals.keys() & CONFIRMED_CONTRACT_TERMS
@@ -108,7 +127,6 @@ class SaleOrderLine(models.Model):
             lambda line: (
                 line.order_id.state == "sale"
                 and not line.display_type
-                and not line.is_downpayment
                 and line.order_id.sudo().partner_id.commercial_partner_id.is_customer
             )
         )

@@ -3,6 +3,9 @@ from odoo.exceptions import UserError, ValidationError
 
 from ..tools.locking import lock_rows
 
+# what a submitted return takes back, from which contract, and why
+SUBMITTED_RETURN_TERMS = frozenset({"order_id", "reason", "line_ids"})
+
 RETURN_STATES = [
     ("draft", "Draft"),
     ("pending", "Waiting for Approval"),
@@ -58,13 +61,28 @@ class SaleOrderReturn(models.Model):
     def _get_system_fields(self):
         return super()._get_system_fields() | {"state", "submitted_by_id", "credit_note_id"}
 
+    def write(self, vals):
+        if vals.keys() & SUBMITTED_RETURN_TERMS:
+            self._check_open_to_changes()
+        return super().write(vals)
+
+    def _check_open_to_changes(self):
+        """What a return takes back is what was submitted and approved: it changes while it is a
+        draft (or rejected), not after."""
+        if self.env.su:
+            return
+        submitted = self.filtered(lambda r: r.state not in ("draft", "rejected"))
+        if submitted:
+            raise UserError(
+                self.env._(
+                    "%s has been submitted: what it takes back no longer changes.",
+                    submitted[0].name,
+                )
+            )
+
     @api.depends("approval_ids.state")
     def _compute_decision(self):
-        for record in self:
-            decision = record._last_decision("return")
-            record.decided_by_id = decision.decided_by_id
-            record.decided_on = decision.decided_on
-            record.decision_reason = decision.reason
+        self._fill_last_decision("return")
 
     @api.depends("line_ids.amount")
     def _compute_amount_total(self):
@@ -145,6 +163,7 @@ class SaleOrderReturn(models.Model):
                 raise UserError(
                     self.env._("%s must be approved before it is processed.", record.name)
                 )
+            record._check_quantities()  # still no more than was delivered and not returned
             sudo_record = record.sudo()
             sudo_record._return_goods()
             credit_note = sudo_record._create_credit_note()
@@ -254,6 +273,20 @@ class SaleOrderReturn(models.Model):
 class SaleOrderReturnLine(models.Model):
     _name = "sale.order.return.line"
     _description = "Contract Return Line"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines.return_id._check_open_to_changes()
+        return lines
+
+    def write(self, vals):
+        self.return_id._check_open_to_changes()
+        return super().write(vals)
+
+    def unlink(self):
+        self.return_id._check_open_to_changes()
+        return super().unlink()
 
     return_id = fields.Many2one(
         comodel_name="sale.order.return", required=True, ondelete="cascade", index=True

@@ -57,44 +57,9 @@ class SalesPipelineApprovalMixin(models.AbstractModel):
         partner = self.sudo()._fields.get("partner_id") and self.sudo().partner_id
         return partner or self.env["res.partner"]
 
-    def _current_approval(self, flow):
-        """The level of ``flow`` waiting for a decision (empty if none)."""
-        self.ensure_one()
+    def _approvals(self, flow, states, **search_args):
+        """The levels of ``flow`` of these documents in ``states`` (as superuser)."""
         return (
-            self.env["sales.pipeline.approval"]
-            .sudo()
-            .search(
-                [
-                    ("res_model", "=", self._name),
-                    ("res_id", "=", self.id),
-                    ("flow", "=", flow),
-                    ("state", "=", "pending"),
-                ],
-                limit=1,
-            )
-            .with_env(self.env)
-        )
-
-    def _last_decision(self, flow):
-        """The latest decided level of ``flow`` (empty if none)."""
-        self.ensure_one()
-        return (
-            self.env["sales.pipeline.approval"]
-            .sudo()
-            .search(
-                [
-                    ("res_model", "=", self._name),
-                    ("res_id", "=", self.id),
-                    ("flow", "=", flow),
-                    ("state", "in", ("approved", "rejected")),
-                ],
-                order="decided_on desc, id desc",
-                limit=1,
-            )
-        )
-
-    def _withdraw_approval(self, flow):
-        open_levels = (
             self.env["sales.pipeline.approval"]
             .sudo()
             .search(
@@ -102,11 +67,34 @@ class SalesPipelineApprovalMixin(models.AbstractModel):
                     ("res_model", "=", self._name),
                     ("res_id", "in", self.ids),
                     ("flow", "=", flow),
-                    ("state", "in", ("waiting", "pending")),
-                ]
+                    ("state", "in", states),
+                ],
+                **search_args,
             )
         )
-        open_levels._end("withdrawn")
+
+    def _current_approval(self, flow):
+        """The level of ``flow`` waiting for a decision (empty if none)."""
+        self.ensure_one()
+        return self._approvals(flow, ("pending",), limit=1).with_env(self.env)
+
+    def _last_decision(self, flow):
+        """The latest decided level of ``flow`` (empty if none)."""
+        self.ensure_one()
+        return self._approvals(
+            flow, ("approved", "rejected"), order="decided_on desc, id desc", limit=1
+        )
+
+    def _fill_last_decision(self, flow):
+        """Who decided ``flow`` last, when and why, into the document's decision fields."""
+        for document in self:
+            decision = document._last_decision(flow)
+            document.decided_by_id = decision.decided_by_id
+            document.decided_on = decision.decided_on
+            document.decision_reason = decision.reason
+
+    def _withdraw_approval(self, flow):
+        self._approvals(flow, ("waiting", "pending"))._end("withdrawn")
 
     def _decide_approval(self, flow, approve, reason=False):
         """Decide the current level of ``flow`` of each document, as the current user."""

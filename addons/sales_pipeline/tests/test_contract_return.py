@@ -130,3 +130,18 @@ class TestContractReturn(ContractCase):
         second = self._processed_return(order, 2)  # keeps 1 (100), paid 200: 100 back
         self.assertEqual((self._refunded(second), order.amount_still_due), (100, 0))
         self.assertEqual(order.amount_received, 100)
+
+    def test_a_submitted_return_takes_back_what_was_approved(self):
+        order = self._executed_order()
+        record = self._return(order, 1)
+        record.with_user(self.rep_a).action_submit()
+        record.with_user(self.manager).action_approve()
+        with self.assertRaisesRegex(UserError, "no longer changes"):
+            record.line_ids.with_user(self.rep_a).write({"quantity": 3})
+        other = self._executed_order()
+        with self.assertRaisesRegex(UserError, "no longer changes"):
+            record.with_user(self.rep_a).write({"order_id": other.id})
+        with self.assertRaisesRegex(UserError, "comes from its deliveries"):
+            order.order_line.with_user(self.rep_a).write({"qty_delivered": 100})
+        record.with_user(self.rep_a).action_process()
+        self.assertEqual(record.credit_note_id.amount_total, 100)

@@ -126,7 +126,7 @@ class TestContractsScreen(ContractCase):
         )
         self.assertEqual(renewal.order_line.product_uom_qty, 4)
         quotation = self._order(1)
-        with self.assertRaisesRegex(UserError, "not a contract"):
+        with self.assertRaisesRegex(UserError, "not a confirmed contract"):
             quotation.with_user(self.rep_a).action_renew_contract()
 
     def test_nothing_goes_to_the_customer_before_the_approval(self):
@@ -191,3 +191,49 @@ class TestContractsScreen(ContractCase):
         shop.with_user(self.rep_a).action_confirm()
         with self.assertRaisesRegex(UserError, "customer of a confirmed order"):
             shop.with_user(self.rep_a).write({"partner_id": self.customer.id})
+
+    def test_no_payment_link_or_online_payment_before_the_approval(self):
+        big = self._order(8)
+        with self.assertRaisesRegex(UserError, "contract approved before it goes to the customer"):
+            self.env["payment.link.wizard"].with_user(self.rep_a).create(
+                {"res_model": "sale.order", "res_id": big.id, "amount": 800}
+            )
+        provider = self.env["payment.provider"].search([], limit=1)
+        method = self.env["payment.method"].with_context(active_test=False).search([], limit=1)
+        with self.assertRaisesRegex(UserError, "cannot be paid online yet"):
+            self.env["payment.transaction"].sudo().create(
+                {
+                    "provider_id": provider.id,
+                    "payment_method_id": method.id,
+                    "amount": 800,
+                    "currency_id": big.currency_id.id,
+                    "partner_id": self.customer.id,
+                    "sale_order_ids": [Command.set(big.ids)],
+                }
+            )
+
+    def test_a_confirmed_contract_is_cancelled_by_a_manager(self):
+        order = self._order(2)
+        self._execute(order, 200)
+        with self.assertRaisesRegex(UserError, "a sales manager cancels it"):
+            order.with_user(self.rep_a).action_cancel()
+        for field, value in (
+            ("partner_shipping_id", self.env["res.partner"].create({"name": "Elsewhere"}).id),
+            ("is_contract", False),
+        ):
+            with self.subTest(field=field), self.assertRaisesRegex(UserError, "confirmed contract"):
+                order.with_user(self.rep_a).write({field: value})
+        self.assertEqual(order.state, "sale")
+        line = order.order_line.with_user(self.rep_a)
+        for change in ({"is_downpayment": True}, {"purchase_price": 1}, {"qty_delivered": 100}):
+            with self.subTest(change=change), self.assertRaises(UserError):
+                line.write(change)
+        with self.assertRaisesRegex(UserError, "confirmed contract"):
+            self.env["sale.order.line"].with_user(self.rep_a).create(
+                {
+                    "order_id": order.id,
+                    "product_id": self.product.id,
+                    "is_downpayment": True,
+                    "price_unit": -5000,
+                }
+            )

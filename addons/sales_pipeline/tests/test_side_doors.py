@@ -288,3 +288,11 @@ class TestSideDoors(ProjectCase):
         )
         with self.assertRaisesRegex(MissingError, HIDDEN):
             hidden_project.with_user(self.rep_b).action_show_potential_duplicates()
+
+    def test_suggested_recipients_of_a_hidden_record_as_of_a_missing_one(self):
+        missing = self.Partner.browse(self.Partner.search([], order="id desc", limit=1).id + 1000)
+        for record in (self.secret, missing):
+            with self.subTest(record=record.id), self.assertRaisesRegex(MissingError, HIDDEN):
+                record.with_user(self.rep_b)._partner_find_from_emails_single(
+                    ["someone@example.com"], no_create=True
+                )

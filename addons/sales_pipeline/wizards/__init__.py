@@ -6,3 +6,4 @@ from . import crm_lead_claim_wizard
 from . import sales_pipeline_approval_wizard
 from . import sale_order_execute_wizard
 from . import crm_lead2opportunity_partner
+from . import payment_link_wizard

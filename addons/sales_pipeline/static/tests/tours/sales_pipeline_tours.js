@@ -2,6 +2,34 @@ import { registry } from "@web/core/registry";
 
 const tours = registry.category("web_tour.tours");
 
+// Add a line of "Tour Widget" to the order in the form, check its subtotal, save.
+function addTourWidgetAndSave(subtotal) {
+    return [
+        {
+            content: "add a line",
+            trigger: ".o_field_x2many_list_row_add a:first",
+            run: "click",
+        },
+        {
+            trigger: ".o_data_row .o_field_widget[name=product_template_id] input, .o_data_row .o_field_widget[name=product_id] input",
+            run: "edit Tour Widget",
+        },
+        {
+            trigger: ".o-autocomplete--dropdown-item:contains('Tour Widget')",
+            run: "click",
+        },
+        {
+            content: "the line is priced",
+            trigger: `.o_data_row .o_field_widget[name=price_subtotal]:contains('${subtotal}')`,
+        },
+        {
+            content: "save",
+            trigger: ".o_form_button_save",
+            run: "click",
+        },
+    ];
+}
+
 // A rep claims a customer from the public pool, then logs a follow-up from a template.
 tours.add("sales_pipeline_claim_and_follow_up", {
     steps: () => [
@@ -90,28 +118,7 @@ tours.add("sales_pipeline_quote_from_project", {
             content: "the quotation knows its project and customer",
             trigger: ".o_form_view .o_field_widget[name=partner_id] input:value('Tour Project Customer')",
         },
-        {
-            content: "add a line",
-            trigger: ".o_field_x2many_list_row_add a:first",
-            run: "click",
-        },
-        {
-            trigger: ".o_data_row .o_field_widget[name=product_template_id] input, .o_data_row .o_field_widget[name=product_id] input",
-            run: "edit Tour Widget",
-        },
-        {
-            trigger: ".o-autocomplete--dropdown-item:contains('Tour Widget')",
-            run: "click",
-        },
-        {
-            content: "the line is priced",
-            trigger: ".o_data_row .o_field_widget[name=price_subtotal]:contains('100.00')",
-        },
-        {
-            content: "save",
-            trigger: ".o_form_button_save",
-            run: "click",
-        },
+        ...addTourWidgetAndSave("100.00"),
         {
             content: "saved",
             trigger: ".o_form_view:not(:has(.o_form_button_save:visible)) .o_form_sheet",
@@ -197,28 +204,7 @@ tours.add("sales_pipeline_contract_direct", {
             trigger: ".o-autocomplete--dropdown-item:contains('Tour Direct Customer')",
             run: "click",
         },
-        {
-            content: "add a line",
-            trigger: ".o_field_x2many_list_row_add a:first",
-            run: "click",
-        },
-        {
-            trigger: ".o_data_row .o_field_widget[name=product_template_id] input, .o_data_row .o_field_widget[name=product_id] input",
-            run: "edit Tour Widget",
-        },
-        {
-            trigger: ".o-autocomplete--dropdown-item:contains('Tour Widget')",
-            run: "click",
-        },
-        {
-            content: "the line is priced",
-            trigger: ".o_data_row .o_field_widget[name=price_subtotal]:contains('300.00')",
-        },
-        {
-            content: "save",
-            trigger: ".o_form_button_save",
-            run: "click",
-        },
+        ...addTourWidgetAndSave("300.00"),
         {
             content: "submit for approval",
             trigger: ".o_form_view:not(:has(.o_form_button_save:visible)) button[name=action_submit_contract]",
