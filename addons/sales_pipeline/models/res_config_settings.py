@@ -59,3 +59,15 @@ class ResConfigSettings(models.TransientModel):
         help="How many quotations (revisions included, with or without a project) a customer may "
         "have; 0 = no limit.",
     )
+    approval_deadline_hours = fields.Integer(
+        string="Approval Deadline (Hours)",
+        config_parameter="sales_pipeline.approval_deadline_hours",
+        default=24,
+        help="Approvers are reminded once a request has waited this long.",
+    )
+    approval_escalation_hours = fields.Integer(
+        string="Escalate to Sales Managers After (Hours)",
+        config_parameter="sales_pipeline.approval_escalation_hours",
+        default=72,
+        help="A request still waiting this long may be decided by the sales managers too.",
+    )

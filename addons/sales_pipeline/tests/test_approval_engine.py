@@ -264,3 +264,17 @@ class TestApprovalEngine(ProjectCase):
         order.with_user(self.leader).action_approve_contract()
         order.with_user(self.rep_a).write({"team_id": self.team.id})
         self.assertEqual(order.contract_state, "none", "the team is a term of the approval")
+
+    def test_the_deadline_and_escalation_are_settings(self):
+        self.env["res.config.settings"].create(
+            {"approval_deadline_hours": 8, "approval_escalation_hours": 16}
+        ).execute()
+        Approval = self.env["sales.pipeline.approval"]
+        self.assertEqual((Approval._deadline_hours(), Approval._escalation_hours()), (8, 16))
+        with freeze_time("2026-12-01 09:00:00"):
+            order = self._order()
+            order.with_user(self.rep_a).action_submit_contract()
+        self.assertEqual(
+            order.contract_approval_ids.deadline,
+            fields.Datetime.to_datetime("2026-12-01 17:00:00"),
+        )
