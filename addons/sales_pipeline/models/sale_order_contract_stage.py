@@ -35,6 +35,7 @@ class SaleOrder(models.Model):
         compute="_compute_contract_stage",
         store=True,
         index=True,
+        group_expand=True,  # the kanban shows every stage, in their order
     )
     renewed_from_id = fields.Many2one(
         comodel_name="sale.order", string="Renewal of", readonly=True, copy=False, index=True
