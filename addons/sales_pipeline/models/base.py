@@ -123,15 +123,21 @@ class Base(models.AbstractModel):
     def _fields_changed_by(self, vals):
         """The guarded fields ``vals`` changes on at least one of these records."""
         guarded = (self._get_system_fields() | self._get_manager_fields()) & vals.keys()
-        changed = set()
-        for name in guarded:
-            field = self._fields[name]
-            for record in self.sudo():
+        return {name for name in guarded if self.sudo()._changed_by(vals, [name])}
+
+    def _changed_by(self, vals, names):
+        """These records on which ``vals`` gives another value to one of ``names``."""
+        names = [name for name in names if name in vals]
+
+        def changes(record):
+            for name in names:
+                field = record._fields[name]
                 new = field.convert_to_record(field.convert_to_cache(vals[name], record), record)
                 if record[name] != new:
-                    changed.add(name)
-                    break
-        return changed
+                    return True
+            return False
+
+        return self.filtered(changes) if names else self.browse()
 
     def _check_guarded_fields(self, names):
         if not names:

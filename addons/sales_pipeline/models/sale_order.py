@@ -26,9 +26,7 @@ class SaleOrder(models.Model):
     def _awaits_approval(self):
         """Discounts above the maximum, or a contract, that still need their approval."""
         self.ensure_one()
-        return bool(self._with_unapproved_discounts()) or (
-            not self._is_contract_approved() and self._contract_needs_approval()
-        )
+        return bool(self._with_unapproved_discounts()) or self._awaits_contract_approval()
 
     def _check_approved_to_leave(self):
         """Nothing goes to the customer (e-mail, WeChat, an exported file) while discounts or the
@@ -38,7 +36,7 @@ class SaleOrder(models.Model):
         if self.env.su:
             return
         for order in self:
-            if not order._is_contract_approved() and order._contract_needs_approval():
+            if order._awaits_contract_approval():
                 raise UserError(
                     self.env._(
                         "%s needs its contract approved before it goes to the customer: submit "

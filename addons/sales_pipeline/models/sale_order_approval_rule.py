@@ -49,7 +49,7 @@ class SaleOrderApprovalRule(models.Model):
         """The most demanding rule the order falls under (empty: no approval needed). Contracts
         are those of managed customers: an order of another partner (a shop sale, a supplier's
         return) is Odoo's, as it is."""
-        if not order.sudo().partner_id.commercial_partner_id.is_customer:
+        if not order._is_managed_contract():
             return self.browse()
         rules = self.search([("company_id", "in", [order.company_id.id, False])])
         return next(

@@ -223,9 +223,7 @@ class SaleOrder(models.Model):
             return
         for order in self.filtered(lambda o: o.state == "sale" and o._is_managed_contract()):
             for name in changed:
-                field = order._fields[name]
-                new = field.convert_to_record(field.convert_to_cache(vals[name], order), order)
-                if order[name] != new:
+                if order._changed_by(vals, [name]):
                     raise UserError(
                         self.env._(
                             "%(order)s is a confirmed contract: its %(field)s is changed by a "
@@ -236,6 +234,7 @@ class SaleOrder(models.Model):
                     )
 
     def _is_managed_contract(self):
+        """An order of a managed customer: contracts, their approvals and locks are for these."""
         self.ensure_one()
         return bool(self.sudo().partner_id.commercial_partner_id.is_customer)
 
@@ -258,9 +257,13 @@ class SaleOrder(models.Model):
         self.ensure_one()
         return bool(self.env["sale.order.approval.rule"]._find_for(self))
 
+    def _awaits_contract_approval(self):
+        self.ensure_one()
+        return not self._is_contract_approved() and self._contract_needs_approval()
+
     def _check_contract_approved(self):
         for order in self:
-            if not order._is_contract_approved() and order._contract_needs_approval():
+            if order._awaits_contract_approval():
                 raise UserError(
                     self.env._(
                         "%s needs an approved contract before it is confirmed: submit it for approval.",  # noqa: E501

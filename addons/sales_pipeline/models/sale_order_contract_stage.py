@@ -90,7 +90,7 @@ class SaleOrder(models.Model):
 
     def action_confirm(self):
         res = super().action_confirm()
-        managed = self.filtered(lambda o: o.sudo().partner_id.commercial_partner_id.is_customer)
+        managed = self.filtered(lambda o: o._is_managed_contract())
         managed.sudo().write({"is_contract": True})
         return res
 

@@ -91,8 +91,7 @@ class SaleOrderLine(models.Model):
         if "qty_delivered" in vals and not self.env.su:
             counted = self.filtered(
                 lambda line: (
-                    line.qty_delivered_method != "manual"
-                    and line.order_id.sudo().partner_id.commercial_partner_id.is_customer
+                    line.qty_delivered_method != "manual" and line.order_id._is_managed_contract()
                 )
             )
             if counted:
@@ -107,15 +106,7 @@ class SaleOrderLine(models.Model):
         terms = vals.keys() & CONFIRMED_CONTRACT_TERMS
         if not terms or self.env.su:
             return self.browse()
-        return self.filtered(
-            lambda line: any(
-                line[name]
-                != line._fields[name].convert_to_record(
-                    line._fields[name].convert_to_cache(vals[name], line), line
-                )
-                for name in terms
-            )
-        )
+        return self._changed_by(vals, terms)
 
     def _check_confirmed_contract_kept(self):
         """What a confirmed contract of a managed customer sells, and at what price, changes
@@ -127,7 +118,7 @@ class SaleOrderLine(models.Model):
             lambda line: (
                 line.order_id.state == "sale"
                 and not line.display_type
-                and line.order_id.sudo().partner_id.commercial_partner_id.is_customer
+                and line.order_id._is_managed_contract()
             )
         )
         if touched:
