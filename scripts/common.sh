@@ -176,6 +176,12 @@ our_modules() {
     (IFS=,; echo "${dirs[*]}")
 }
 
+# What the demo database installs: our modules and Odoo's Chinese chart of accounts (l10n_cn),
+# which the demo's Chinese company then uses.
+demo_modules() {
+    echo "$(our_modules),l10n_cn"
+}
+
 setup_all() {
     find_odoo
     install_python_deps

@@ -2,7 +2,7 @@
     "name": "After-sales Visits",
     "summary": "Customer revisit flows, complaints, suggestions and care "
     "(售后回访、投诉、建议、关怀)",
-    "version": "19.0.2.0.1",
+    "version": "19.0.2.1.0",
     "category": "Sales/After-sales",
     "website": "https://github.com/sales-pipeline/odoo-sales-pipeline",
     "author": "Sales Pipeline Authors",
@@ -19,6 +19,7 @@
         "data/aftersales_ticket_stage_data.xml",
         "data/aftersales_sla_rule_data.xml",
         "data/aftersales_care_rule_data.xml",
+        "data/res_company_data.xml",
         "data/ir_cron_data.xml",
         "views/aftersales_ticket_views.xml",
         "views/aftersales_visit_views.xml",

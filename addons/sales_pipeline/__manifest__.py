@@ -2,7 +2,7 @@
     "name": "Sales Pipeline",
     "summary": "Customers for Chinese sales teams: public pool, claiming, "
     "sharing and protection (客户公海、领用、共享、保护)",
-    "version": "19.0.2.3.0",
+    "version": "19.0.2.4.0",
     "category": "Sales/CRM",
     "website": "https://github.com/sales-pipeline/odoo-sales-pipeline",
     "author": "Sales Pipeline Authors",
@@ -55,6 +55,7 @@
         "views/menus.xml",
     ],
     "demo": [
+        "demo/res_company_demo.xml",
         "demo/res_users_demo.xml",
         "demo/res_partner_demo.xml",
         "demo/crm_lead_demo.xml",

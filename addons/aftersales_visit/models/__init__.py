@@ -15,3 +15,4 @@ from . import res_partner
 from . import sale_order
 from . import stock_picking
 from . import sale_order_return
+from . import res_company

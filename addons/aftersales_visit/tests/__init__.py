@@ -6,3 +6,4 @@ from . import test_care
 from . import test_translations
 from . import test_views
 from . import test_tours
+from . import test_company_rules

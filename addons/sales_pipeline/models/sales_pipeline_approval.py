@@ -246,7 +246,16 @@ class SalesPipelineApproval(models.Model):
         self._ask(approvers)
 
     def _eligible(self, users):
-        return users.filtered(lambda u: u.active and not u.share and u != self.requested_by_id)
+        """Who of ``users`` may decide: active internal users of the document's company, never the
+        requester."""
+        return users.filtered(
+            lambda u: (
+                u.active
+                and not u.share
+                and u != self.requested_by_id
+                and (not self.company_id or self.company_id in u.sudo().company_ids)
+            )
+        )
 
     def _managers(self):
         """Who decides when nobody else can: the sales managers, else the administrators."""

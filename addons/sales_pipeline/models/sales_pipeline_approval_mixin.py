@@ -37,6 +37,7 @@ class SalesPipelineApprovalMixin(models.AbstractModel):
                         "res_id": self.id,
                         "document_name": self.display_name,
                         "partner_id": self._approval_partner().id,
+                        "company_id": self._approval_company().id,
                         "flow": flow,
                         "sequence": sequence,
                         "level_name": name,
@@ -56,6 +57,12 @@ class SalesPipelineApprovalMixin(models.AbstractModel):
         self.ensure_one()
         partner = self.sudo()._fields.get("partner_id") and self.sudo().partner_id
         return partner or self.env["res.partner"]
+
+    def _approval_company(self):
+        """The company whose people decide: the document's (else the requester's current one)."""
+        self.ensure_one()
+        company = self.sudo()._fields.get("company_id") and self.sudo().company_id
+        return company or self.env.company
 
     def _approvals(self, flow, states, **search_args):
         """The levels of ``flow`` of these documents in ``states`` (as superuser)."""
