@@ -1,0 +1,2 @@
+from . import test_sms_aliyun
+from . import test_translations
