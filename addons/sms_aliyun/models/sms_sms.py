@@ -34,6 +34,28 @@ class SmsSms(models.Model):
         )
         return code if known else False
 
+    def _get_sms_company(self):
+        """The company whose account sends: the message's, unless its sender does not belong to
+        it (a client may name any company on the message): then the sender's own."""
+        companies = self.env["res.company"]
+        for sms in self:
+            company = super(SmsSms, sms)._get_sms_company()
+            sender = sms.create_uid.sudo()
+            if company and sender and company not in sender.company_ids:
+                company = sender.company_id
+            companies |= company
+        return companies or super()._get_sms_company()
+
+    def _send(self, unlink_failed=False, unlink_sent=True, raise_exception=False):
+        """The SMS queue sends here directly: each company's SMS through its own account."""
+        if self.env.context.get("sms_api"):
+            return super()._send(unlink_failed, unlink_sent, raise_exception)
+        for sms_api, batch in self._split_by_api():
+            super(SmsSms, batch.with_context(sms_api=sms_api))._send(
+                unlink_failed, unlink_sent, raise_exception
+            )
+        return None
+
     def _split_by_api(self):
         by_company = defaultdict(lambda: self.env["sms.sms"])
         others = self.browse()

@@ -1,36 +1,25 @@
 import json
 
+from odoo import SUPERUSER_ID, Command, api
 from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
 from odoo.addons.sms.tools.sms_api import SmsApi
 
-from ..tools.sms_api import ENDPOINT_PARAM, SmsApiAliyun, to_aliyun_number
-from .aliyun_stub import AliyunSmsStub
+from ..tools.sms_api import SmsApiAliyun, to_aliyun_number
+from .aliyun_stub import AliyunSmsMixin
 
 
 @tagged("post_install", "-at_install")
-class TestSmsAliyun(TransactionCase):
+class TestSmsAliyun(AliyunSmsMixin, TransactionCase):
     """Odoo's SMS through a stand-in for Alibaba Cloud SMS on 127.0.0.1: sending, refusals,
     delivery reports, template codes, and who may see the keys."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.stub = AliyunSmsStub().start()
-        cls.addClassCleanup(cls.stub.stop)
-        cls.env["ir.config_parameter"].sudo().set_param(ENDPOINT_PARAM, cls.stub.url)
         cls.company = cls.env.company
-        cls.company.sudo().write(
-            {
-                "sms_aliyun_enabled": True,
-                "sms_aliyun_access_key_id": cls.stub.access_key_id,
-                "sms_aliyun_access_key_secret": cls.stub.secret,
-                "sms_aliyun_sign_name": "示例科技",
-                "sms_aliyun_template_code": "SMS_100000001",
-                "sms_aliyun_template_param": "content",
-            }
-        )
+        cls.setup_aliyun_sms(cls.company)
         cls.employee = new_test_user(
             cls.env,
             login="sms_employee",
@@ -42,13 +31,6 @@ class TestSmsAliyun(TransactionCase):
         cls.customer = cls.Partner.create(
             {"name": "赵敏", "phone": "+86 138 0013 8000", "country_id": cls.env.ref("base.cn").id}
         )
-
-    @classmethod
-    def _request_handler(cls, s, r, /, **kw):
-        # Odoo's test guard compares the timeout with a number; the SDK gives (connect, read)
-        if isinstance(kw.get("timeout"), tuple):
-            kw["timeout"] = max(kw["timeout"])
-        return super()._request_handler(s, r, **kw)
 
     def setUp(self):
         super().setUp()
@@ -126,7 +108,7 @@ class TestSmsAliyun(TransactionCase):
         notification = self._send("测试")
         self.assertFalse(self.stub.sent)
         self.assertEqual(notification.failure_type, "sms_acc")
-        self.assertIn("SMS Signature", notification.failure_reason)
+        self.assertRegex(notification.failure_reason, "SMS Signature|短信签名")
 
     def test_a_template_names_its_own_template_code(self):
         template = self.env["sms.template"].create(
@@ -181,6 +163,72 @@ class TestSmsAliyun(TransactionCase):
         text = "\n".join(logs.output)
         self.assertNotIn(self.stub.secret, text)
         self.assertNotIn("another-secret-also-private", text)
+
+    def _company_b(self):
+        """A second company with an account of its own (keys the stand-in does not know)."""
+        company_b = self.env["res.company"].create({"name": "Company B"})
+        company_b.write(
+            {
+                "sms_aliyun_enabled": True,
+                "sms_aliyun_access_key_id": "LTAI-B",
+                "sms_aliyun_access_key_secret": "secret-of-b",
+                "sms_aliyun_sign_name": "B签名",
+                "sms_aliyun_template_code": "SMS_B",
+            }
+        )
+        user_b = new_test_user(
+            self.env,
+            login="sms_user_b",
+            groups="base.group_user,base.group_partner_manager",
+            company_id=company_b.id,
+            company_ids=[Command.set(company_b.ids)],
+        )
+        return company_b, user_b
+
+    def test_a_user_of_another_company_cannot_send_through_this_account(self):
+        _company_b, user_b = self._company_b()
+        partner = (
+            self.env["res.partner"]
+            .with_user(user_b)
+            .create({"name": "B 的客户", "phone": "+86 139 0000 0002"})
+        )
+        message = partner.message_post(
+            body="via A's account?",
+            message_type="sms",
+            record_company_id=self.company.id,
+            sms_numbers=["+8613900000002"],
+        )
+        self.env["sms.sms"].sudo().search([("state", "=", "outgoing")]).send()
+        self.assertFalse(self.stub.sent, "signed with B's keys: A's account sends nothing")
+        notification = message.sudo().notification_ids
+        self.assertEqual(notification.failure_type, "sms_acc")
+
+    def test_the_queue_sends_each_companys_sms_through_its_own_account(self):
+        _company_b, user_b = self._company_b()
+        partner_b = (
+            self.env["res.partner"]
+            .with_user(user_b)
+            .create({"name": "B 的客户", "phone": "+86 139 0000 0002"})
+        )
+        for user, partner in ((user_b, partner_b), (self.employee, self.customer)):
+            self.env["sms.composer"].with_user(user).create(
+                {
+                    "composition_mode": "mass",
+                    "res_model": "res.partner",
+                    "res_ids": repr(partner.ids),
+                    "body": "排队短信",
+                    "mass_keep_log": True,
+                }
+            ).action_send_sms()
+        self.assertFalse(self.stub.sent, "queued")
+        # as the scheduler runs it (company A's superuser), committing into the test transaction
+        with self.enter_registry_test_mode(), self.registry.cursor() as cr:
+            api.Environment(cr, SUPERUSER_ID, {})["sms.sms"]._process_queue()
+        self.assertEqual(
+            [sent["PhoneNumbers"] for sent in self.stub.sent],
+            ["13800138000"],
+            "A's SMS through A's account; B's through B's (which the stand-in refuses)",
+        )
 
     def test_a_company_without_it_keeps_odoos_service(self):
         other = self.env["res.company"].create({"name": "Other Company"})

@@ -87,9 +87,11 @@ class SmsApiAliyun(SmsApiBase):
             response = client.send_sms_with_options(request, self._runtime())
         except Exception as error:  # noqa: BLE001 - the SDK raises its own and the network's
             code = getattr(error, "code", None) or type(error).__name__
-            # the code only: the SDK's text may carry the request
+            # Alibaba Cloud's own message at most: the SDK's text carries the whole request
+            data = getattr(error, "data", None)
+            message = data.get("Message") if isinstance(data, dict) else None
             _logger.warning("Alibaba Cloud SMS %s not sent: %s", uuid, code)
-            return self._failure(uuid, code, getattr(error, "message", None) or str(code))
+            return self._failure(uuid, code, message or code)
         body = response.body
         if body.code == "OK":
             return {
