@@ -2,12 +2,12 @@
     "name": "After-sales Visits",
     "summary": "Customer revisit flows, complaints, suggestions and care "
     "(售后回访、投诉、建议、关怀)",
-    "version": "19.0.2.1.0",
+    "version": "19.0.2.2.0",
     "category": "Sales/After-sales",
     "website": "https://github.com/sales-pipeline/odoo-sales-pipeline",
     "author": "Sales Pipeline Authors",
     "license": "LGPL-3",
-    "depends": ["sales_pipeline"],
+    "depends": ["sales_pipeline", "sms"],
     "data": [
         "security/aftersales_visit_security.xml",
         "security/ir.model.access.csv",
@@ -20,6 +20,8 @@
         "data/aftersales_sla_rule_data.xml",
         "data/aftersales_care_rule_data.xml",
         "data/res_company_data.xml",
+        "data/sms_template_data.xml",
+        "data/mail_template_data.xml",
         "data/ir_cron_data.xml",
         "views/aftersales_ticket_views.xml",
         "views/aftersales_visit_views.xml",

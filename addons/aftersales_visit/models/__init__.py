@@ -7,6 +7,8 @@ from . import aftersales_visit_answer
 from . import aftersales_visit
 from . import aftersales_visit_start
 from . import aftersales_visit_escalation
+from . import aftersales_visit_send
+from . import aftersales_visit_sending
 from . import aftersales_ticket_stage
 from . import aftersales_sla_rule
 from . import aftersales_ticket

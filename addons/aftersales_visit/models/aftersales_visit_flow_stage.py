@@ -22,6 +22,7 @@ class AftersalesVisitFlowStage(models.Model):
         required=True,
         ondelete="restrict",
     )
+    method_code = fields.Selection(related="method_id.code")
     delay_days = fields.Integer(
         string="Delay (days)",
         default=0,
@@ -57,6 +58,18 @@ class AftersalesVisitFlowStage(models.Model):
         comodel_name="aftersales.visit.template",
         string="Question Template",
         ondelete="restrict",
+    )
+    sms_template_id = fields.Many2one(
+        comodel_name="sms.template",
+        string="SMS Template",
+        domain=[("model", "=", "aftersales.visit")],
+        help="For SMS stages. Empty: the shipped revisit SMS.",
+    )
+    mail_template_id = fields.Many2one(
+        comodel_name="mail.template",
+        string="E-mail Template",
+        domain=[("model", "=", "aftersales.visit")],
+        help="For e-mail stages. Empty: the shipped revisit e-mail.",
     )
     escalation = fields.Selection(
         selection=[
@@ -139,3 +152,11 @@ class AftersalesVisitFlowStage(models.Model):
         for stage, (_team, last) in turns.items():
             if last and stage.last_user_id != last:
                 stage.sudo().last_user_id = last
+
+    def _sms_template(self):
+        self.ensure_one()
+        return self.sms_template_id or self.env.ref("aftersales_visit.sms_template_revisit")
+
+    def _mail_template(self):
+        self.ensure_one()
+        return self.mail_template_id or self.env.ref("aftersales_visit.mail_template_revisit")

@@ -11,14 +11,15 @@ class AftersalesVisitMethod(models.Model):
         selection=[
             ("phone", "Phone"),
             ("visit", "On-site Visit"),
+            ("sms", "SMS"),
             ("wechat", "WeChat"),
             ("email", "E-mail"),
             ("survey", "Survey"),
         ],
         required=True,
         default="phone",
-        help="How the revisit is made; decides the icon and the activity type "
-        "shown to the assignee.",
+        help="How the revisit is made. SMS and e-mail send the questions to the customer when "
+        "the revisit starts (through the company's SMS provider, or its mail server).",
     )
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)

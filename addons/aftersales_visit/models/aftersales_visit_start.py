@@ -53,6 +53,8 @@ class AftersalesVisit(models.Model):
         self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
             activities
         )
+        for visit in self.filtered("sends_by_itself"):
+            visit._send_to_customer(queue=True)
 
     def _choose_assignee(self, turns=None):
         stage = self.stage_id
