@@ -7,7 +7,7 @@
     "website": "https://github.com/sales-pipeline/odoo-sales-pipeline",
     "author": "Sales Pipeline Authors",
     "license": "LGPL-3",
-    "depends": ["sales_pipeline", "sms"],
+    "depends": ["sales_pipeline", "sms", "portal"],
     "data": [
         "security/aftersales_visit_security.xml",
         "security/ir.model.access.csv",
@@ -35,6 +35,7 @@
         "views/sale_order_views.xml",
         "wizards/aftersales_visit_start_wizard_views.xml",
         "views/menus.xml",
+        "views/portal_templates.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",

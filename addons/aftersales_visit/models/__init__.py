@@ -9,9 +9,11 @@ from . import aftersales_visit_start
 from . import aftersales_visit_escalation
 from . import aftersales_visit_send
 from . import aftersales_visit_sending
+from . import aftersales_visit_portal
 from . import aftersales_ticket_stage
 from . import aftersales_sla_rule
 from . import aftersales_ticket
+from . import aftersales_ticket_portal
 from . import aftersales_care_rule
 from . import res_partner
 from . import sale_order

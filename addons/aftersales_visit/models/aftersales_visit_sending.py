@@ -64,6 +64,7 @@ class AftersalesVisit(models.Model):
     def _send_to_customer(self, queue=True):
         """Send the questions by SMS or e-mail; a failure is recorded, never raised."""
         self.ensure_one()
+        self._portal_ensure_token()
         if self.method_code == "sms":
             self._send_sms(queue)
         elif self.method_code == "email":

@@ -7,3 +7,4 @@ from . import test_translations
 from . import test_views
 from . import test_tours
 from . import test_company_rules
+from . import test_portal

@@ -35,3 +35,28 @@ class TestAftersalesPhoneTour(HttpCase):
         self.assertEqual(
             visit.next_visit_id.stage_id, flow.stage_ids[1], "the next stage is planned"
         )
+
+
+@tagged("post_install", "-at_install")
+class TestPortalPhoneTour(HttpCase):
+    browser_size = "375x667"
+    touch_enabled = True
+
+    def test_a_customer_answers_on_a_phone_and_a_bad_answer_opens_a_complaint(self):
+        customer = self.env["res.partner"].create(
+            {"name": "Tour Portal Customer", "is_company": True, "is_customer": True}
+        )
+        flow = self.env.ref("aftersales_visit.visit_flow_delivery")
+        visit = self.env["aftersales.visit"].create(
+            {"flow_id": flow.id, "stage_id": flow.stage_ids[0].id, "partner_id": customer.id}
+        )
+        visit._start()
+        visit._portal_ensure_token()
+        self.start_tour(
+            f"/my/revisits/{visit.id}?access_token={visit.access_token}",
+            "aftersales_portal_answer_revisit",
+        )
+        self.assertEqual(visit.state, "done")
+        self.assertTrue(visit.escalated)
+        self.assertEqual(visit.escalation_ticket_id.ticket_type, "complaint")
+        self.assertEqual(visit.escalation_ticket_id.partner_id, customer)

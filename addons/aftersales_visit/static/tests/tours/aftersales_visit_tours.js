@@ -47,3 +47,35 @@ registry.category("web_tour.tours").add("aftersales_complete_revisit", {
         },
     ],
 });
+
+// A customer, on a phone, answers a revisit from the link sent by SMS: unhappy, which opens a
+// complaint.
+registry.category("web_tour.tours").add("aftersales_portal_answer_revisit", {
+    steps: () => [
+        {
+            content: "very dissatisfied (1) with the delivery",
+            trigger: ".o_revisit_form .btn-check[value='1'] + label",
+            run: "click",
+        },
+        {
+            content: "not complete",
+            trigger: ".o_revisit_form .btn-check[value='no'] + label",
+            run: "click",
+        },
+        {
+            content: "a remark",
+            trigger: ".o_revisit_form textarea",
+            run: "edit 两箱破损",
+        },
+        {
+            content: "send the answers",
+            trigger: ".o_revisit_submit",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "thanked",
+            trigger: ".o_revisit_thanks",
+        },
+    ],
+});

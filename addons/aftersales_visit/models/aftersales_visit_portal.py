@@ -1,0 +1,43 @@
+from odoo import api, fields, models
+
+# What a customer sees of their revisits on the portal: those started (questions asked).
+PORTAL_VISIT_STATES = ("open", "done")
+
+
+class AftersalesVisit(models.Model):
+    """Revisits on the customer portal: a customer answers the questions at /my/revisits/<id>,
+    signed in or through the link sent by SMS or e-mail (with the revisit's token)."""
+
+    _name = "aftersales.visit"
+    _inherit = ["aftersales.visit", "portal.mixin"]
+
+    answer_url = fields.Char(
+        compute="_compute_answer_url",
+        help="The link the customer answers with (sent by SMS or e-mail).",
+    )
+
+    def _compute_access_url(self):
+        res = super()._compute_access_url()
+        for visit in self:
+            visit.access_url = f"/my/revisits/{visit.id}"
+        return res
+
+    @api.depends("access_token")
+    def _compute_answer_url(self):
+        for visit in self:
+            visit.answer_url = (
+                visit.get_base_url() + visit.get_portal_url() if visit.access_token else False
+            )
+
+    def _portal_answer(self, values):
+        """The customer's answers from the portal: ``values`` maps each answer to a dict of
+        score / yes_no / text. Completes the revisit (a bad answer escalates as if staff typed
+        it). Called as superuser by the portal controller once it checked the customer."""
+        self.ensure_one()
+        for answer in self.answer_ids:
+            answer.write(values.get(answer.id, {}))
+        self.message_post(
+            body=self.env._("Answered by the customer on the portal."),
+            subtype_xmlid="mail.mt_note",
+        )
+        self.action_complete()
