@@ -14,6 +14,7 @@ from . import aftersales_ticket_stage
 from . import aftersales_sla_rule
 from . import aftersales_ticket
 from . import aftersales_ticket_portal
+from . import aftersales_ticket_sla
 from . import aftersales_care_rule
 from . import res_partner
 from . import sale_order

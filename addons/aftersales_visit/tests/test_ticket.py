@@ -77,3 +77,22 @@ class TestTicket(AftersalesCase):
             (ticket.user_id, ticket.stage_id),
             (self.rep_a, self.env.ref("aftersales_visit.ticket_stage_new")),
         )
+
+    def test_an_sla_breach_is_escalated_once_to_the_after_sales_managers(self):
+        with freeze_time("2026-07-01 08:00:00"):
+            late = self._ticket(ticket_type="complaint", priority="3")
+            on_time = self._ticket(ticket_type="suggestion", priority="1")
+            closed = self._ticket(ticket_type="complaint", priority="3")
+            closed.stage_id = self.env["aftersales.ticket.stage"].search(
+                [("is_closed", "=", True)], limit=1
+            )
+        with freeze_time("2026-07-01 13:00:00"):
+            self.run_cron("_cron_escalate_sla_breaches", "aftersales.ticket")
+            self.run_cron("_cron_escalate_sla_breaches", "aftersales.ticket")
+        self.assertEqual((late | on_time | closed).mapped("sla_escalated"), [True, False, False])
+        activities = late.activity_ids.filtered(lambda a: a.user_id == self.as_manager)
+        self.assertEqual(len(activities), 1, "once, however often the job runs")
+        self.assertIn(late.number, activities.summary)
+        notice = late.message_ids.filtered(lambda m: self.as_manager.partner_id in m.partner_ids)
+        self.assertEqual(len(notice), 1)
+        self.assertFalse(late.activity_ids.filtered(lambda a: a.user_id == self.staff))
