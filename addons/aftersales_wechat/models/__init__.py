@@ -1,0 +1,5 @@
+from . import wechat_account
+from . import aftersales_visit
+from . import aftersales_visit_send
+from . import aftersales_ticket
+from . import wechat_follower

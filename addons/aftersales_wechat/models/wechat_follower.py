@@ -1,0 +1,89 @@
+import logging
+
+from markupsafe import Markup
+
+from odoo import models
+from odoo.tools import plaintext2html
+
+from odoo.addons.wechat_leads.models.wechat_account import API_ERRORS
+
+_logger = logging.getLogger(__name__)
+
+
+class WechatFollower(models.Model):
+    """A follower linked to a customer files a complaint or a suggestion by writing the
+    account's keyword first (投诉 … / 建议 …) and gets the ticket number back."""
+
+    _inherit = "wechat.follower"
+
+    def _on_text(self, when, content):
+        res = super()._on_text(when, content)
+        kind, text = self._aftersales_request(content)
+        if kind:
+            self._file_aftersales_ticket(kind, text)
+        return res
+
+    def _aftersales_request(self, content):
+        """(ticket type, text) when ``content`` starts with one of the account's keywords."""
+        content = (content or "").strip()
+        account = self.account_id.sudo()
+        for kind, keyword in (
+            ("complaint", account.complaint_keyword),
+            ("suggestion", account.suggestion_keyword),
+        ):
+            if keyword and content.startswith(keyword.strip()):
+                return kind, content[len(keyword.strip()) :].strip(" ：:，,")
+        return None, None
+
+    def _file_aftersales_ticket(self, kind, text):
+        customer = self.partner_id.commercial_partner_id
+        if not customer or not customer.is_customer:
+            return self._wechat_reply(
+                self.env._(
+                    "We could not tell which customer you are: please ask your sales "
+                    "representative to link your WeChat, or call us."
+                )
+            )
+        if not text:
+            return self._wechat_reply(
+                self.env._("Please write what happened after the keyword, e.g. 投诉 货物破损.")
+            )
+        ticket = (
+            self.env["aftersales.ticket"]
+            .sudo()
+            .create(
+                {
+                    "name": text.splitlines()[0][:60],
+                    "ticket_type": kind,
+                    "partner_id": customer.id,
+                    "user_id": customer.user_id.id,
+                    "company_id": self.account_id.sudo().company_id.id,
+                    "description": plaintext2html(text[:5000]),
+                    "wechat_follower_id": self.id,
+                }
+            )
+        )
+        ticket.message_post(
+            body=Markup("%s") % self.env._("Filed on WeChat by %s.", self.display_name),
+            subtype_xmlid="mail.mt_note",
+        )
+        return self._wechat_reply(
+            self.env._(
+                "We have your request %(number)s and will come back to you. "
+                "Thank you for telling us.",
+                number=ticket.number,
+            )
+        )
+
+    def _wechat_reply(self, text):
+        """A customer-service text to this follower (they just wrote to us: the 48-hour window
+        is open). A failure is logged, never raised: the request is kept anyway."""
+        account = self.account_id.sudo()
+        try:
+            account._client().message.send_text(self.openid, text)
+        except API_ERRORS as error:
+            _logger.warning(
+                "WeChat reply to follower %s failed: %s", self.id, account._api_error_detail(error)
+            )
+            return False
+        return True

@@ -1,0 +1,2 @@
+from . import test_aftersales_wechat
+from . import test_translations
