@@ -122,3 +122,28 @@ class TestRevisitSending(AliyunSmsMixin, AftersalesCase):
         with self.assertRaises(MissingError):
             visit.with_user(self.rep_b).action_send_to_customer()
         self.assertTrue(Send.with_user(self.rep_a).search([("visit_id", "=", visit.id)]))
+
+    def test_a_rep_neither_moves_records_between_customers_nor_reads_their_deliveries(self):
+        visit = self._visit()
+        visit.with_user(self.staff).action_start()
+        self._send_queue()
+        other = self.make_customer("Rep B Customer", owner=self.rep_b)
+        other_visit = self._visit(partner_id=other.id, contact_id=False, user_id=self.rep_b.id)
+        other_visit._start()
+        answer = other_visit.answer_ids[:1].with_user(self.rep_b)
+        for values in ({"visit_id": visit.id}, {"question": "Call +1-900 for a refund"}):
+            with self.subTest(values=values):
+                with self.assertRaises(AccessError):
+                    answer.write(values)
+        ticket = self.env["aftersales.ticket"].create(
+            {"name": "A's complaint", "partner_id": self.customer.id, "ticket_type": "complaint"}
+        )
+        with self.assertRaises(AccessError):
+            other_visit.with_user(self.rep_b).write({"escalation_ticket_id": ticket.id})
+        Notification = self.env["mail.notification"].with_user(self.rep_b)
+        self.assertFalse(Notification.search([("notification_type", "=", "sms")]))
+        self.assertTrue(
+            self.env["mail.notification"]
+            .with_user(self.staff)
+            .search([("mail_message_id", "=", visit.send_ids.message_id.id)])
+        )

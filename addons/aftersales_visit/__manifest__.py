@@ -2,7 +2,7 @@
     "name": "After-sales Visits",
     "summary": "Customer revisit flows, complaints, suggestions and care "
     "(售后回访、投诉、建议、关怀)",
-    "version": "19.0.2.2.0",
+    "version": "19.0.2.3.0",
     "category": "Sales/After-sales",
     "website": "https://github.com/sales-pipeline/odoo-sales-pipeline",
     "author": "Sales Pipeline Authors",

@@ -2,7 +2,7 @@
     "name": "Sales Pipeline",
     "summary": "Customers for Chinese sales teams: public pool, claiming, "
     "sharing and protection (客户公海、领用、共享、保护)",
-    "version": "19.0.2.4.0",
+    "version": "19.0.2.5.0",
     "category": "Sales/CRM",
     "website": "https://github.com/sales-pipeline/odoo-sales-pipeline",
     "author": "Sales Pipeline Authors",
@@ -52,6 +52,7 @@
         "views/res_partner_pool_views.xml",
         "views/res_users_views.xml",
         "views/res_config_settings_views.xml",
+        "views/res_partner_timeline_views.xml",
         "views/menus.xml",
     ],
     "demo": [

@@ -8,7 +8,7 @@ from odoo.tools import consteq, plaintext2html
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
 from ..models.aftersales_visit_answer import SCORES
-from ..models.aftersales_visit_portal import PORTAL_VISIT_STATES
+from ..models.aftersales_visit_portal import PORTAL_VISIT_METHODS, PORTAL_VISIT_STATES
 
 LIST_LIMIT = 80
 MAX_ATTACHMENTS = 5
@@ -29,15 +29,19 @@ class AftersalesPortal(CustomerPortal):
     def _aftersales_customer(self):
         """The customer company of the signed-in portal or internal user (none for visitors)."""
         user = request.env.user
-        return user.partner_id.commercial_partner_id if not user._is_public() else None
+        if user._is_public():
+            return request.env["res.partner"]
+        return user.partner_id.commercial_partner_id
 
-    def _aftersales_record(self, model, record_id, access_token=None, states=None):
+    def _aftersales_record(self, model, record_id, access_token=None, domain=None):
+        """The record (as superuser) if it is among ``domain`` (the customer's own, for a
+        signed-in customer) or the link's token is its own."""
         record = request.env[model].sudo().browse(record_id).exists()
-        if not record or (states and record.state not in states):
+        if not record:
             raise MissingError(request.env._("This document does not exist."))
         if access_token and record.access_token and consteq(record.access_token, access_token):
             return record
-        if self._aftersales_customer() and record.partner_id == self._aftersales_customer():
+        if self._aftersales_customer() and record.filtered_domain(domain or []):
             return record
         raise AccessError(request.env._("This document is not yours."))
 
@@ -45,12 +49,15 @@ class AftersalesPortal(CustomerPortal):
         return [
             ("partner_id", "=", self._aftersales_customer().id),
             ("state", "in", PORTAL_VISIT_STATES),
+            ("method_id.code", "in", PORTAL_VISIT_METHODS),
         ]
 
     def _tickets_domain(self):
+        # the customer's requests, not the complaints staff opened from a bad revisit answer
         return [
             ("partner_id", "=", self._aftersales_customer().id),
             ("ticket_type", "in", CUSTOMER_TICKET_TYPES),
+            ("visit_id", "=", False),
         ]
 
     def _prepare_home_portal_values(self, counters):
@@ -88,13 +95,20 @@ class AftersalesPortal(CustomerPortal):
 
     @http.route("/my/revisits/<int:visit_id>", type="http", auth="public", website=True)
     def portal_revisit(self, visit_id, access_token=None, **kw):
-        try:
-            visit = self._aftersales_record(
-                "aftersales.visit", visit_id, access_token, PORTAL_VISIT_STATES
-            )
-        except (AccessError, MissingError):
+        visit = self._portal_visit(visit_id, access_token)
+        if not visit:
             return request.redirect("/my")
         return self._render_revisit(visit, access_token)
+
+    def _portal_visit(self, visit_id, access_token):
+        """The revisit the customer may see (started, not cancelled), or nothing."""
+        try:
+            visit = self._aftersales_record(
+                "aftersales.visit", visit_id, access_token, self._visits_domain()
+            )
+        except (AccessError, MissingError):
+            return None
+        return visit if visit.state in PORTAL_VISIT_STATES else None
 
     def _render_revisit(self, visit, access_token, error=None, posted=None):
         values = self._prepare_portal_layout_values()
@@ -119,11 +133,8 @@ class AftersalesPortal(CustomerPortal):
         website=True,
     )
     def portal_revisit_answer(self, visit_id, access_token=None, **post):
-        try:
-            visit = self._aftersales_record(
-                "aftersales.visit", visit_id, access_token, PORTAL_VISIT_STATES
-            )
-        except (AccessError, MissingError):
+        visit = self._portal_visit(visit_id, access_token)
+        if not visit:
             return request.redirect("/my")
         if visit.state != "open":
             return self._render_revisit(visit, access_token)
@@ -255,7 +266,9 @@ class AftersalesPortal(CustomerPortal):
     @http.route("/my/complaints/<int:ticket_id>", type="http", auth="public", website=True)
     def portal_complaint(self, ticket_id, access_token=None, **kw):
         try:
-            ticket = self._aftersales_record("aftersales.ticket", ticket_id, access_token)
+            ticket = self._aftersales_record(
+                "aftersales.ticket", ticket_id, access_token, self._tickets_domain()
+            )
         except (AccessError, MissingError):
             return request.redirect("/my")
         if ticket.ticket_type not in CUSTOMER_TICKET_TYPES:

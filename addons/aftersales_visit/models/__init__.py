@@ -21,3 +21,4 @@ from . import sale_order
 from . import stock_picking
 from . import sale_order_return
 from . import res_company
+from . import res_partner_timeline

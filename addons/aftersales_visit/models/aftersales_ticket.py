@@ -145,7 +145,7 @@ class AftersalesTicket(models.Model):
         result = super().write(vals)
         if "stage_id" in vals:
             self.filtered(lambda t: t.is_closed and not was_closed[t.id])._on_closed()
-            self.filtered(lambda t: not t.is_closed and was_closed[t.id]).write(
+            self.filtered(lambda t: not t.is_closed and was_closed[t.id]).sudo().write(
                 {"closed_on": False}
             )
         return result
@@ -168,8 +168,17 @@ class AftersalesTicket(models.Model):
             context=context,
         )
 
+    def _get_system_fields(self):
+        return super()._get_system_fields() | {
+            "visit_id",
+            "care_rule_id",
+            "care_key",
+            "closed_on",
+            "sla_escalated",
+        }
+
     def _on_closed(self):
-        self.write({"closed_on": fields.Datetime.now()})
+        self.sudo().write({"closed_on": fields.Datetime.now()})
         self.env["aftersales.visit.flow"]._start_for("ticket_closed", self)
 
     def _get_aftersales_trigger_values(self):

@@ -3,6 +3,8 @@ from markupsafe import Markup
 from odoo import models
 from odoo.tools import is_html_empty
 
+from .aftersales_visit_portal import STAFF_THREAD_DATA
+
 
 class AftersalesTicket(models.Model):
     """Suggestions and complaints on the customer portal (/my/complaints): filed by the
@@ -43,3 +45,10 @@ class AftersalesTicket(models.Model):
                 subtype_xmlid="mail.mt_comment",
                 partner_ids=contacts.ids,
             )
+
+    def _thread_to_store(self, store, fields, *, request_list=None):
+        """Who holds the portal link sees the conversation, not the record's attachments,
+        activities or followers (they are the staff's)."""
+        if request_list and not self.env.user._is_internal():
+            request_list = [item for item in request_list if item not in STAFF_THREAD_DATA]
+        return super()._thread_to_store(store, fields, request_list=request_list)

@@ -173,6 +173,18 @@ class AftersalesVisit(models.Model):
                 vals["trigger_ref"] = f"manual:{vals['name']}"
         return super().create(vals_list)
 
+    def _get_system_fields(self):
+        return super()._get_system_fields() | {
+            "escalation_ticket_id",
+            "next_visit_id",
+            "previous_visit_id",
+            "origin_ticket_id",
+            "picking_id",
+            "return_id",
+            "escalated",
+            "done_date",
+        }
+
     @api.model
     def _drop_already_started(self, vals_list):
         """``vals_list`` without the first stages whose flow already ran for their trigger."""
@@ -207,7 +219,7 @@ class AftersalesVisit(models.Model):
             visit._check_can_complete()
         for visit in self:
             bad = visit.answer_ids.filtered("is_bad")
-            visit.write(
+            visit.sudo().write(
                 {"state": "done", "done_date": fields.Datetime.now(), "escalated": bool(bad)}
             )
             visit.activity_feedback(
@@ -272,7 +284,7 @@ class AftersalesVisit(models.Model):
                 previous_visit_id=self.id,
             )
         )
-        self.next_visit_id = next_visit
+        self.sudo().next_visit_id = next_visit
         if next_visit.scheduled_date <= fields.Date.context_today(self):
             next_visit._start()
 

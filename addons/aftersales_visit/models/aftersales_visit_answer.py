@@ -39,6 +39,9 @@ class AftersalesVisitAnswer(models.Model):
         help="The answer reaches the question's escalation condition.",
     )
 
+    def _get_system_fields(self):
+        return super()._get_system_fields() | {"visit_id", "question_id", "question", "sequence"}
+
     @api.depends("answer_type", "score", "yes_no", "text")
     def _compute_is_answered(self):
         for answer in self:

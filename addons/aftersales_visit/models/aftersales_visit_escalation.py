@@ -15,7 +15,7 @@ class AftersalesVisit(models.Model):
             ticket = (
                 self.env["aftersales.ticket"].sudo().create(self._prepare_complaint_vals(reasons))
             )
-            self.escalation_ticket_id = ticket
+            self.sudo().escalation_ticket_id = ticket
         elif stage.escalation == "manager":
             for manager in self._escalation_managers():
                 self.activity_schedule(

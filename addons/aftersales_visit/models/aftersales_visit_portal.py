@@ -2,6 +2,17 @@ from odoo import api, fields, models
 
 # What a customer sees of their revisits on the portal: those started (questions asked).
 PORTAL_VISIT_STATES = ("open", "done")
+# the revisits a customer answers on the portal: those sent to them (calls and visits are staff's)
+PORTAL_VISIT_METHODS = ("sms", "email", "wechat", "survey")
+# what a portal link's holder does not get of the record's thread
+STAFF_THREAD_DATA = {
+    "activities",
+    "attachments",
+    "followers",
+    "suggestedRecipients",
+    "recipients",
+    "contact_fields",
+}
 
 
 class AftersalesVisit(models.Model):
@@ -41,3 +52,10 @@ class AftersalesVisit(models.Model):
             subtype_xmlid="mail.mt_note",
         )
         self.action_complete()
+
+    def _thread_to_store(self, store, fields, *, request_list=None):
+        """Who holds the portal link sees the conversation, not the record's attachments,
+        activities or followers (they are the staff's)."""
+        if request_list and not self.env.user._is_internal():
+            request_list = [item for item in request_list if item not in STAFF_THREAD_DATA]
+        return super()._thread_to_store(store, fields, request_list=request_list)

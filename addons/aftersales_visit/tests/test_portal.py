@@ -26,6 +26,8 @@ class TestPortal(AftersalesCase, HttpCase):
             groups="base.group_portal",
         )
         cls.other_user.partner_id.parent_id = cls.other_customer
+        # revisits sent to the customer are the ones they answer on the portal
+        cls.stage_1.method_id = cls.env.ref("aftersales_visit.visit_method_email")
 
     def _open_visit(self, customer=None):
         visit = self.Visit.create(
@@ -179,3 +181,55 @@ class TestPortal(AftersalesCase, HttpCase):
         self.assertEqual(len(told), 1)
         self.assertIn("每批货附电子版报告", str(told.body))
         self.assertIn("每批货附电子版报告", self.url_open(f"/my/complaints/{ticket.id}").text)
+
+    def test_a_phone_revisit_is_not_answered_on_the_portal(self):
+        self.stage_1.method_id = self.phone
+        visit = self._open_visit()
+        self.authenticate("as_portal", "as_portal_pw")
+        self.assertNotIn(visit.name, self.url_open("/my/revisits").text)
+        self.assertNotIn("Complete?", self.url_open(f"/my/revisits/{visit.id}").text)
+
+    def test_the_link_shows_the_conversation_not_the_staffs_files_or_activities(self):
+        self.authenticate("as_portal", "as_portal_pw")
+        page = self.url_open("/my/complaints/new")
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        self.url_open(
+            "/my/complaints/new",
+            data={"csrf_token": csrf, "ticket_type": "complaint", "name": "漏发配件"},
+        )
+        ticket = self.env["aftersales.ticket"].search([("name", "=", "漏发配件")])
+        ticket._portal_ensure_token()
+        internal = self.env["ir.attachment"].create(
+            {
+                "name": "cost_sheet.txt",
+                "raw": b"cost",
+                "res_model": ticket._name,
+                "res_id": ticket.id,
+            }
+        )
+        ticket.message_post(
+            body="internal", attachment_ids=internal.ids, subtype_xmlid="mail.mt_note"
+        )
+        ticket.activity_schedule(
+            "mail.mail_activity_data_todo", user_id=self.staff.id, summary="秘密"
+        )
+        self.authenticate(None, None)
+        result = self.make_jsonrpc_request(
+            "/mail/data",
+            {
+                "fetch_params": [
+                    [
+                        "mail.thread",
+                        {
+                            "thread_model": "aftersales.ticket",
+                            "thread_id": ticket.id,
+                            "request_list": ["attachments", "activities", "followers"],
+                            "access_params": {"token": ticket.access_token},
+                        },
+                    ]
+                ]
+            },
+        )
+        text = str(result)
+        self.assertNotIn("cost_sheet.txt", text)
+        self.assertNotIn("秘密", text)

@@ -13,6 +13,9 @@ class AftersalesTicket(models.Model):
         groups="sales_team.group_sale_salesman",
     )
 
+    def _get_system_fields(self):
+        return super()._get_system_fields() | {"wechat_follower_id"}
+
     def _tell_customer_closed(self):
         res = super()._tell_customer_closed()
         for ticket in self.sudo().filtered("wechat_follower_id"):

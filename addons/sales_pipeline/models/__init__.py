@@ -62,3 +62,5 @@ from . import crm_lead_claim_request
 from . import crm_lead_process_template
 from . import crm_lead_process_step
 from . import payment_transaction
+from . import res_partner_timeline
+from . import res_partner_history

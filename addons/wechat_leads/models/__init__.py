@@ -7,3 +7,4 @@ from . import wechat_follower
 from . import wechat_message
 from . import res_partner
 from . import sale_order
+from . import res_partner_timeline
