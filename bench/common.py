@@ -260,7 +260,7 @@ def insert_like(cr, table, template_id, value_columns, rows, overrides=None):
 
     now = "now() at time zone 'UTC'"
     exprs = {name: f"v.{name}" for name in value_columns}
-    exprs.update(create_date=now, write_date=now, **(overrides or {}))
+    exprs.update({"create_date": now, "write_date": now, **(overrides or {})})
     columns = table_columns(cr, table)
     select = ", ".join(exprs.get(name, f"t.{name}") for name in columns)
     return [

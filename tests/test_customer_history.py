@@ -74,12 +74,12 @@ class TestCustomerHistory(AftersalesCase):
     def test_every_kind_in_one_history_newest_first(self):
         lines = self._history(user=self.rep_a)
         self.assertEqual(lines.mapped("kind")[:4], ["ticket", "quotation", "project", "followup"])
-        self.assertEqual(lines.filtered(lambda l: l.kind == "followup").name, "First visit")
+        self.assertEqual(lines.filtered(lambda line: line.kind == "followup").name, "First visit")
         self.assertEqual(
             self._history(user=self.rep_a, limit=2, offset=1).mapped("kind"),
             ["quotation", "project"],
         )
-        action = lines.filtered(lambda l: l.kind == "project").action_open()
+        action = lines.filtered(lambda line: line.kind == "project").action_open()
         self.assertEqual((action["res_model"], action["res_id"]), ("crm.lead", self.project.id))
 
     def test_a_revisit_and_a_wechat_message_join_the_history(self):
@@ -116,7 +116,7 @@ class TestCustomerHistory(AftersalesCase):
             }
         )
         lines = self._history(user=self.rep_a)
-        self.assertIn("有现货吗？", lines.filtered(lambda l: l.kind == "wechat").name)
+        self.assertIn("有现货吗？", lines.filtered(lambda line: line.kind == "wechat").name)
 
     def test_nobody_sees_a_line_whose_record_they_cannot_read(self):
         self.assertFalse(self._history(user=self.rep_b))
@@ -126,6 +126,14 @@ class TestCustomerHistory(AftersalesCase):
         self.assertEqual(
             self.Timeline.with_user(self.rep_b).search_count([("id", "=", hidden.id)]), 0
         )
+        as_b = self.Timeline.with_user(self.rep_b)
+        for domain in (
+            [("kind", "=", "followup")],
+            ["|", ("partner_id", "=", self.rep_b.partner_id.id), ("name", "ilike", "First")],
+            [("partner_id", "in", [self.customer.id, self.rep_b.partner_id.id])],
+        ):
+            with self.subTest(domain=domain):
+                self.assertNotIn(self.followup.id, as_b.search(domain).mapped("res_id"))
         self.assertFalse(
             self.Timeline.with_user(self.rep_b).read_group(
                 [("partner_id", "=", self.customer.id)], ["kind"], ["kind"]

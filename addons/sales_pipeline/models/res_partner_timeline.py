@@ -1,5 +1,6 @@
 from odoo import api, fields, models, tools
 from odoo.fields import Domain
+from odoo.orm.domains import DomainAnd, DomainCondition
 from odoo.tools import SQL
 
 # Each source's lines get ids ``source id * ID_STRIDE + kind number`` (unique, stable).
@@ -74,7 +75,8 @@ class ResPartnerTimeline(models.Model):
             SQL(
                 """SELECT f.id * %(stride)s + 1 AS id, f.date AS date, 'followup' AS kind,
                           f.partner_id AS partner_id,
-                          left(regexp_replace(coalesce(f.content, ''), '<[^>]*>', '', 'g'), 200) AS name,
+                          left(regexp_replace(coalesce(f.content, ''), '<[^>]*>', '', 'g'), 200)
+                              AS name,
                           f.user_id AS user_id, 'res.partner.followup' AS res_model, f.id AS res_id
                      FROM res_partner_followup f""",
                 stride=ID_STRIDE,
@@ -88,7 +90,8 @@ class ResPartnerTimeline(models.Model):
             ),
             SQL(
                 """SELECT o.id * %(stride)s + 3, o.date_order,
-                          CASE WHEN o.is_contract OR o.state = 'sale' THEN 'contract' ELSE 'quotation' END,
+                          CASE WHEN o.is_contract OR o.state = 'sale' THEN 'contract'
+                               ELSE 'quotation' END,
                           p.commercial_partner_id,
                           o.name || ' ' || to_char(o.amount_total, 'FM999,999,999,990.00'),
                           o.user_id, 'sale.order', o.id
@@ -124,19 +127,53 @@ class ResPartnerTimeline(models.Model):
             return NotImplemented
         # rules are evaluated as superuser: ask the real user's own rules
         user_env = self.env(su=False)
+        customers = self.env.context.get("timeline_partner_ids")
         domains = []
-        for model in sorted(self._timeline_models()):
-            Model = user_env[model]
-            if Model.has_access("read"):
-                domains.append(
-                    Domain("res_model", "=", model)
-                    & Domain("res_id", "in", Model.with_context(active_test=False)._search([]))
-                )
+        for model, partner_path in sorted(self._timeline_models().items()):
+            Model = user_env[model].with_context(active_test=False)
+            if not Model.has_access("read"):
+                continue
+            # the search names the customers: ask the rules about their records only
+            narrow = Domain(partner_path, "in", customers) if customers else Domain.TRUE
+            domains.append(
+                Domain("res_model", "=", model) & Domain("res_id", "in", Model._search(narrow))
+            )
         return Domain.OR(domains) if domains else Domain.FALSE
 
     @api.model
+    def _search(self, domain, *args, **kwargs):
+        customers = self._customers_searched(domain)
+        if customers:
+            self = self.with_context(timeline_partner_ids=customers)  # noqa: PLW0642
+        return super()._search(domain, *args, **kwargs)
+
+    @api.model
+    def _customers_searched(self, domain):
+        """The customer ids a search is limited to (``partner_id`` = / in, at the top of the
+        domain), if any."""
+        domain = Domain(domain)
+        conditions = domain.children if isinstance(domain, DomainAnd) else (domain,)
+        for condition in conditions:
+            if (
+                isinstance(condition, DomainCondition)
+                and condition.field_expr == "partner_id"
+                and condition.operator in ("=", "in")
+            ):
+                value = condition.value
+                ids = value if isinstance(value, (list, tuple, set)) else [value]
+                if ids and all(isinstance(i, int) for i in ids):
+                    return sorted(ids)
+        return None
+
+    @api.model
     def _timeline_models(self):
-        return {"res.partner.followup", "crm.lead", "sale.order", "sale.order.return"}
+        """The models of the lines, each with the path from it to its customer."""
+        return {
+            "res.partner.followup": "partner_id",
+            "crm.lead": "partner_commercial_id",
+            "sale.order": "partner_id.commercial_partner_id",
+            "sale.order.return": "partner_id.commercial_partner_id",
+        }
 
     # ------------------------------------------------------------------
     # Actions

@@ -19,7 +19,8 @@ class ResPartnerTimeline(models.Model):
     def _timeline_queries(self):
         return super()._timeline_queries() + [
             SQL(
-                """SELECT m.id * %(stride)s + 8, coalesce(m.sent_at, m.create_date), 'wechat', p.commercial_partner_id,
+                """SELECT m.id * %(stride)s + 8, coalesce(m.sent_at, m.create_date), 'wechat',
+                          p.commercial_partner_id,
                           left(m.content, 200), NULL::integer, 'wechat.message', m.id
                      FROM wechat_message m
                      JOIN wechat_follower f ON f.id = m.follower_id
@@ -31,4 +32,6 @@ class ResPartnerTimeline(models.Model):
 
     @api.model
     def _timeline_models(self):
-        return super()._timeline_models() | {"wechat.message"}
+        return super()._timeline_models() | {
+            "wechat.message": "follower_id.partner_id.commercial_partner_id"
+        }
