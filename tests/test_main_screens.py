@@ -96,6 +96,12 @@ class TestMainScreens(ScreenshotMixin, HttpCase):
                 "zhangwei",
                 LIST,
             ),
+            (
+                "17_customer_history",
+                "/odoo/action-sales_pipeline.res_partner_timeline_action",
+                "wanglei",
+                LIST,
+            ),
         ]
 
     def test_main_screens(self):
@@ -120,6 +126,15 @@ class TestMainScreens(ScreenshotMixin, HttpCase):
                 "/odoo/action-sales_pipeline.sales_pipeline_approval_action_to_approve",
                 "zhangwei",
                 KANBAN,
+                size=phone,
+            ).exists()
+        )
+        self.assertTrue(
+            self.save_screen(
+                "18_phone_portal_complaints",
+                "/my/complaints",
+                "zhaomin",
+                ".o_portal_wrap .o_complaint_new",
                 size=phone,
             ).exists()
         )

@@ -2,7 +2,7 @@
     "name": "After-sales Visits",
     "summary": "Customer revisit flows, complaints, suggestions and care "
     "(售后回访、投诉、建议、关怀)",
-    "version": "19.0.2.3.0",
+    "version": "19.0.2.3.1",
     "category": "Sales/After-sales",
     "website": "https://github.com/sales-pipeline/odoo-sales-pipeline",
     "author": "Sales Pipeline Authors",
@@ -42,6 +42,7 @@
         "demo/res_partner_demo.xml",
         "demo/aftersales_visit_demo.xml",
         "demo/aftersales_ticket_demo.xml",
+        "demo/portal_demo.xml",
     ],
     "assets": {
         "web.assets_tests": ["aftersales_visit/static/tests/tours/*.js"],
