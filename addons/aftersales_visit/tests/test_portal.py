@@ -42,10 +42,13 @@ class TestPortal(AftersalesCase, HttpCase):
         visit._portal_ensure_token()
         return visit
 
+    def _csrf(self, url):
+        """The CSRF token of the form on ``url`` (as the current session)."""
+        return re.search(r'name="csrf_token" value="([^"]+)"', self.url_open(url).text).group(1)
+
     def _answer(self, visit, data, token=None):
         page_url = f"/my/revisits/{visit.id}" + (f"?access_token={token}" if token else "")
-        page = self.url_open(page_url)
-        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        csrf = self._csrf(page_url)
         payload = dict(data, csrf_token=csrf, **({"access_token": token} if token else {}))
         return self.url_open(f"/my/revisits/{visit.id}/answer", data=payload)
 
@@ -95,8 +98,7 @@ class TestPortal(AftersalesCase, HttpCase):
                 query = f"?access_token={token}" if token else ""
                 page = self.url_open(f"/my/revisits/{visit.id}{query}")
                 self.assertNotIn("Complete?", page.text)
-                csrf_page = self.url_open("/my/complaints/new" if login else "/web/login")
-                csrf = re.search(r'name="csrf_token" value="([^"]+)"', csrf_page.text).group(1)
+                csrf = self._csrf("/my/complaints/new" if login else "/web/login")
                 response = self.url_open(
                     f"/my/revisits/{visit.id}/answer",
                     data={
@@ -114,8 +116,7 @@ class TestPortal(AftersalesCase, HttpCase):
 
     def test_a_customer_files_a_complaint_with_a_photo(self):
         self.authenticate("as_portal", "as_portal_pw")
-        page = self.url_open("/my/complaints/new")
-        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        csrf = self._csrf("/my/complaints/new")
         response = self.url_open(
             "/my/complaints/new",
             data={
@@ -145,8 +146,7 @@ class TestPortal(AftersalesCase, HttpCase):
 
     def test_a_complaint_needs_a_kind_and_a_subject(self):
         self.authenticate("as_portal", "as_portal_pw")
-        page = self.url_open("/my/complaints/new")
-        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        csrf = self._csrf("/my/complaints/new")
         count = self.env["aftersales.ticket"].search_count([])
         for data in (
             {"ticket_type": "care", "name": "x"},
@@ -166,8 +166,7 @@ class TestPortal(AftersalesCase, HttpCase):
 
     def test_the_customer_is_told_when_their_complaint_is_closed(self):
         self.authenticate("as_portal", "as_portal_pw")
-        page = self.url_open("/my/complaints/new")
-        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        csrf = self._csrf("/my/complaints/new")
         self.url_open(
             "/my/complaints/new",
             data={"csrf_token": csrf, "ticket_type": "suggestion", "name": "电子版质检报告"},
@@ -191,8 +190,7 @@ class TestPortal(AftersalesCase, HttpCase):
 
     def test_the_link_shows_the_conversation_not_the_staffs_files_or_activities(self):
         self.authenticate("as_portal", "as_portal_pw")
-        page = self.url_open("/my/complaints/new")
-        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        csrf = self._csrf("/my/complaints/new")
         self.url_open(
             "/my/complaints/new",
             data={"csrf_token": csrf, "ticket_type": "complaint", "name": "漏发配件"},
