@@ -118,9 +118,14 @@ class ResPartnerTimeline(models.Model):
     # Who reads what: a line is readable when its record is
     # ------------------------------------------------------------------
 
+    @api.depends_context("uid")
     def _compute_readable(self):
+        # the user's own search (whoever computes): the lines whose record they may read
+        readable = set(
+            self.env(su=False)[self._name].search([("id", "in", self.ids)]).ids if self.ids else []
+        )
         for line in self:
-            line.readable = True  # what the user can browse went through the rule below
+            line.readable = line.id in readable
 
     def _search_readable(self, operator, value):
         if operator != "in" or True not in value:
@@ -161,7 +166,7 @@ class ResPartnerTimeline(models.Model):
             ):
                 value = condition.value
                 ids = value if isinstance(value, (list, tuple, set)) else [value]
-                if ids and all(isinstance(i, int) for i in ids):
+                if ids and all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
                     return sorted(ids)
         return None
 
