@@ -3,3 +3,4 @@ from . import aftersales_visit
 from . import aftersales_visit_send
 from . import aftersales_ticket
 from . import wechat_follower
+from . import wechat_message

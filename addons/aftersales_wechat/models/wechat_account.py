@@ -10,6 +10,11 @@ class WechatAccount(models.Model):
         "remark) sent for revisits by WeChat. Empty: a text message (the customer must have "
         "written to the account in the last 48 hours).",
     )
+    complaint_menu_key = fields.Char(
+        default="AFTERSALES_COMPLAINT",
+        help="The key of the account's menu button (type click) that explains how to file a "
+        "complaint or suggestion.",
+    )
     complaint_keyword = fields.Char(
         default="投诉",
         help="A follower's message starting with this word files a complaint (e.g. 投诉 货物破损).",

@@ -35,6 +35,19 @@ class WechatFollower(models.Model):
                 return kind, content[len(keyword.strip()) :].strip(" ：:，,")
         return None, None
 
+    def _on_complaint_menu(self):
+        """The follower pressed the account's complaint button: tell them how to file one."""
+        account = self.account_id.sudo()
+        return self._wechat_reply(
+            self.env._(
+                "Write %(complaint)s and what happened to file a complaint, or %(suggestion)s "
+                "and your idea for a suggestion (e.g. %(complaint)s 货物破损). We send you the "
+                "request's number.",
+                complaint=account.complaint_keyword or "投诉",
+                suggestion=account.suggestion_keyword or "建议",
+            )
+        )
+
     def _file_aftersales_ticket(self, kind, text):
         customer = self.partner_id.commercial_partner_id
         if not customer or not customer.is_customer:

@@ -95,3 +95,14 @@ class TestAftersalesWechat(AftersalesCase, WechatCase):
         self.assertEqual(self.env["aftersales.ticket"].search_count([]), count)
         self.assertEqual(len(self._texts()), 1, "the stranger is asked to get linked")
         self.assertNotIn("假投诉", self._texts()[0])
+
+    def test_the_menu_button_explains_how_to_complain(self):
+        self.post(
+            push_xml(
+                "oCustomer0001", msg_type="event", Event="CLICK", EventKey="AFTERSALES_COMPLAINT"
+            )
+        )
+        self.post(push_xml("oCustomer0001", msg_type="event", Event="CLICK", EventKey="OTHER"))
+        self.process_queue()
+        self.assertEqual(len(self._texts()), 1)
+        self.assertIn("投诉", self._texts()[0])
