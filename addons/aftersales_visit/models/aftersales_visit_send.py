@@ -40,20 +40,22 @@ class AftersalesVisitSend(models.Model):
         index="btree_not_null",
     )
     body = fields.Text(string="Text Sent", readonly=True)
-    state = fields.Selection(
-        selection=SEND_STATES, compute="_compute_state", store=True, default="sent"
-    )
-    error = fields.Char(compute="_compute_state", store=True)
+    failure = fields.Char(readonly=True, help="Why nothing went out (no number, no address...).")
+    # computed when read, not stored: a stored field depending on the notifications would make
+    # every notification written anywhere look for sends
+    state = fields.Selection(selection=SEND_STATES, compute="_compute_state")
+    error = fields.Char(compute="_compute_state")
 
     @api.depends(
+        "failure",
         "message_id.notification_ids.notification_status",
         "message_id.notification_ids.failure_reason",
     )
     def _compute_state(self):
         for send in self:
             if not send.message_id:
-                # nothing went out (no number, no address): the failure was written with it
-                send.state = send.state or "sent"
+                send.state = "failed" if send.failure else "sent"
+                send.error = send.failure
                 continue
             notifications = send.sudo().message_id.notification_ids.filtered(
                 lambda n, send=send: (

@@ -115,11 +115,10 @@ class AftersalesVisit(models.Model):
                     "recipient": recipient,
                     "body": body,
                     "message_id": message.id if message else False,
+                    "failure": error or False,
                 }
             )
         )
-        if error:
-            send.write({"state": "failed", "error": error})
         return send
 
     @api.depends("answer_ids.question", "answer_ids.sequence")
