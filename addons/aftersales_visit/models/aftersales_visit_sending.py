@@ -62,9 +62,13 @@ class AftersalesVisit(models.Model):
         return True
 
     def _send_to_customer(self, queue=True):
-        """Send the questions by SMS or e-mail; a failure is recorded, never raised."""
+        """Send the questions and the link to answer them by the stage's method; a failure is
+        recorded, never raised."""
         self.ensure_one()
         self._portal_ensure_token()
+        self._send_by_method(queue)
+
+    def _send_by_method(self, queue):
         if self.method_code == "sms":
             self._send_sms(queue)
         elif self.method_code == "email":
@@ -104,7 +108,7 @@ class AftersalesVisit(models.Model):
         return template._render_field("body", self.ids, compute_lang=True)[self.id]
 
     def _record_send(self, channel, who, recipient, body, message=None, error=None):
-        send = (
+        return (
             self.env["aftersales.visit.send"]
             .sudo()
             .create(
@@ -119,7 +123,6 @@ class AftersalesVisit(models.Model):
                 }
             )
         )
-        return send
 
     @api.depends("answer_ids.question", "answer_ids.sequence")
     def _compute_questions_text(self):

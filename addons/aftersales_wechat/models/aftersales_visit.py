@@ -16,11 +16,9 @@ class AftersalesVisit(models.Model):
             visit.sends_by_itself = True
         return res
 
-    def _send_to_customer(self, queue=True):
+    def _send_by_method(self, queue):
         if self.method_code != "wechat":
-            return super()._send_to_customer(queue=queue)
-        self.ensure_one()
-        self._portal_ensure_token()
+            return super()._send_by_method(queue)
         return self._send_wechat()
 
     def _send_wechat(self):
