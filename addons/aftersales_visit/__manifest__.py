@@ -2,7 +2,7 @@
     "name": "After-sales Visits",
     "summary": "Customer revisit flows, complaints, suggestions and care "
     "(售后回访、投诉、建议、关怀)",
-    "version": "19.0.2.3.1",
+    "version": "19.0.2.4.0",
     "category": "Sales/After-sales",
     "website": "https://github.com/sales-pipeline/odoo-sales-pipeline",
     "author": "Sales Pipeline Authors",
@@ -43,6 +43,7 @@
         "demo/aftersales_visit_demo.xml",
         "demo/aftersales_ticket_demo.xml",
         "demo/portal_demo.xml",
+        "demo/aftersales_visit_send_demo.xml",
     ],
     "assets": {
         "web.assets_tests": ["aftersales_visit/static/tests/tours/*.js"],

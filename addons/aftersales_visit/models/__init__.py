@@ -10,6 +10,7 @@ from . import aftersales_visit_escalation
 from . import aftersales_visit_send
 from . import aftersales_visit_sending
 from . import aftersales_visit_portal
+from . import aftersales_visit_reply
 from . import aftersales_ticket_stage
 from . import aftersales_sla_rule
 from . import aftersales_ticket

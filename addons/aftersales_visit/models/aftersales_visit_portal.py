@@ -42,16 +42,10 @@ class AftersalesVisit(models.Model):
 
     def _portal_answer(self, values):
         """The customer's answers from the portal: ``values`` maps each answer to a dict of
-        score / yes_no / text. Completes the revisit (a bad answer escalates as if staff typed
-        it). Called as superuser by the portal controller once it checked the customer."""
-        self.ensure_one()
-        for answer in self.answer_ids:
-            answer.write(values.get(answer.id, {}))
-        self.message_post(
-            body=self.env._("Answered by the customer on the portal."),
-            subtype_xmlid="mail.mt_note",
-        )
-        self.action_complete()
+        score / yes_no / text. Called as superuser by the portal controller once it checked
+        the customer."""
+        visit = self._for_staff()
+        visit._customer_answer(values, visit.env._("Answered by the customer on the portal."))
 
     def _thread_to_store(self, store, fields, *, request_list=None):
         """Who holds the portal link sees the conversation, not the record's attachments,

@@ -39,8 +39,17 @@ class AftersalesVisit(models.Model):
 
     @api.depends("method_code")
     def _compute_sends_by_itself(self):
+        codes = self._sending_codes()
         for visit in self:
-            visit.sends_by_itself = visit.method_code in SENDING_METHODS
+            visit.sends_by_itself = visit._sending_code() in codes
+
+    def _sending_codes(self):
+        """The methods that send to the customer by themselves."""
+        return set(SENDING_METHODS)
+
+    def _sending_code(self):
+        """The method the revisit's questions (or its link) are sent by."""
+        return self.method_code
 
     def action_send_to_customer(self):
         """Send (or send again) the revisit's questions by its stage's method."""
@@ -69,9 +78,10 @@ class AftersalesVisit(models.Model):
         self._send_by_method(queue)
 
     def _send_by_method(self, queue):
-        if self.method_code == "sms":
+        code = self._sending_code()
+        if code == "sms":
             self._send_sms(queue)
-        elif self.method_code == "email":
+        elif code == "email":
             self._send_email()
 
     def _recipient(self):
@@ -107,7 +117,7 @@ class AftersalesVisit(models.Model):
         template = self.stage_id._sms_template()
         return template._render_field("body", self.ids, compute_lang=True)[self.id]
 
-    def _record_send(self, channel, who, recipient, body, message=None, error=None):
+    def _record_send(self, channel, who, recipient, body, message=None, error=None, **extra):
         return (
             self.env["aftersales.visit.send"]
             .sudo()
@@ -120,6 +130,7 @@ class AftersalesVisit(models.Model):
                     "body": body,
                     "message_id": message.id if message else False,
                     "failure": error or False,
+                    **extra,
                 }
             )
         )

@@ -8,3 +8,4 @@ from . import test_views
 from . import test_tours
 from . import test_company_rules
 from . import test_portal
+from . import test_reply_answers

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import fields, models
 
 from odoo.addons.wechat_leads.models.wechat_account import API_ERRORS
 
@@ -9,15 +9,11 @@ class AftersalesVisit(models.Model):
 
     _inherit = "aftersales.visit"
 
-    @api.depends("method_code")
-    def _compute_sends_by_itself(self):
-        res = super()._compute_sends_by_itself()
-        for visit in self.filtered(lambda v: v.method_code == "wechat"):
-            visit.sends_by_itself = True
-        return res
+    def _sending_codes(self):
+        return super()._sending_codes() | {"wechat"}
 
     def _send_by_method(self, queue):
-        if self.method_code != "wechat":
+        if self._sending_code() != "wechat":
             return super()._send_by_method(queue)
         return self._send_wechat()
 
@@ -50,8 +46,15 @@ class AftersalesVisit(models.Model):
                 follower.display_name,
                 text,
                 error=account._api_error_detail(error),
+                wechat_follower_id=follower.id,
             )
-        return self._record_send("wechat", self._recipient(), follower.display_name, text)
+        return self._record_send(
+            "wechat",
+            self._recipient(),
+            follower.display_name,
+            text,
+            wechat_follower_id=follower.id,
+        )
 
     def _wechat_text(self):
         return self.env._(

@@ -5,6 +5,7 @@ from markupsafe import Markup
 from odoo import models
 from odoo.tools import plaintext2html
 
+from odoo.addons.aftersales_visit.tools.reply_answers import looks_like_answers
 from odoo.addons.wechat_leads.models.wechat_account import API_ERRORS
 
 _logger = logging.getLogger(__name__)
@@ -21,7 +22,52 @@ class WechatFollower(models.Model):
         kind, text = self._aftersales_request(content)
         if kind:
             self._file_aftersales_ticket(kind, text)
+        else:
+            self._answer_wechat_revisit(content)
         return res
+
+    def _waiting_wechat_revisit(self):
+        """The customer's latest open revisit sent to this follower on WeChat, if any."""
+        customer = self.partner_id.commercial_partner_id
+        if not customer:
+            return self.env["aftersales.visit"]
+        sends = (
+            self.env["aftersales.visit.send"]
+            .sudo()
+            .search(
+                [
+                    ("channel", "=", "wechat"),
+                    ("wechat_follower_id", "=", self.id),
+                    ("visit_id.state", "=", "open"),
+                    ("visit_id.partner_id", "=", customer.id),
+                ],
+                order="sent_on desc, id desc",
+                limit=1,
+            )
+        )
+        return sends.visit_id
+
+    def _answer_wechat_revisit(self, content):
+        """A text while a revisit sent on WeChat waits for answers: read it as the answers.
+        What cannot be read gets the way to answer back when it looks like an answer."""
+        visit = self._waiting_wechat_revisit()
+        if not visit:
+            return False
+        staff_visit = visit._for_staff()
+        if staff_visit._answer_from_reply(
+            content,
+            staff_visit.env._("Answered by the customer on WeChat (%s).", self.display_name),
+        ):
+            return self._wechat_reply(self.env._("Thank you, we have your answers."))
+        if looks_like_answers(content):
+            return self._wechat_reply(
+                self.env._(
+                    "We could not read your answers. Reply with one answer per question, "
+                    "e.g. 1.5 2.是 3.送货很快, or answer here: %s",
+                    visit.answer_url,
+                )
+            )
+        return False
 
     def _aftersales_request(self, content):
         """(ticket type, text) when ``content`` starts with one of the account's keywords."""

@@ -14,6 +14,7 @@ class TestAftersalesWechat(AftersalesCase, WechatCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.stage_1.method_id = cls.env.ref("aftersales_visit.visit_method_wechat")
+        cls.staff.lang = "en_US"  # the notes are written in the assignee's language
         cls.follower = cls.env["wechat.follower"].create(
             {
                 "account_id": cls.account.id,
@@ -106,3 +107,63 @@ class TestAftersalesWechat(AftersalesCase, WechatCase):
         self.process_queue()
         self.assertEqual(len(self._texts()), 1)
         self.assertIn("投诉", self._texts()[0])
+
+    def _text(self, openid, content, msg_id):
+        self.post(push_xml(openid, msg_type="text", Content=content, MsgId=msg_id))
+        self.process_queue()
+
+    def test_the_follower_answers_the_revisit_with_a_text(self):
+        visit = self._visit()
+        visit.with_user(self.staff).action_start()
+        self._text("oCustomer0001", "1.4 2.是 3.很好", "9101")
+        self.assertEqual(visit.state, "done")
+        self.assertEqual(visit.satisfaction, 4)
+        self.assertIn("Thank you", self._texts()[-1])
+        self.assertIn("on WeChat", " ".join(str(b) for b in visit.message_ids.mapped("body")))
+
+    def test_a_bad_answer_on_wechat_opens_a_complaint(self):
+        visit = self._visit()
+        visit.with_user(self.staff).action_start()
+        self._text("oCustomer0001", "2，否", "9102")
+        self.assertTrue(visit.escalated)
+        self.assertEqual(visit.escalation_ticket_id.partner_id, self.customer)
+
+    def test_an_answer_that_cannot_be_read_gets_the_way_to_answer(self):
+        visit = self._visit()
+        visit.with_user(self.staff).action_start()
+        self._text("oCustomer0001", "5", "9103")
+        self.assertEqual(visit.state, "open")
+        self.assertFalse(any(visit.answer_ids.mapped("score")), "nothing half-written")
+        self.assertIn(visit.answer_url, self._texts()[-1])
+        sent = len(self._texts())
+        self._text("oCustomer0001", "请问发票什么时候寄？", "9104")
+        self.assertEqual(len(self._texts()), sent, "a message about something else: no reply")
+        self.assertEqual(visit.state, "open")
+
+    def test_nobody_else_answers_a_revisit_on_wechat(self):
+        visit = self._visit()
+        visit.with_user(self.staff).action_start()
+        other = self.make_customer("Other Customer Ltd", owner=self.rep_b)
+        self.env["wechat.follower"].create(
+            {
+                "account_id": self.account.id,
+                "openid": "oOther0001",
+                "subscribed": True,
+                "partner_id": other.id,
+            }
+        )
+        self._text("oStranger0001", "1.1 2.否", "9105")
+        self._text("oOther0001", "1.1 2.否", "9106")
+        self.assertEqual(visit.state, "open")
+        self.assertFalse(visit.escalated)
+        self.assertFalse(any(visit.answer_ids.mapped("score")))
+
+    def test_a_text_after_the_revisit_is_done_is_only_a_message(self):
+        visit = self._visit()
+        visit.with_user(self.staff).action_start()
+        self.answer(visit, score="5")
+        visit.with_user(self.staff).action_complete()
+        sent = len(self._texts())
+        self._text("oCustomer0001", "1.1 2.否", "9107")
+        self.assertFalse(visit.escalated)
+        self.assertEqual(len(self._texts()), sent)

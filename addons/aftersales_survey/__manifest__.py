@@ -1,0 +1,21 @@
+{
+    "name": "After-sales Surveys",
+    "summary": "Revisits answered through an Odoo survey (问卷回访)",
+    "version": "19.0.1.0.0",
+    "category": "Sales/After-sales",
+    "website": "https://github.com/sales-pipeline/odoo-sales-pipeline",
+    "author": "Sales Pipeline Authors",
+    "license": "LGPL-3",
+    "depends": ["aftersales_visit", "survey"],
+    "data": [
+        "security/aftersales_survey_security.xml",
+        "views/aftersales_visit_template_views.xml",
+        "views/aftersales_visit_flow_views.xml",
+        "views/aftersales_visit_views.xml",
+        "views/survey_user_input_views.xml",
+        "views/portal_templates.xml",
+    ],
+    "demo": ["demo/aftersales_survey_demo.xml"],
+    "auto_install": True,
+    "installable": True,
+}

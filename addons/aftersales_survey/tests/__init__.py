@@ -1,0 +1,2 @@
+from . import test_survey_revisit
+from . import test_translations
