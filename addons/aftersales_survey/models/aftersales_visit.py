@@ -16,7 +16,7 @@ class AftersalesVisit(models.Model):
         readonly=True,
         copy=False,
         index="btree_not_null",
-        groups="survey.group_survey_user",
+        groups="aftersales_visit.group_aftersales_manager",
     )
 
     def _get_system_fields(self):
@@ -61,7 +61,7 @@ class AftersalesVisit(models.Model):
 
     def _open_survey_input(self):
         """Give the customer their own answer to the stage's survey; the error, if it cannot."""
-        survey = self.stage_id.template_id.survey_id.sudo()
+        survey = self.stage_id.template_id.sudo().survey_id
         if not survey:
             return self.env._("The stage's question template has no survey.")
         try:

@@ -17,7 +17,11 @@ class AftersalesVisitFlowStage(models.Model):
     survey_send_method_code = fields.Selection(
         related="survey_send_method_id.code", string="Link Method Kind"
     )
-    survey_id = fields.Many2one(related="template_id.survey_id", string="Survey")
+    survey_id = fields.Many2one(
+        related="template_id.survey_id",
+        string="Survey",
+        groups="aftersales_visit.group_aftersales_manager",
+    )
 
     @api.constrains("method_id", "survey_send_method_id", "template_id")
     def _check_survey_stage(self):
@@ -29,7 +33,7 @@ class AftersalesVisitFlowStage(models.Model):
                         stage.name,
                     )
                 )
-            if not stage.template_id.survey_id:
+            if not stage.template_id.sudo().survey_id:
                 raise ValidationError(
                     self.env._(
                         "Survey stage %s: its question template needs a survey "

@@ -7,6 +7,7 @@ class AftersalesVisitQuestion(models.Model):
     survey_question_id = fields.Many2one(
         comodel_name="survey.question",
         ondelete="set null",
+        groups="aftersales_visit.group_aftersales_manager",
         domain="[('survey_id', '=', parent.survey_id), ('is_page', '=', False)]",
         help="The question of the template's survey whose answer fills this one.",
     )

@@ -9,6 +9,7 @@ class AftersalesVisitTemplate(models.Model):
         comodel_name="survey.survey",
         string="Online Survey",
         ondelete="set null",
+        groups="aftersales_visit.group_aftersales_manager",
         help="The survey that asks these questions online, for survey stages.",
     )
 

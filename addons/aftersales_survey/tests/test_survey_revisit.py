@@ -216,3 +216,53 @@ class TestSurveyRevisit(AftersalesCase, HttpCase):
         with self.assertRaises(AccessError):
             visit.with_user(self.as_manager).survey_input_id = other_input
         self.assertEqual(visit.sudo().survey_input_id.partner_id, self.contact)
+
+    def test_only_after_sales_managers_see_or_change_a_revisit_survey(self):
+        visit = self._sent_visit()
+        survey_input = visit.sudo().survey_input_id
+        survey_input._save_lines(self.q_score, "4")
+        officer = new_test_user(
+            self.env,
+            login="as_survey_officer_2",
+            groups="base.group_user,survey.group_survey_user,sales_team.group_sale_salesman",
+        )
+        other_survey = self.env["survey.survey"].create({"title": "Marketing survey"})
+        Survey = self.env["survey.survey"].with_user(officer)
+        self.assertEqual(
+            Survey.search([("id", "in", [self.survey.id, other_survey.id])]), other_survey
+        )
+        for model, record in (
+            ("survey.survey", self.survey),
+            ("survey.question", self.q_score),
+            ("survey.question.answer", self.q_complete.suggested_answer_ids[:1]),
+            ("survey.user_input", survey_input),
+            ("survey.user_input.line", survey_input.user_input_line_ids[:1]),
+        ):
+            self.assertFalse(self.env[model].with_user(officer).search([("id", "=", record.id)]))
+            with self.assertRaises(AccessError, msg=model):
+                record.with_user(officer).read(["display_name"])
+        with self.assertRaises(AccessError):
+            self.q_complete.suggested_answer_ids[:1].with_user(officer).sequence = 5
+        with self.assertRaises(AccessError):
+            survey_input.with_user(officer).test_entry = True
+        with self.assertRaises(AccessError):
+            self.q_score.with_user(officer).scale_max = 10
+        self.assertEqual(
+            self.env["survey.user_input"]
+            .with_user(self.as_manager)
+            .search([("aftersales_visit_id", "=", visit.id)]),
+            survey_input,
+            "after-sales managers do",
+        )
+
+    def test_a_rep_setting_survey_answers_gets_the_access_message(self):
+        rep = self.rep_a
+        other_input = self.survey._create_answer(partner=self.customer, check_attempts=False)
+        with self.assertRaisesRegex(AccessError, "Survey Answers"):
+            self.Visit.with_user(rep).with_context(default_survey_input_id=other_input.id).create(
+                {
+                    "flow_id": self.flow.id,
+                    "stage_id": self.stage_1.id,
+                    "partner_id": self.customer.id,
+                }
+            )

@@ -9,6 +9,7 @@ from . import aftersales_visit_start
 from . import aftersales_visit_escalation
 from . import aftersales_visit_send
 from . import aftersales_visit_sending
+from . import mail_thread
 from . import aftersales_visit_portal
 from . import aftersales_visit_reply
 from . import aftersales_ticket_stage

@@ -2,6 +2,7 @@ from odoo import models
 from odoo.tools import email_normalize, html2plaintext
 
 from ..tools.reply_answers import read_score, read_yes_no, split_answers
+from .mail_thread import AUTOMATIC_REPLY_KEY
 
 
 class AftersalesVisit(models.Model):
@@ -65,8 +66,12 @@ class AftersalesVisit(models.Model):
         return True
 
     def message_update(self, msg_dict, update_vals=None):
-        """A reply to the revisit e-mail from the customer answers the questions."""
+        """A reply to the revisit e-mail from the customer answers the questions. Only the mail
+        gateway (as superuser) gets here with a real e-mail; a user calling the method over RPC
+        does not answer for the customer, nor does an automatic reply (out of office...)."""
         res = super().message_update(msg_dict, update_vals=update_vals)
+        if not self.env.su or self.env.context.get(AUTOMATIC_REPLY_KEY):
+            return res
         for visit in self:
             visit = visit._for_staff()
             if visit._is_customer_email_reply(msg_dict):

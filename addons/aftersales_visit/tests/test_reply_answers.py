@@ -50,6 +50,15 @@ class TestReadingReplies(TestCase):
             self.assertEqual(read_yes_no(value), answer, value)
         self.assertIsNone(read_yes_no("也许"))
 
+    def test_a_sentence_is_not_an_answer(self):
+        self.assertIsNone(read_score("5月1日前休假"))
+        self.assertIsNone(read_score("1号到3号出差"))
+        self.assertIsNone(read_yes_no("有事请联系同事"))
+        self.assertIsNone(read_yes_no("不方便接电话"))
+
+    def test_long_lines_are_read_in_linear_time(self):
+        self.assertEqual(reply_text(" " * 200000 + "x"), "x")
+
     def test_what_looks_like_answers(self):
         self.assertTrue(looks_like_answers("5 好"))
         self.assertTrue(looks_like_answers("满意"))
@@ -84,7 +93,7 @@ class TestEmailReplies(AftersalesCase):
         self.assertEqual(visit.send_ids.channel, "email")
         return visit
 
-    def _reply(self, visit, body, sender="赵敏 <zhaomin@example.cn>", number=1):
+    def _reply(self, visit, body, sender="赵敏 <zhaomin@example.cn>", number=1, headers=""):
         parent = visit.send_ids.message_id.message_id
         raw = (
             f"From: {sender}\r\n"
@@ -93,6 +102,7 @@ class TestEmailReplies(AftersalesCase):
             f"Message-ID: <reply-{visit.id}-{number}@example.cn>\r\n"
             f"In-Reply-To: {parent}\r\n"
             f"References: {parent}\r\n"
+            f"{headers}"
             "MIME-Version: 1.0\r\n"
             'Content-Type: text/plain; charset="utf-8"\r\n'
             "Content-Transfer-Encoding: 8bit\r\n\r\n"
@@ -161,3 +171,22 @@ class TestEmailReplies(AftersalesCase):
         self.stage_1.method_id = self.phone
         self._reply(visit, "1.5 2.是")
         self.assertEqual(visit.state, "open")
+
+    def test_an_out_of_office_reply_answers_nothing(self):
+        visit = self._sent_visit()
+        self._reply(visit, "1.5 2.是", headers="Auto-Submitted: auto-replied\r\n")
+        self.assertEqual(visit.state, "open")
+        self._reply(visit, "5月1日前休假，有事请联系同事。", number=2)
+        self._reply(visit, "1号到3号出差，不方便接电话", number=3)
+        self.assertEqual(visit.state, "open")
+        self.assertFalse(visit.escalated)
+        self.assertFalse(any(visit.answer_ids.mapped("score")))
+
+    def test_a_user_calling_the_gateway_method_answers_nothing(self):
+        visit = self._sent_visit()
+        self.customer.user_id = self.rep_a
+        visit.with_user(self.rep_a).message_update(
+            {"email_from": "zhaomin@example.cn", "body": "1.1 2.否"}
+        )
+        self.assertEqual(visit.state, "open")
+        self.assertFalse(visit.escalated)

@@ -7,32 +7,37 @@ The revisit asks its questions numbered ("1. ... 2. ..."); customers answer eith
 
 import re
 
-# where the quoted original of an e-mail reply starts
+# where the quoted original of an e-mail reply starts (matched on the stripped line)
 QUOTE_START = re.compile(
-    r"^\s*(>|-{2,}|_{5,}|On .+ wrote:|在.+写道|.*-----\s*Original|From:|发件人[:：]|\*?From\*?:)",
+    r"(>|-{2,}|_{5,}|On .{0,300} wrote:|在.{0,300}写道|From:|发件人[:：]|\*From:?\*)",
     re.IGNORECASE,
 )
 NUMBERED = re.compile(r"(?:^|(?<=\s)|(?<=[，,；;。]))(\d{1,2})\s*[.、．:：)）]\s*")
 SEPARATORS = re.compile(r"\s*(?:\n|[,，;；]|\s{2,})\s*")
-SCORE_WORDS = [
-    ("非常不满意", "1"),
-    ("很不满意", "1"),
-    ("不满意", "2"),
-    ("一般", "3"),
-    ("非常满意", "5"),
-    ("很满意", "5"),
-    ("满意", "4"),
-]
+SCORE_WORDS = {
+    "非常不满意": "1",
+    "很不满意": "1",
+    "不满意": "2",
+    "一般": "3",
+    "还行": "3",
+    "满意": "4",
+    "很满意": "5",
+    "非常满意": "5",
+}
 CHINESE_DIGITS = {"一": "1", "二": "2", "三": "3", "四": "4", "五": "5"}
-YES_WORDS = ("是", "对", "有", "好", "yes", "y", "ok")
-NO_WORDS = ("不是", "否", "不", "没有", "无", "no", "n")
+YES_WORDS = {"是", "是的", "对", "对的", "有", "好", "好的", "yes", "y", "ok"}
+NO_WORDS = {"否", "不是", "不", "不对", "没有", "无", "no", "n"}
+# what may surround a single answer: spaces, punctuation, a unit (5分, 5星)
+PADDING = " \t\n,，.。;；!！~～、"
+SCORE = re.compile(r"([1-5]|[一二三四五])\s*(分|星)?")
 
 
 def reply_text(text):
     """``text`` without the quoted original of an e-mail reply."""
     kept = []
     for line in (text or "").splitlines():
-        if QUOTE_START.match(line):
+        stripped = line.strip()
+        if QUOTE_START.match(stripped) or "-----original" in stripped.lower():
             break
         kept.append(line)
     return "\n".join(kept).strip()
@@ -74,26 +79,27 @@ def _numbered_answers(text, count):
     return answers
 
 
+def _bare(value):
+    return (value or "").strip(PADDING).lower()
+
+
 def read_score(value):
-    """'1'..'5' from a digit, a Chinese digit or a satisfaction word; None otherwise."""
-    value = (value or "").strip()
-    match = re.match(r"^([1-5])(?:\s*分)?(?:\D|$)", value)
+    """'1'..'5' from an answer that is only a score: a digit or a Chinese digit (with 分 or 星)
+    or a satisfaction word; None otherwise ("5月1日前休假" is no score)."""
+    value = _bare(value)
+    match = SCORE.fullmatch(value)
     if match:
-        return match.group(1)
-    if value[:1] in CHINESE_DIGITS and (len(value) == 1 or value[1:2] in "分 "):
-        return CHINESE_DIGITS[value[:1]]
-    for word, score in SCORE_WORDS:
-        if value.startswith(word):
-            return score
-    return None
+        return CHINESE_DIGITS.get(match.group(1), match.group(1))
+    return SCORE_WORDS.get(value)
 
 
 def read_yes_no(value):
-    """'yes' / 'no' from the usual words in Chinese and English; None otherwise."""
-    value = (value or "").strip().lower().rstrip("。.!！")
-    for words, answer in ((NO_WORDS, "no"), (YES_WORDS, "yes")):
-        if any(value == word or (not word.isascii() and value.startswith(word)) for word in words):
-            return answer
+    """'yes' / 'no' from an answer that is only a yes or a no, in Chinese or English."""
+    value = _bare(value)
+    if value in NO_WORDS:
+        return "no"
+    if value in YES_WORDS:
+        return "yes"
     return None
 
 

@@ -163,7 +163,8 @@ class Base(models.AbstractModel):
             )
 
     def _describe_fields(self, names):
-        descriptions = self.fields_get(names, ["string"])
+        # as superuser: fields_get leaves out the fields of groups the user is not in
+        descriptions = self.sudo().fields_get(names, ["string"])
         return ", ".join(f"“{descriptions[name]['string']}”" for name in names)
 
     # ------------------------------------------------------------------
