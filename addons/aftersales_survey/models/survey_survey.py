@@ -21,6 +21,9 @@ class SurveySurvey(models.Model):
         help="A revisit template asks its questions with this survey.",
     )
 
+    def _get_system_fields(self):
+        return super()._get_system_fields() | {"is_revisit_survey"}
+
     @api.depends("aftersales_template_ids")
     def _compute_is_revisit_survey(self):
         for survey in self:

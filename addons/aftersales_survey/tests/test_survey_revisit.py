@@ -247,6 +247,8 @@ class TestSurveyRevisit(AftersalesCase, HttpCase):
             survey_input.with_user(officer).test_entry = True
         with self.assertRaises(AccessError):
             self.q_score.with_user(officer).scale_max = 10
+        with self.assertRaises(AccessError, msg="hiding a survey from its administrators"):
+            other_survey.with_user(officer).is_revisit_survey = True
         self.assertEqual(
             self.env["survey.user_input"]
             .with_user(self.as_manager)

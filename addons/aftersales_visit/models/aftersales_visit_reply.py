@@ -2,7 +2,7 @@ from odoo import models
 from odoo.tools import email_normalize, html2plaintext
 
 from ..tools.reply_answers import read_score, read_yes_no, split_answers
-from .mail_thread import AUTOMATIC_REPLY_KEY
+from .mail_thread import AUTOMATIC_REPLY_KEY, TRUSTED_GATEWAY_KEY
 
 
 class AftersalesVisit(models.Model):
@@ -66,11 +66,15 @@ class AftersalesVisit(models.Model):
         return True
 
     def message_update(self, msg_dict, update_vals=None):
-        """A reply to the revisit e-mail from the customer answers the questions. Only the mail
-        gateway (as superuser) gets here with a real e-mail; a user calling the method over RPC
-        does not answer for the customer, nor does an automatic reply (out of office...)."""
+        """A reply to the revisit e-mail from the customer answers the questions. Only mail the
+        gateway brings (message_process called by the superuser or a system user) counts: a user
+        calling message_process or this method over RPC, with any From header, does not answer
+        for the customer; nor does an automatic reply (out of office...)."""
         res = super().message_update(msg_dict, update_vals=update_vals)
-        if not self.env.su or self.env.context.get(AUTOMATIC_REPLY_KEY):
+        context = self.env.context
+        if not (self.env.su and context.get(TRUSTED_GATEWAY_KEY) is True):
+            return res
+        if context.get(AUTOMATIC_REPLY_KEY):
             return res
         for visit in self:
             visit = visit._for_staff()

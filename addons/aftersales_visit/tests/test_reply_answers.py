@@ -1,5 +1,7 @@
+import contextlib
 from unittest import TestCase
 
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from ..tools.reply_answers import (
@@ -93,12 +95,21 @@ class TestEmailReplies(AftersalesCase):
         self.assertEqual(visit.send_ids.channel, "email")
         return visit
 
-    def _reply(self, visit, body, sender="赵敏 <zhaomin@example.cn>", number=1, headers=""):
+    def _reply(
+        self,
+        visit,
+        body,
+        sender="赵敏 <zhaomin@example.cn>",
+        number=1,
+        headers="",
+        user=None,
+        subject=None,
+    ):
         parent = visit.send_ids.message_id.message_id
         raw = (
             f"From: {sender}\r\n"
             f"To: catchall@example.com\r\n"
-            f"Subject: Re: {visit.name}\r\n"
+            f"Subject: {subject or 'Re: ' + visit.name}\r\n"
             f"Message-ID: <reply-{visit.id}-{number}@example.cn>\r\n"
             f"In-Reply-To: {parent}\r\n"
             f"References: {parent}\r\n"
@@ -108,7 +119,8 @@ class TestEmailReplies(AftersalesCase):
             "Content-Transfer-Encoding: 8bit\r\n\r\n"
             f"{body}\r\n"
         )
-        self.env["mail.thread"].message_process(False, raw.encode())
+        gateway = self.env["mail.thread"].with_user(user) if user else self.env["mail.thread"]
+        gateway.message_process(False, raw.encode())
 
     def _notes(self, visit):
         return " ".join(str(body) for body in visit.message_ids.mapped("body"))
@@ -176,15 +188,35 @@ class TestEmailReplies(AftersalesCase):
         visit = self._sent_visit()
         self._reply(visit, "1.5 2.是", headers="Auto-Submitted: auto-replied\r\n")
         self.assertEqual(visit.state, "open")
+        self._reply(
+            visit,
+            "1.5 2.是",
+            number=4,
+            headers="Auto-Submitted: no\r\nAuto-Submitted: auto-replied\r\n",
+        )
+        self._reply(visit, "1.5 2.是", number=5, subject=f"自动回复: Re: {visit.name}")
         self._reply(visit, "5月1日前休假，有事请联系同事。", number=2)
         self._reply(visit, "1号到3号出差，不方便接电话", number=3)
         self.assertEqual(visit.state, "open")
         self.assertFalse(visit.escalated)
         self.assertFalse(any(visit.answer_ids.mapped("score")))
 
-    def test_a_user_calling_the_gateway_method_answers_nothing(self):
+    def test_a_user_calling_the_gateway_methods_answers_nothing(self):
         visit = self._sent_visit()
         self.customer.user_id = self.rep_a
+        with contextlib.suppress(AccessError):
+            self._reply(visit, "1.1 2.否", user=self.rep_a)
+        with contextlib.suppress(AccessError):
+            self.env["mail.thread"].with_user(self.rep_a).with_context(
+                mail_incoming_trusted_gateway=True
+            ).message_process(
+                "aftersales.visit",
+                "From: zhaomin@example.cn\r\nSubject: x\r\nMessage-ID: <forged@x>\r\n"
+                "\r\n1.1 2.否\r\n",
+                thread_id=visit.id,
+            )
+        self.assertEqual(visit.state, "open")
+        self.assertFalse(visit.escalated)
         visit.with_user(self.rep_a).message_update(
             {"email_from": "zhaomin@example.cn", "body": "1.1 2.否"}
         )
