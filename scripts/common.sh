@@ -142,6 +142,43 @@ stop_postgresql() {
     fi
 }
 
+# A streaming replica of the private cluster (pg_basebackup -R), read-only, on $PGREPLICA_PORT:
+# Odoo sends its read-only requests there with --db_replica_host/--db_replica_port.
+PGREPLICA_PORT="${PGREPLICA_PORT:-55433}"
+
+start_replica() {
+    local replica="${PGREPLICA_DIR:-$PGDATA-replica}"
+    if [ ! -f "$replica/PG_VERSION" ]; then
+        info "Creating a streaming replica of the cluster in $replica (pg_basebackup -R)"
+        mkdir -p "$replica"
+        [ "$(id -u)" = "0" ] && chown postgres: "$replica"
+        chmod 700 "$replica"
+        # a replication slot keeps the WAL the replica has not replayed, even while it is stopped
+        psql_cmd -c "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'sales_pipeline_replica'" >/dev/null
+        as_pg_owner "$PG_BIN/pg_basebackup" -h 127.0.0.1 -p "$PGPORT" -U "$PGUSER_NAME" \
+            -D "$replica" -R -X stream -C -S sales_pipeline_replica -c fast >/dev/null \
+            || die "pg_basebackup could not copy the cluster into $replica."
+    fi
+    if as_pg_owner "$PG_BIN/pg_ctl" -D "$replica" status >/dev/null 2>&1; then
+        info "Replica already running on 127.0.0.1:$PGREPLICA_PORT"
+    else
+        info "Starting the replica on 127.0.0.1:$PGREPLICA_PORT"
+        as_pg_owner "$PG_BIN/pg_ctl" -D "$replica" -l "$replica/server.log" -w -t 60 \
+            -o "-p $PGREPLICA_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c hot_standby=on -c max_connections=200" \
+            start >/dev/null || { tail -20 "$replica/server.log" >&2; die "The replica did not start (log above)."; }
+    fi
+    [ "$("$PG_BIN/psql" -h 127.0.0.1 -p "$PGREPLICA_PORT" -U "$PGUSER_NAME" -d postgres -qtA -c 'SELECT pg_is_in_recovery()')" = "t" ] \
+        || die "The server on port $PGREPLICA_PORT is not a replica."
+    REPLICA_DIR="$replica"
+}
+
+stop_replica() {
+    if [ -n "${REPLICA_DIR:-}" ] && as_pg_owner "$PG_BIN/pg_ctl" -D "$REPLICA_DIR" status >/dev/null 2>&1; then
+        info "Stopping the replica"
+        as_pg_owner "$PG_BIN/pg_ctl" -D "$REPLICA_DIR" -m fast -w stop >/dev/null || true
+    fi
+}
+
 psql_cmd() {
     "$PG_BIN/psql" -h 127.0.0.1 -p "$PGPORT" -U "$PGUSER_NAME" -d postgres -v ON_ERROR_STOP=1 -qtA "$@"
 }

@@ -47,9 +47,11 @@ def odoo_addons_roots():
 
 
 class Stack:
-    def __init__(self, db, pg_port):
+    def __init__(self, db, pg_port, replica_port=None):
         self.db = db
         self.pg_port = str(pg_port)
+        # a streaming replica of the cluster: the servers send read-only requests there
+        self.replica_port = str(replica_port) if replica_port else None
         self.processes = {}
         self.data_dir = WORK / "data"
 
@@ -88,6 +90,11 @@ class Stack:
             DATA_DIR=self.data_dir,
             ADDONS_PATH=",".join(addons),
             LOGFILE=WORK / f"odoo-{index + 1}.log",
+            **(
+                {"DB_REPLICA_HOST": "127.0.0.1", "DB_REPLICA_PORT": self.replica_port}
+                if self.replica_port
+                else {}
+            ),
         )
 
     def nginx_conf(self):

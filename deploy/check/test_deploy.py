@@ -6,12 +6,14 @@ Runs on its own database (a copy of the test database, with the demo); what the 
 committed there, through the servers.
 """
 
+import os
 import re
 import threading
 import time
 import uuid
 from datetime import timedelta
 
+import psycopg2
 import requests
 import websocket
 
@@ -39,7 +41,8 @@ class TestDeployment(HttpCase):
         cls.stub = WechatStub().start()
         cls.addClassCleanup(cls.stub.stop)
         cls.ids = cls.committed(cls._prepare)
-        cls.stack = Stack(cls.env.cr.dbname, config["db_port"]).start()
+        cls.replica_port = os.environ.get("DEPLOY_REPLICA_PORT")
+        cls.stack = Stack(cls.env.cr.dbname, config["db_port"], cls.replica_port).start()
         cls.addClassCleanup(cls.stack.stop)
 
     @classmethod
@@ -206,6 +209,41 @@ class TestDeployment(HttpCase):
         served = self.server_requests(rf"GET /web/login\?check={marker}")
         self.assertEqual(sum(served), 24)
         self.assertTrue(all(served), f"requests per server: {served}")
+
+    def test_read_requests_go_to_the_replica(self):
+        self.assertTrue(self.replica_port, "scripts/deploy-check starts a streaming replica")
+        session = self.login(PROXY, self.ids["rep_logins"][0])
+
+        def transactions(port):
+            connection = psycopg2.connect(
+                host="127.0.0.1", port=port, user="odoo", dbname=self.env.cr.dbname
+            )
+            try:
+                with connection.cursor() as cr:
+                    cr.execute(
+                        "SELECT xact_commit + xact_rollback FROM pg_stat_database"
+                        " WHERE datname = current_database()"
+                    )
+                    return cr.fetchone()[0]
+            finally:
+                connection.close()
+
+        before = transactions(self.replica_port)
+        spec = {"display_name": {}, "pool_state": {}}
+        for _ in range(20):
+            result = self.call(
+                session,
+                PROXY,
+                "res.partner",
+                "web_search_read",
+                domain=[("is_customer", "=", True)],
+                specification=spec,
+                limit=80,
+            )
+            self.assertNotIn("error", result)
+        time.sleep(1)  # the statistics collector reports every second or so
+        self.assertGreaterEqual(transactions(self.replica_port) - before, 20)
+        self.assertIn("replica", self.stack.log("odoo-1.conf") + self.stack.log("odoo-2.conf"))
 
     def test_static_files_come_from_disk_with_a_cache_lifetime(self):
         response = requests.get(f"{PROXY}/web/static/img/favicon.ico", timeout=30)
