@@ -32,16 +32,7 @@ class TestRevisitSending(AliyunSmsMixin, AftersalesCase):
         self.stub.sent.clear()
 
     def _visit(self, **vals):
-        return self.Visit.create(
-            {
-                "flow_id": self.flow.id,
-                "stage_id": self.stage_1.id,
-                "partner_id": self.customer.id,
-                "contact_id": self.contact.id,
-                "user_id": self.staff.id,
-                **vals,
-            }
-        )
+        return self.new_visit(self.contact, **vals)
 
     def _send_queue(self):
         self.env["sms.sms"].sudo().search([("state", "=", "outgoing")]).send()

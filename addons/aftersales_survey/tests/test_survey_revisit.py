@@ -31,15 +31,7 @@ class TestSurveyRevisit(AftersalesCase, HttpCase):
         )
 
     def _sent_visit(self):
-        visit = self.Visit.create(
-            {
-                "flow_id": self.flow.id,
-                "stage_id": self.stage_1.id,
-                "partner_id": self.customer.id,
-                "contact_id": self.contact.id,
-                "user_id": self.staff.id,
-            }
-        )
+        visit = self.new_visit(self.contact)
         visit.with_user(self.staff).action_start()
         return visit
 

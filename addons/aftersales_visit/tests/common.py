@@ -101,6 +101,19 @@ class AftersalesCase(ContractCase):
         cls.stage_1, cls.stage_2 = cls.flow.stage_ids
         cls.Visit = cls.env["aftersales.visit"]
 
+    def new_visit(self, contact=None, **vals):
+        """A revisit of the test flow's first stage for the customer, assigned to staff."""
+        return self.Visit.create(
+            {
+                "flow_id": self.flow.id,
+                "stage_id": self.stage_1.id,
+                "partner_id": self.customer.id,
+                "contact_id": contact.id if contact else False,
+                "user_id": self.staff.id,
+                **vals,
+            }
+        )
+
     def deliver(self, qty=1, partial=False):
         """A contract of rep A's customer, executed (which validates its delivery)."""
         order = self._order(qty)

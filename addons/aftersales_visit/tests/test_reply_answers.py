@@ -82,15 +82,7 @@ class TestEmailReplies(AftersalesCase):
         )
 
     def _sent_visit(self):
-        visit = self.Visit.create(
-            {
-                "flow_id": self.flow.id,
-                "stage_id": self.stage_1.id,
-                "partner_id": self.customer.id,
-                "contact_id": self.contact.id,
-                "user_id": self.staff.id,
-            }
-        )
+        visit = self.new_visit(self.contact)
         visit.with_user(self.staff).action_start()
         self.assertEqual(visit.send_ids.channel, "email")
         return visit

@@ -28,14 +28,7 @@ class TestAftersalesWechat(AftersalesCase, WechatCase):
         )
 
     def _visit(self):
-        return self.Visit.create(
-            {
-                "flow_id": self.flow.id,
-                "stage_id": self.stage_1.id,
-                "partner_id": self.customer.id,
-                "user_id": self.staff.id,
-            }
-        )
+        return self.new_visit()
 
     def _texts(self):
         return [body["text"]["content"] for kind, body in self.stub.sent if kind == "send"]
