@@ -87,8 +87,7 @@ class AftersalesVisit(models.Model):
         values = visit._answers_from_survey(survey_input)
         missing = visit.answer_ids.filtered(lambda a: a.required and not values.get(a.id))
         if missing:
-            for answer in visit.answer_ids:
-                answer.write(values.get(answer.id, {}))
+            visit._write_answers(values)
             return visit.message_post(
                 body=visit.env._(
                     "The customer submitted the survey without answering: %s. "

@@ -24,10 +24,14 @@ class AftersalesVisit(models.Model):
         complete the revisit: a bad answer escalates as if staff typed it. Called as superuser
         once the caller checked who answers."""
         self.ensure_one()
-        for answer in self.answer_ids:
-            answer.write(values.get(answer.id, {}))
+        self._write_answers(values)
         self.message_post(body=how, subtype_xmlid="mail.mt_note")
         self.action_complete()
+
+    def _write_answers(self, values):
+        """Write the customer's answers (``values``: answer -> score / yes_no / text)."""
+        for answer in self.answer_ids:
+            answer.write(values.get(answer.id, {}))
 
     def _answers_from_text(self, text):
         """The answers ``text`` gives (answer -> values), or None when a required answer is
