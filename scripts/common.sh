@@ -17,6 +17,12 @@ PG_STARTED_HERE=0
 die() { echo "ERROR: $*" >&2; exit 1; }
 info() { echo "==> $*" >&2; }
 
+# Where scripts/install-odoo puts Odoo 19.0 Community: a project-local virtualenv, its source
+# checkout in $ODOO_VENV/src/odoo. The official source, at the 19.0 commit we test on.
+ODOO_VENV="${ODOO_VENV:-$ROOT/.venv}"
+ODOO_OFFICIAL_SOURCE="https://github.com/odoo/odoo.git"
+ODOO_PINNED_COMMIT="30bde9ff758834a4912c5ae55843d3a7dad849f1"
+
 find_odoo() {
     if [ -n "${ODOO_PATH:-}" ]; then
         [ -f "$ODOO_PATH/odoo/release.py" ] || die "ODOO_PATH=$ODOO_PATH is not an Odoo checkout (no odoo/release.py)."
@@ -24,17 +30,52 @@ find_odoo() {
     fi
     local version candidate
     if [ -z "$PYTHON_GIVEN" ]; then
-        # the first Python on PATH may not be the one Odoo was installed into
-        for candidate in python3 $(type -ap python3 python3.11 python 2>/dev/null); do
+        # the project's own install first (scripts/install-odoo); then any Python on PATH, since
+        # the first one may not be the one Odoo was installed into
+        for candidate in "$ODOO_VENV/bin/python" python3 $(type -ap python3 python3.11 python 2>/dev/null); do
             if "$candidate" -c 'import odoo.release' >/dev/null 2>&1; then
                 PYTHON="$candidate"
                 break
             fi
         done
     fi
+    if ! "$PYTHON" -c 'import odoo.release' >/dev/null 2>&1; then
+        [ -z "${ODOO_PATH:-}" ] \
+            || die "Odoo in ODOO_PATH=$ODOO_PATH is not importable by $PYTHON: install its requirements ($PYTHON -m pip install -r $ODOO_PATH/requirements.txt)."
+        offer_odoo_install
+    fi
     version=$("$PYTHON" -c 'import odoo.release as r; print(r.version_info[0])' 2>/dev/null) \
-        || die "Odoo is not importable: install Odoo 19.0 Community into $("$PYTHON" -c 'import sys; print(sys.executable)') (pip install -r requirements.txt && pip install -e <odoo checkout>) or set ODOO_PATH to an Odoo 19 checkout."
+        || die "Odoo is not importable by $PYTHON."
     [ "$version" = "19" ] || die "Odoo $version found, Odoo 19.0 is required."
+}
+
+# Odoo is missing: say how to get it, and install it when asked (at a terminal, or ODOO_INSTALL=yes).
+offer_odoo_install() {
+    local source="${ODOO_SOURCE:-$ODOO_OFFICIAL_SOURCE}" commit="${ODOO_COMMIT:-$ODOO_PINNED_COMMIT}" answer=""
+    cat >&2 <<EOF
+Odoo 19.0 Community is not importable (by $PYTHON, nor from $ODOO_VENV) and ODOO_PATH is not set.
+Get it in one of these ways:
+  1. scripts/install-odoo: a git clone of $source
+     at the 19.0 commit $commit in $ODOO_VENV/src/odoo,
+     and the virtualenv $ODOO_VENV with Odoo's requirements.txt (python-ldap left out), Odoo
+     itself (pip install -e) and ours; scripts/run and scripts/test then use it. About 1.5 GB.
+     ODOO_SOURCE=<directory or git URL> takes Odoo from elsewhere, ODOO_COMMIT=<commit> another commit.
+  2. By hand, as Odoo's documentation says (Installing Odoo > Source install):
+       git clone --branch 19.0 --depth 1 $ODOO_OFFICIAL_SOURCE odoo
+       python3 -m pip install -r odoo/requirements.txt && python3 -m pip install -e odoo
+  3. ODOO_PATH=<an Odoo 19.0 checkout whose requirements are installed> $0
+EOF
+    if [ "${ODOO_INSTALL:-}" = "yes" ]; then
+        answer=y
+    elif [ -t 0 ] && [ -t 2 ] && [ -z "${CI:-}" ]; then
+        read -r -p "Install Odoo 19.0 Community now with scripts/install-odoo? [y/N] " answer
+    fi
+    case "$answer" in
+        y | Y | yes) ;;
+        *) die "Odoo 19.0 is not installed (the ways to get it are above; ODOO_INSTALL=yes installs it without asking)." ;;
+    esac
+    "$ROOT/scripts/install-odoo" || die "scripts/install-odoo failed (above)."
+    PYTHON="$ODOO_VENV/bin/python"
 }
 
 install_python_deps() {
