@@ -2,7 +2,7 @@
 """Render a deploy template: every {{ NAME }} takes the environment variable NAME, or its default
 below. ADMIN_PASSWORD (plain) becomes ADMIN_PASSWD_HASH (pbkdf2-sha512, as Odoo stores it).
 
-    deploy/render.py deploy/odoo.conf.template > /etc/odoo/odoo.conf
+    (umask 027; deploy/render.py deploy/odoo.conf.template > /etc/odoo/odoo.conf)
     ODOO_SERVERS="10.0.0.11:8069 10.0.0.12:8069" \
         deploy/render.py deploy/nginx/odoo-upstreams.conf.template
 """
@@ -17,7 +17,9 @@ DEFAULTS = {
     "DB_USER": "odoo",
     "DB_PASSWORD": "",
     "DB_NAME": "odoo",
-    "DB_MAXCONN": "64",
+    "DB_MAXCONN": "16",
+    "DB_MAXCONN_GEVENT": "8",
+    "DB_SSLMODE": "prefer",
     "HTTP_INTERFACE": "127.0.0.1",
     "HTTP_PORT": "8069",
     "GEVENT_PORT": "8072",
@@ -32,7 +34,8 @@ DEFAULTS = {
     "HTTPS_PORT_SUFFIX": "",
     "NGINX_SNIPPETS": "/etc/nginx/snippets",
     "NGINX_LOG_DIR": "/var/log/nginx",
-    # the Odoo servers behind the proxy: "host:http_port" each (gevent port = http_port + 3)
+    # the Odoo servers behind the proxy: "host:http_port" or "host:http_port:gevent_port" each
+    # (gevent_port defaults to GEVENT_PORT)
     "ODOO_SERVERS": "127.0.0.1:8069",
     "CLIENT_MAX_BODY_SIZE": "100m",
     "STATIC_ROOTS": "/opt/odoo/odoo/addons /opt/odoo/addons /opt/sales-pipeline/addons",
@@ -49,11 +52,12 @@ def admin_hash():
     return CryptContext(schemes=["pbkdf2_sha512"]).hash(password)
 
 
-def upstream_lines(port_offset):
+def upstream_lines(websocket):
     lines = []
-    for server in os.environ.get("ODOO_SERVERS", DEFAULTS["ODOO_SERVERS"]).split():
-        host, port = server.rsplit(":", 1)
-        lines.append(f"    server {host}:{int(port) + port_offset};")
+    for server in value("ODOO_SERVERS").split():
+        host, http_port, *gevent_port = server.split(":")
+        port = (gevent_port or [value("GEVENT_PORT")])[0] if websocket else http_port
+        lines.append(f"    server {host}:{int(port)};")
     return "\n".join(lines)
 
 
@@ -73,8 +77,9 @@ def replica_lines():
 def value(name):
     computed = {
         "ADMIN_PASSWD_HASH": admin_hash,
-        "ODOO_UPSTREAM_SERVERS": lambda: upstream_lines(0),
-        "ODOO_CHAT_SERVERS": lambda: upstream_lines(3),
+        "ODOO_UPSTREAM_SERVERS": lambda: upstream_lines(websocket=False),
+        "ODOO_CHAT_SERVERS": lambda: upstream_lines(websocket=True),
+        "DB_NAME_REGEX": lambda: re.escape(value("DB_NAME")),
         "STATIC_TRY_FILES": static_try_files,
         "DB_REPLICA_LINES": replica_lines,
         "SSL_CERTIFICATE": lambda: os.environ.get(
@@ -100,6 +105,6 @@ def main(path):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
+    if len(sys.argv) != 2 or sys.argv[1] in ("-h", "--help"):
         sys.exit(__doc__)
     main(sys.argv[1])

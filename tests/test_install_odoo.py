@@ -290,3 +290,32 @@ class TestInstallOdoo(BaseCase):
             self.assertNotEqual(result.returncode, 0, source)
             self.assertIn(message, result.stderr)
             self.assertFalse(venv.exists(), "nothing installed from a refused source")
+
+    def test_odd_commits_and_someone_elses_checkout_are_left_alone(self):
+        for commit in ("--upload-pack=touch /tmp/pwned", "HEAD", self.commit[:12]):
+            result = run(
+                [str(ROOT / "scripts" / "install-odoo")],
+                env={
+                    "ODOO_SOURCE": str(self.source),
+                    "ODOO_COMMIT": commit,
+                    "ODOO_VENV": str(self.work / "venv-odd"),
+                },
+            )
+            self.assertNotEqual(result.returncode, 0, commit)
+            self.assertIn("ODOO_COMMIT must be a full commit id", result.stderr)
+        self.assertFalse((self.work / "venv-odd").exists())
+        # a checkout of one's own where the script would put Odoo: kept, and the script stops
+        own = self.work / "venv-own" / "src" / "odoo"
+        own.mkdir(parents=True)
+        (own / "my-work.txt").write_text("not Odoo's")
+        result = run(
+            [str(ROOT / "scripts" / "install-odoo")],
+            env={
+                "ODOO_SOURCE": str(self.source),
+                "ODOO_COMMIT": self.commit,
+                "ODOO_VENV": str(own.parent.parent),
+            },
+        )
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("was not made by scripts/install-odoo", result.stderr)
+        self.assertEqual((own / "my-work.txt").read_text(), "not Odoo's")

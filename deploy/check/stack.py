@@ -100,7 +100,7 @@ class Stack:
     def nginx_conf(self):
         snippets = WORK / "nginx" / "snippets"
         env = {
-            "ODOO_SERVERS": " ".join(f"127.0.0.1:{http}" for http, _gevent in SERVERS),
+            "ODOO_SERVERS": " ".join(f"127.0.0.1:{http}:{gevent}" for http, gevent in SERVERS),
             "STATIC_ROOTS": " ".join([*odoo_addons_roots(), str(ROOT / "addons")]),
             "SERVER_NAME": "127.0.0.1",
             "HTTP_LISTEN": f"127.0.0.1:{SITE_HTTP}",

@@ -201,6 +201,12 @@ class TestDeployment(HttpCase):
         ).json()
         self.assertIn("error", listing, "list_db = False: no database list")
         self.assertNotIn(self.env.cr.dbname, session.get(f"{SITE}/web/database/manager").text)
+        static = session.get(f"{SITE}/web/static/img/favicon.ico", timeout=30)
+        self.assertIn("max-age=31536000", static.headers["Strict-Transport-Security"])
+        # another host name gets no answer, over HTTP and HTTPS: Odoo's links keep ours
+        for url in (f"http://127.0.0.1:{SITE_HTTP}/web/login", f"{SITE}/web/login"):
+            with self.assertRaises(requests.ConnectionError, msg=url):
+                requests.get(url, headers={"Host": "evil.example"}, verify=CERT, timeout=30)
 
     def test_both_servers_answer_behind_the_proxy(self):
         marker = uuid.uuid4().hex[:8]
@@ -381,6 +387,11 @@ class TestDeployment(HttpCase):
         statuses = self.race([lambda xml=xml: post(xml) for xml in pushes + pushes])
         self.assertEqual(set(statuses), {200}, statuses)
         self.assertTrue(all(self.server_requests(rf"POST /wechat/callback/{app_id}")))
+        # a push is stored on the primary at once: never tried on the replica first (Odoo's
+        # request log ends with the cursor: rw, or ro->rw when a read-only try had to write)
+        pushed = rf'POST /wechat/callback/{app_id}\?\S* HTTP/[\d.]+" 200 - \d+ [\d.]+ [\d.]+'
+        self.assertEqual(sum(self.server_requests(pushed + " rw")), 80)
+        self.assertEqual(self.server_requests(pushed + r" ro->rw"), [0, 0])
         self.stack.start_cron_workers(2)
         self.addCleanup(self.stack.stop_cron_workers)
 

@@ -50,6 +50,9 @@ class WechatCallback(http.Controller):
         methods=["POST"],
         csrf=False,
         save_session=False,
+        # a route with auth="none" is read-only by default in Odoo 19: with a replica, each push
+        # would be tried there first and then again on the primary
+        readonly=False,
     )
     def receive(
         self,
