@@ -8,6 +8,7 @@ import statistics
 import subprocess
 import sys
 import time
+import zlib
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -148,6 +149,17 @@ WORDS = [
 KINDS = ["机电", "建材", "电子", "食品", "化工", "物流", "医疗", "纺织", "软件", "汽配"]
 
 
+# Generated rows go in chunks, each committed whole: a run cut short (Ctrl-C, a lost connection)
+# resumes at the first chunk that is missing, with the same values.
+CHUNK = 50_000
+
+
+def chunks(start, stop):
+    """(chunk_start, chunk_stop) covering [start, stop), on CHUNK boundaries."""
+    first = start - start % CHUNK
+    return [(max(low, start), min(low + CHUNK, stop)) for low in range(first, stop, CHUNK)]
+
+
 def generate_customers(env, count, reps, seed=42):
     """Insert ``count`` customers (a contact for every other one) unless already there.
 
@@ -159,43 +171,46 @@ def generate_customers(env, count, reps, seed=42):
     existing = cr.fetchone()[0]
     if existing >= count:
         return existing
-    rng = random.Random(seed)
     industries = env["res.partner.industry"].search([]).ids or [None]
-    company_id = env.company.id
     start = time.perf_counter()
-    batch = []
-    for index in range(existing, count):
-        owner = rng.choice(reps).id if rng.random() >= 0.4 else None
-        name = f"{rng.choice(WORDS)}{rng.choice(KINDS)}{index:06d}有限公司"
-        batch.append(
-            (
-                name,
-                name,
-                f"B{index:07d}",
-                owner,
-                "claimed" if owner else "pool",
-                bool(owner) and rng.random() < 0.05,
-                rng.choice(CITIES),
-                f"{rng.randint(1, 999)}号 {rng.choice(WORDS)}路",
-                f"0{rng.randint(10, 999)}-{rng.randint(2000000, 89999999)}",
-                f"1{rng.choice('3456789')}{rng.randint(0, 999999999):09d}",
-                f"wx_{index:07d}",
-                rng.choice(industries),
-                company_id,
-            )
-        )
-        if len(batch) == 5000 or index == count - 1:
-            _insert_customers(cr, batch)
-            batch = []
-    _insert_contacts(cr)
-    _fill_reach_search_text(cr)
+    for low, high in chunks(existing, count):
+        chunk_start = low - low % CHUNK
+        rng = random.Random(f"{seed}:{chunk_start}")
+        rows = [
+            _customer_row(rng, index, reps, industries, env.company.id)
+            for index in range(chunk_start, high)
+        ][low - chunk_start :]
+        _insert_customers_and_contacts(env, rows)
+        cr.commit()
+        progress("customers", high - existing, count - existing, start)
     cr.execute("ANALYZE res_partner")
     cr.commit()
-    print(
-        f"generated {count - existing} customers in {time.perf_counter() - start:.1f} s",
-        file=sys.stderr,
-    )
     return count
+
+
+def progress(label, done, total, start):
+    elapsed = time.perf_counter() - start
+    print(f"{label}: {done:,} of {total:,} in {elapsed:.0f} s", file=sys.stderr, flush=True)
+
+
+def _customer_row(rng, index, reps, industries, company_id):
+    owner = rng.choice(reps).id if rng.random() >= 0.4 else None
+    name = f"{rng.choice(WORDS)}{rng.choice(KINDS)}{index:06d}有限公司"
+    return (
+        name,
+        name,
+        f"B{index:07d}",
+        owner,
+        "claimed" if owner else "pool",
+        bool(owner) and rng.random() < 0.05,
+        rng.choice(CITIES),
+        f"{rng.randint(1, 999)}号 {rng.choice(WORDS)}路",
+        f"0{rng.randint(10, 999)}-{rng.randint(2000000, 89999999)}",
+        f"1{rng.choice('3456789')}{rng.randint(0, 999999999):09d}",
+        f"wx_{index:07d}",
+        rng.choice(industries),
+        company_id,
+    )
 
 
 VALUE_COLUMNS = (
@@ -228,18 +243,36 @@ def _template_partner(cr):
     return env["res.partner"].create({"name": "Bench Template Customer", "is_company": True}).id
 
 
-def _insert_customers(cr, rows):
+def _insert_customers_and_contacts(env, rows):
+    """The customers of ``rows`` and a contact for every other one (even ids), each row written
+    once with what the ORM would compute (commercial partner, reach_search_text): no update after
+    the insert, whose index maintenance would double the cost."""
+    cr = env.cr
+    cr.execute("SELECT nextval('res_partner_id_seq') FROM generate_series(1, %s)", [2 * len(rows)])
+    ids = [row_id for (row_id,) in cr.fetchall()]
+    reach_text = env["res.partner"]._reach_search_text_of
+    customers, contacts = [], []
+    for row, customer_id, contact_id in zip(rows, ids, ids[len(rows) :], strict=False):
+        values = dict(zip(VALUE_COLUMNS, row, strict=True))
+        people = [(values["phone"], values["mobile"], values["wechat_id"])]
+        if customer_id % 2 == 0:
+            mobile = f"1{zlib.crc32(values['customer_code'].encode()) % 10**10:010d}"
+            contacts.append((contact_id, customer_id, mobile, reach_text([(None, mobile, None)])))
+            people.append((None, mobile, None))
+        customers.append((customer_id, customer_id, reach_text(people), *row))
     overrides = dict(
         type="'contact'",
         active="true",
         is_company="true",
         is_customer="true",
         parent_id="NULL",
-        commercial_partner_id="NULL",
         claim_date="CASE WHEN v.user_id IS NULL THEN NULL ELSE now() at time zone 'UTC' END",
     )
-    inserted = insert_like(cr, "res_partner", _template_partner(cr), VALUE_COLUMNS, rows, overrides)
-    cr.execute("UPDATE res_partner SET commercial_partner_id = id WHERE id = ANY(%s)", [inserted])
+    columns = ("id", "commercial_partner_id", "reach_search_text", *VALUE_COLUMNS)
+    insert_like(cr, "res_partner", _template_partner(cr), columns, customers, overrides)
+    # fresh statistics, or the contacts' join to their customers may scan the table per row
+    cr.execute("ANALYZE res_partner")
+    _insert_contacts(cr, contacts)
 
 
 def table_columns(cr, table):
@@ -262,6 +295,8 @@ def insert_like(cr, table, template_id, value_columns, rows, overrides=None):
     exprs = {name: f"v.{name}" for name in value_columns}
     exprs.update({"create_date": now, "write_date": now, **(overrides or {})})
     columns = table_columns(cr, table)
+    if "id" in value_columns:
+        columns = ["id", *columns]
     select = ", ".join(exprs.get(name, f"t.{name}") for name in columns)
     return [
         row[0]
@@ -281,10 +316,14 @@ def insert_like(cr, table, template_id, value_columns, rows, overrides=None):
     ]
 
 
-def _insert_contacts(cr):
-    """A contact with its own mobile for every other generated customer."""
-    columns = table_columns(cr, "res_partner")
+def _insert_contacts(cr, rows):
+    """The contacts of ``rows`` (id, parent_id, mobile, reach_search_text): the rest copied from
+    their customer (owner, protection, status and address, as contacts carry them)."""
+    from psycopg2.extras import execute_values  # noqa: PLC0415
+
+    columns = ["id", *table_columns(cr, "res_partner")]
     overrides = dict(
+        id="v.id",
         name="'联系人' || p.customer_code",
         complete_name="p.name || ', 联系人' || p.customer_code",
         parent_id="p.id",
@@ -294,37 +333,20 @@ def _insert_contacts(cr):
         customer_code="NULL",
         wechat_id="NULL",
         phone="NULL",
-        street="p.street",
-        city="p.city",
-        mobile="'1' || lpad((abs(hashtext(p.customer_code)) % 9999999999)::text, 10, '0')",
+        mobile="v.mobile",
+        reach_search_text="v.reach_search_text",
     )
     select = ", ".join(overrides.get(name, f"p.{name}") for name in columns)
     # columns from the catalog, expressions from the constants above: no outside input
     # pylint: disable-next=sql-injection
-    cr.execute(f"""
+    execute_values(
+        cr._obj,
+        f"""
         INSERT INTO res_partner ({", ".join(columns)})
-        SELECT {select} FROM res_partner p
-         WHERE p.customer_code LIKE 'B%' AND p.id % 2 = 0
-           AND NOT EXISTS (SELECT 1 FROM res_partner c WHERE c.parent_id = p.id)
-    """)
-
-
-def _fill_reach_search_text(cr):
-    """What res.partner._compute_reach_search_text stores, for the rows inserted by SQL."""
-    from odoo.addons.sales_pipeline.tools.phone import PHONE_SEPARATORS  # noqa: PLC0415
-
-    digits = "regexp_replace({}::text, '" + PHONE_SEPARATORS + "'::text, ''::text, 'g'::text)"
-    own = "concat_ws(' ', {}, {}, {}.wechat_id)"
-    partner_own = own.format(digits.format("p.phone"), digits.format("p.mobile"), "p")
-    contact_own = own.format(digits.format("c.phone"), digits.format("c.mobile"), "c")
-    # SQL built from the constants above and the module's separators: no outside input
-    # pylint: disable-next=sql-injection
-    cr.execute(f"""
-        UPDATE res_partner p
-           SET reach_search_text = NULLIF(concat_ws(' ',
-                   {partner_own},
-                   (SELECT string_agg({contact_own}, ' ')
-                      FROM res_partner c WHERE c.parent_id = p.id)), '')
-         WHERE p.reach_search_text IS NULL
-           AND (p.customer_code LIKE 'B%' OR p.parent_id IS NOT NULL)
-    """)
+        SELECT {select}
+          FROM (VALUES %s) AS v(id, parent_id, mobile, reach_search_text)
+          JOIN res_partner p ON p.id = v.parent_id
+    """,
+        rows,
+        page_size=5000,
+    )

@@ -3,22 +3,25 @@ N customers (default 100,000) with a contact for every other one, 50 reps, a pro
 every other customer, a draft quotation for every fifth, and a delivered contract for each
 customer (its line, its done delivery and its first revisit planned). Rows are copied in
 batches with SQL from records the ORM made (``insert_like``), so that every column other
-modules require is filled; a second run adds only what is missing.
+modules require is filled. Each kind goes in chunks of 50,000, each committed whole: a second
+run adds only what is missing, and a run cut short resumes where it stopped, with the same values.
 
-    python3 bench/generate.py [--customers 100000]
+    python3 bench/generate.py [--customers 100000] [--reps 50]
+    BENCH_DB=sales_bench_1m python3 bench/generate.py --customers 1000000 --reps 500
 """
 
 import argparse
-import sys
 import time
 from datetime import date, timedelta
 
 from common import (
+    chunks,
     ensure_database,
     ensure_reps,
     generate_customers,
     insert_like,
     odoo_env,
+    progress,
     vacuum_analyze,
 )
 
@@ -77,22 +80,21 @@ def generate_projects(env, count):
         return
     start = time.perf_counter()
     template = _template_project(env)
-    rows = [
-        (f"BPRJ{i:07d} 仓储改造项目", pid, uid)
-        for i, (pid, uid) in enumerate(_customers(env, count))
-        if i >= existing
-    ]
-    insert_like(
-        env.cr,
-        "crm_lead",
-        template,
-        ("name", "partner_id", "user_id"),
-        rows,
-        {"type": "'opportunity'", "active": "true", "partner_commercial_id": "v.partner_id"},
-    )
+    customers = _customers(env, count)
+    for low, high in chunks(existing, count):
+        rows = [(f"BPRJ{i:07d} 仓储改造项目", *customers[i]) for i in range(low, high)]
+        insert_like(
+            env.cr,
+            "crm_lead",
+            template,
+            ("name", "partner_id", "user_id"),
+            rows,
+            {"type": "'opportunity'", "active": "true", "partner_commercial_id": "v.partner_id"},
+        )
+        env.cr.commit()
+        progress("projects", high - existing, count - existing, start)
     env.cr.execute("ANALYZE crm_lead")
     env.cr.commit()
-    print(f"generated {len(rows)} projects in {time.perf_counter() - start:.1f} s", file=sys.stderr)
 
 
 def generate_quotes(env, count):
@@ -102,24 +104,25 @@ def generate_quotes(env, count):
         return
     start = time.perf_counter()
     order_tpl, line_tpl, _picking, _move, _visit = _templates(env)
-    rows = [
-        (f"BQ{i:07d}", pid, pid, pid, uid)
-        for i, (pid, uid) in enumerate(_customers(env, count, offset=1))
-        if i >= existing
-    ]
-    order_ids = insert_like(
-        env.cr,
-        "sale_order",
-        order_tpl,
-        ORDER_COLUMNS,
-        rows,
-        {"state": "'draft'", "partner_commercial_id": "v.partner_id"},
-    )
-    _insert_lines(env, line_tpl, order_ids)
-    env.cr.commit()
-    print(
-        f"generated {len(rows)} quotations in {time.perf_counter() - start:.1f} s", file=sys.stderr
-    )
+    customers = _customers(env, count, offset=1)
+    for low, high in chunks(existing, count):
+        rows = [(f"BQ{i:07d}", *_order_parties(customers[i])) for i in range(low, high)]
+        order_ids = insert_like(
+            env.cr,
+            "sale_order",
+            order_tpl,
+            ORDER_COLUMNS,
+            rows,
+            {"state": "'draft'", "partner_commercial_id": "v.partner_id"},
+        )
+        _insert_lines(env, line_tpl, order_ids)
+        env.cr.commit()
+        progress("quotations", high - existing, count - existing, start)
+
+
+def _order_parties(customer):
+    partner_id, user_id = customer
+    return partner_id, partner_id, partner_id, user_id
 
 
 def generate_delivered_orders(env, count):
@@ -129,13 +132,24 @@ def generate_delivered_orders(env, count):
     if existing >= count:
         return
     start = time.perf_counter()
+    templates = _templates(env)
+    customers = _customers(env, count)
+    for low, high in chunks(existing, count):
+        rows = [(f"BSO{i:07d}", *_order_parties(customers[i])) for i in range(low, high)]
+        _insert_delivered_orders(env, templates, rows, first_index=low)
+        env.cr.commit()
+        progress("delivered contracts", high - existing, count - existing, start)
+    env.cr.execute(
+        "ANALYZE sale_order; ANALYZE sale_order_line; ANALYZE stock_picking; ANALYZE stock_move; "
+        "ANALYZE aftersales_visit"
+    )
+    env.cr.commit()
+
+
+def _insert_delivered_orders(env, templates, rows, first_index):
+    """The contracts of ``rows`` with their line, done delivery, move and planned revisit."""
     cr = env.cr
-    order_tpl, line_tpl, picking_tpl, move_tpl, visit_tpl = _templates(env)
-    rows = [
-        (f"BSO{i:07d}", pid, pid, pid, uid)
-        for i, (pid, uid) in enumerate(_customers(env, count))
-        if i >= existing
-    ]
+    order_tpl, line_tpl, picking_tpl, move_tpl, visit_tpl = templates
     order_ids = insert_like(
         cr,
         "sale_order",
@@ -148,7 +162,7 @@ def generate_delivered_orders(env, count):
             "partner_commercial_id": "v.partner_id",
         },
     )
-    line_ids = _insert_lines(env, line_tpl, order_ids)
+    line_ids = _insert_lines(env, line_tpl, order_ids, delivered=True)
     picking_ids = insert_like(
         cr,
         "stock_picking",
@@ -174,9 +188,6 @@ def generate_delivered_orders(env, count):
             "origin": "(SELECT origin FROM stock_picking WHERE id = v.picking_id)",
         },
     )
-    cr.execute(
-        "UPDATE sale_order_line SET qty_delivered = product_uom_qty WHERE id = ANY(%s)", [line_ids]
-    )
     flow = env.ref("aftersales_visit.visit_flow_delivery")
     today = date.today()
     visit_rows = [
@@ -185,7 +196,7 @@ def generate_delivered_orders(env, count):
             oid,
             pick,
             f"sale.order,{oid}:delivery",
-            today + timedelta(days=1 + n % 180),
+            today + timedelta(days=1 + (first_index + n) % 180),
         )
         for n, (oid, pick) in enumerate(zip(order_ids, picking_ids, strict=True))
     ]
@@ -204,18 +215,9 @@ def generate_delivered_orders(env, count):
             "trigger": "'delivery_done'",
         },
     )
-    cr.execute(
-        "ANALYZE sale_order; ANALYZE sale_order_line; ANALYZE stock_picking; ANALYZE stock_move; "
-        "ANALYZE aftersales_visit"
-    )
-    cr.commit()
-    print(
-        f"generated {len(rows)} delivered contracts in {time.perf_counter() - start:.1f} s",
-        file=sys.stderr,
-    )
 
 
-def _insert_lines(env, line_tpl, order_ids):
+def _insert_lines(env, line_tpl, order_ids, delivered=False):
     return insert_like(
         env.cr,
         "sale_order_line",
@@ -225,6 +227,7 @@ def _insert_lines(env, line_tpl, order_ids):
         {
             "order_partner_id": "(SELECT partner_id FROM sale_order WHERE id = v.order_id)",
             "salesman_id": "(SELECT user_id FROM sale_order WHERE id = v.order_id)",
+            "qty_delivered": "t.product_uom_qty" if delivered else "0",
         },
     )
 

@@ -1,7 +1,8 @@
 """The whole benchmark suite in one run on the same generated data: ours against standard
 Odoo (without our rules or code paths) where there is one, against the targets of issue 9.
 
-    python3 bench/run.py [--customers 100000] [--quick]    (--quick: smaller loads, for a try)
+    python3 bench/run.py [--customers 100000] [--reps 50] [--quick]    (--quick: smaller loads)
+    BENCH_DB=sales_bench_1m python3 bench/run.py --customers 1000000 --reps 500
 
 Prints one table; copy it with the machine and date into RESULTS.md.
 """
@@ -66,6 +67,7 @@ def customer_list_and_search(env, rep, rounds):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument("--reps", type=int, default=50)
     parser.add_argument(
         "--quick", action="store_true", help="smaller loads (import 1,000 rows, 3 s of WeChat)"
     )
@@ -74,7 +76,7 @@ def main():
     ensure_database()
     rows = []  # (measure, ours, standard, ratio or None, target text, met)
     with odoo_env() as env:
-        counts = generate(env, args.customers)
+        counts = generate(env, args.customers, args.reps)
         rep = env["res.users"].search([("login", "=", "bench_rep_00")])
 
         for label, (ours, standard) in customer_list_and_search(env, rep, rounds).items():
