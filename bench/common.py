@@ -54,6 +54,30 @@ def vacuum_analyze():
     psql("-qc", "VACUUM ANALYZE")
 
 
+def odoo_server_command(port, workers, *options):
+    """The command of an Odoo server on the bench database, on loopback ``port``."""
+    return [
+        sys.executable,
+        "-m",
+        "odoo",
+        "-c",
+        str(ROOT / "odoo.conf"),
+        f"--addons-path={ROOT / 'addons'}",
+        f"--data-dir={ROOT / '.run' / 'data'}",
+        "--db_host=127.0.0.1",
+        f"--db_port={PGPORT}",
+        "--db_user=odoo",
+        # --database without --db-filter: requests without a session cookie (WeChat's pushes)
+        # would otherwise list the server's databases (a new connection) on each of them
+        "-d",
+        BENCH_DB,
+        f"--workers={workers}",
+        "--max-cron-threads=0",
+        f"--http-port={port}",
+        *options,
+    ]
+
+
 @contextmanager
 def odoo_env():
     import odoo  # noqa: PLC0415

@@ -31,6 +31,7 @@ from common import (
     ensure_reps,
     generate_customers,
     odoo_env,
+    odoo_server_command,
     p95,
 )
 from quick_search import TERMS, default_partner_domain
@@ -87,28 +88,14 @@ def start_server(name):
     port, options = SERVERS[name]
     logfile = ROOT / ".run" / f"bench-replica-{port}.log"
     logfile.unlink(missing_ok=True)
-    cmd = [
-        sys.executable,
-        "-m",
-        "odoo",
-        "-c",
-        str(ROOT / "odoo.conf"),
-        f"--addons-path={ROOT / 'addons'}",
-        f"--data-dir={ROOT / '.run' / 'data'}",
-        "--db_host=127.0.0.1",
-        f"--db_port={PGPORT}",
-        "--db_user=odoo",
-        "-d",
-        BENCH_DB,
-        f"--db-filter=^{BENCH_DB}$",
-        f"--workers={WORKERS}",
-        "--max-cron-threads=0",
-        f"--http-port={port}",
+    cmd = odoo_server_command(
+        port,
+        WORKERS,
         "--log-level=info",
         f"--logfile={logfile}",
         "--limit-time-real=300",
         *options,
-    ]
+    )
     server = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     for _ in range(240):
         try:

@@ -18,7 +18,7 @@ import sys
 import time
 import uuid
 
-from common import BENCH_DB, PGPORT, ROOT, ensure_database, odoo_env
+from common import ROOT, ensure_database, odoo_env, odoo_server_command
 
 PORT = int(os.environ.get("BENCH_HTTP_PORT", "8071"))
 # Odoo's deployment guide: workers = 2 x CPU cores + 1
@@ -48,27 +48,7 @@ def prepare_account(mode):
 
 def start_server(workers):
     log = open(ROOT / ".run" / "bench-wechat-server.log", "w")
-    cmd = [
-        sys.executable,
-        "-m",
-        "odoo",
-        "-c",
-        str(ROOT / "odoo.conf"),
-        f"--addons-path={ROOT / 'addons'}",
-        f"--data-dir={ROOT / '.run' / 'data'}",
-        "--db_host=127.0.0.1",
-        f"--db_port={PGPORT}",
-        "--db_user=odoo",
-        # --database without --db-filter: pushes carry no session cookie, and with a filter Odoo
-        # lists the server's databases (a new connection) on each of them to find theirs
-        "-d",
-        BENCH_DB,
-        f"--workers={workers}",
-        "--max-cron-threads=0",
-        f"--http-port={PORT}",
-        "--log-level=warn",
-        "--limit-time-real=60",
-    ]
+    cmd = odoo_server_command(PORT, workers, "--log-level=warn", "--limit-time-real=60")
     server = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
     for _ in range(120):
         try:

@@ -76,6 +76,25 @@ def clean_environ():
     }
 
 
+def psql(db, query):
+    """``query`` on database ``db`` of the test's PostgreSQL server, unaligned."""
+    return run(
+        [
+            "psql",
+            "-h",
+            config["db_host"],
+            "-p",
+            str(config["db_port"]),
+            "-U",
+            config["db_user"],
+            "-d",
+            db,
+            "-qtAc",
+            query,
+        ]
+    )
+
+
 def git(tree, *args):
     subprocess.run(
         ["git", "-C", str(tree), "-c", "user.name=t", "-c", "user.email=t@t", *args],
@@ -194,41 +213,16 @@ class TestInstallOdoo(BaseCase):
         )
         try:
             self.assertEqual(created.returncode, 0, created.stderr[-3000:])
-            state = run(
-                [
-                    "psql",
-                    "-h",
-                    config["db_host"],
-                    "-p",
-                    str(config["db_port"]),
-                    "-U",
-                    config["db_user"],
-                    "-d",
-                    db,
-                    "-qtAc",
-                    "SELECT name || ':' || state FROM ir_module_module"
-                    " WHERE name IN ('base', 'web') ORDER BY name",
-                ]
+            state = psql(
+                db,
+                "SELECT name || ':' || state FROM ir_module_module"
+                " WHERE name IN ('base', 'web') ORDER BY name",
             )
             self.assertEqual(
                 state.stdout.split(), ["base:installed", "web:installed"], state.stderr
             )
         finally:
-            run(
-                [
-                    "psql",
-                    "-h",
-                    config["db_host"],
-                    "-p",
-                    str(config["db_port"]),
-                    "-U",
-                    config["db_user"],
-                    "-d",
-                    "postgres",
-                    "-qc",
-                    f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)',
-                ]
-            )
+            psql("postgres", f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
 
     def test_without_odoo_the_scripts_say_how_to_get_it_and_stop(self):
         bare = self.work / "bare"
