@@ -38,10 +38,11 @@ fi
     subprocess.run(["bash", "-c", script], check=True)
 
 
-def psql(*args):
-    """psql on the bench database (its own connection); returns what it prints."""
+def psql(*args, port=PGPORT):
+    """psql on the bench database (its own connection; ``port``: another server of the
+    cluster, e.g. its replica); returns what it prints."""
     return subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-p", PGPORT, "-U", "odoo", "-d", BENCH_DB, *args],
+        ["psql", "-h", "127.0.0.1", "-p", str(port), "-U", "odoo", "-d", BENCH_DB, *args],
         check=True,
         capture_output=True,
         text=True,
@@ -196,8 +197,8 @@ def generate_customers(env, count, reps, seed=42):
     if existing >= count:
         return existing
     industries = env["res.partner.industry"].search([]).ids or [None]
-    start = time.perf_counter()
-    for low, high in chunks(existing, count):
+
+    def write(low, high):
         chunk_start = low - low % CHUNK
         rng = random.Random(f"{seed}:{chunk_start}")
         rows = [
@@ -205,16 +206,26 @@ def generate_customers(env, count, reps, seed=42):
             for index in range(chunk_start, high)
         ][low - chunk_start :]
         _insert_customers_and_contacts(env, rows)
-        cr.commit()
-        progress("customers", high - existing, count - existing, start)
+
+    write_in_chunks(env, "customers", existing, count, write)
     cr.execute("ANALYZE res_partner")
     cr.commit()
     return count
 
 
-def progress(label, done, total, start):
-    elapsed = time.perf_counter() - start
-    print(f"{label}: {done:,} of {total:,} in {elapsed:.0f} s", file=sys.stderr, flush=True)
+def write_in_chunks(env, label, existing, count, write):
+    """``write(low, high)`` for the rows [existing, count), chunk by chunk, each committed whole,
+    with the progress on stderr."""
+    start = time.perf_counter()
+    for low, high in chunks(existing, count):
+        write(low, high)
+        env.cr.commit()
+        elapsed = time.perf_counter() - start
+        print(
+            f"{label}: {high - existing:,} of {count - existing:,} in {elapsed:.0f} s",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 def _customer_row(rng, index, reps, industries, company_id):

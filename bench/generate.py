@@ -15,14 +15,13 @@ import time
 from datetime import date, timedelta
 
 from common import (
-    chunks,
     ensure_database,
     ensure_reps,
     generate_customers,
     insert_like,
     odoo_env,
-    progress,
     vacuum_analyze,
+    write_in_chunks,
 )
 
 ORDER_COLUMNS = ("name", "partner_id", "partner_invoice_id", "partner_shipping_id", "user_id")
@@ -78,21 +77,20 @@ def generate_projects(env, count):
     existing = _existing(env, "SELECT count(*) FROM crm_lead WHERE name LIKE 'BPRJ%'")
     if existing >= count:
         return
-    start = time.perf_counter()
     template = _template_project(env)
     customers = _customers(env, count)
-    for low, high in chunks(existing, count):
-        rows = [(f"BPRJ{i:07d} 仓储改造项目", *customers[i]) for i in range(low, high)]
+
+    def write(low, high):
         insert_like(
             env.cr,
             "crm_lead",
             template,
             ("name", "partner_id", "user_id"),
-            rows,
+            [(f"BPRJ{i:07d} 仓储改造项目", *customers[i]) for i in range(low, high)],
             {"type": "'opportunity'", "active": "true", "partner_commercial_id": "v.partner_id"},
         )
-        env.cr.commit()
-        progress("projects", high - existing, count - existing, start)
+
+    write_in_chunks(env, "projects", existing, count, write)
     env.cr.execute("ANALYZE crm_lead")
     env.cr.commit()
 
@@ -102,22 +100,21 @@ def generate_quotes(env, count):
     existing = _existing(env, "SELECT count(*) FROM sale_order WHERE name LIKE 'BQ%'")
     if existing >= count:
         return
-    start = time.perf_counter()
     order_tpl, line_tpl, _picking, _move, _visit = _templates(env)
     customers = _customers(env, count, offset=1)
-    for low, high in chunks(existing, count):
-        rows = [(f"BQ{i:07d}", *_order_parties(customers[i])) for i in range(low, high)]
+
+    def write(low, high):
         order_ids = insert_like(
             env.cr,
             "sale_order",
             order_tpl,
             ORDER_COLUMNS,
-            rows,
+            [(f"BQ{i:07d}", *_order_parties(customers[i])) for i in range(low, high)],
             {"state": "'draft'", "partner_commercial_id": "v.partner_id"},
         )
         _insert_lines(env, line_tpl, order_ids)
-        env.cr.commit()
-        progress("quotations", high - existing, count - existing, start)
+
+    write_in_chunks(env, "quotations", existing, count, write)
 
 
 def _order_parties(customer):
@@ -131,14 +128,14 @@ def generate_delivered_orders(env, count):
     existing = _existing(env, "SELECT count(*) FROM sale_order WHERE name LIKE 'BSO%'")
     if existing >= count:
         return
-    start = time.perf_counter()
     templates = _templates(env)
     customers = _customers(env, count)
-    for low, high in chunks(existing, count):
+
+    def write(low, high):
         rows = [(f"BSO{i:07d}", *_order_parties(customers[i])) for i in range(low, high)]
         _insert_delivered_orders(env, templates, rows, first_index=low)
-        env.cr.commit()
-        progress("delivered contracts", high - existing, count - existing, start)
+
+    write_in_chunks(env, "delivered contracts", existing, count, write)
     env.cr.execute(
         "ANALYZE sale_order; ANALYZE sale_order_line; ANALYZE stock_picking; ANALYZE stock_move; "
         "ANALYZE aftersales_visit"

@@ -33,6 +33,7 @@ from common import (
     odoo_env,
     odoo_server_command,
     p95,
+    psql,
 )
 from quick_search import TERMS, default_partner_domain
 from run import CUSTOMERS, LIST_FIELDS
@@ -66,12 +67,7 @@ def wait_replayed():
 
 
 def psql_value(port, query):
-    return subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-p", str(port), "-U", "odoo", "-d", BENCH_DB, "-qtAc", query],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
+    return psql("-qtAc", query, port=port).strip()
 
 
 def transactions(port):
