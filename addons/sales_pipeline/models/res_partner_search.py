@@ -4,6 +4,26 @@ from odoo.tools import SQL
 
 from ..tools.phone import looks_like_number, phone_digits
 
+# The text quick search reads, as one immutable SQL expression: its pairs of characters are indexed
+# (GIN on sales_pipeline_bigrams) for terms of two characters, which have no trigram.
+QUICK_SEARCH_COLUMNS = ("complete_name", "customer_code", "street", "city", "reach_search_text")
+QUICK_SEARCH_TEXT = " || ' ' || ".join(f"coalesce({column}, '')" for column in QUICK_SEARCH_COLUMNS)
+BIGRAMS_FUNCTION = """
+    CREATE OR REPLACE FUNCTION sales_pipeline_bigrams(value text) RETURNS text[]
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+        SELECT coalesce(array_agg(DISTINCT substr(lower(value), i, 2)), '{}')
+          FROM generate_series(1, char_length(value) - 1) AS i
+    $$
+"""
+
+
+def quick_search_text_sql(alias):
+    """QUICK_SEARCH_TEXT on the columns of table ``alias`` (the same expression, so that
+    PostgreSQL matches it with the index)."""
+    return SQL(" || ' ' || ").join(
+        SQL("coalesce(%s, '')", SQL.identifier(alias, column)) for column in QUICK_SEARCH_COLUMNS
+    )
+
 
 class ResPartner(models.Model):
     """Quick search: name, number, address, industry, phones and WeChat in one box."""
@@ -26,9 +46,19 @@ class ResPartner(models.Model):
     )
 
     _complete_name_trgm_idx = models.Index("USING gin (complete_name gin_trgm_ops)")
+    # Odoo indexes name with a btree only: without this, every name ilike reads every partner
+    _name_trgm_idx = models.Index("USING gin (name gin_trgm_ops)")
+    _quick_search_bigrams_idx = models.Index(
+        f"USING gin (sales_pipeline_bigrams({QUICK_SEARCH_TEXT}))"
+    )
     _industry_idx = models.Index("(industry_id) WHERE industry_id IS NOT NULL")
     _street_trgm_idx = models.Index("USING gin (street gin_trgm_ops) WHERE street IS NOT NULL")
     _city_trgm_idx = models.Index("USING gin (city gin_trgm_ops) WHERE city IS NOT NULL")
+
+    def _auto_init(self):
+        # the function must exist before the index on it, which super() creates
+        self.env.cr.execute(BIGRAMS_FUNCTION)
+        return super()._auto_init()
 
     # ------------------------------------------------------------------
     # Computes and search
@@ -67,21 +97,32 @@ class ResPartner(models.Model):
         if not term:
             return Domain.TRUE
         industries = self.env["res.partner.industry"].sudo().search([("name", "ilike", term)]).ids
-        conditions = [
-            Domain("complete_name", "ilike", term),
-            Domain("customer_code", "ilike", term),
-            Domain("street", "ilike", term),
-            Domain("city", "ilike", term),
-            Domain("reach_search_text", "ilike", term),
-        ]
+        conditions = [self._quick_search_text_domain(term)]
         digits = phone_digits(term)
         if looks_like_number(digits) and digits != term:
-            conditions.append(Domain("reach_search_text", "ilike", digits))
+            conditions.append(self._quick_search_text_domain(digits))
         if industries:
             conditions.append(Domain("industry_id", "in", industries))
         if len(digits) >= 4 and looks_like_number(digits):
             return self._any_of(conditions)
         return Domain.OR(conditions)
+
+    @api.model
+    def _quick_search_text_domain(self, term):
+        """Domain: partners whose name, customer number, street, city, numbers or WeChat ids
+        contain ``term``. A term of two characters (华信, 上海) has no trigram for the trigram
+        indexes: the partners holding its pair of characters are found first (bigram index)."""
+        domain = Domain.OR(Domain(column, "ilike", term) for column in QUICK_SEARCH_COLUMNS)
+        if len(term) != 2 or any(wildcard in term for wildcard in "%_\\"):
+            return domain
+        holds_pair = Domain.custom(
+            to_sql=lambda model, alias, query: SQL(
+                "sales_pipeline_bigrams(%s) @> ARRAY[lower(%s)]",
+                quick_search_text_sql(alias),
+                term,
+            )
+        )
+        return holds_pair & domain
 
     @api.model
     def _any_of(self, conditions):

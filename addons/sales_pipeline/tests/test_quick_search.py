@@ -1,4 +1,5 @@
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from .common import SalesPipelineCase
 
@@ -62,6 +63,34 @@ class TestQuickSearch(SalesPipelineCase):
             for label, term in terms.items():
                 with self.subTest(user=user.name, field=label):
                     self.assertIn(self.customer, self._quick(user, term))
+
+    def test_two_character_terms_are_found_in_each_field(self):
+        customer = self.make_customer(
+            "华信机电", owner=self.rep_a, street="星湖街88号", city="吴江", mobile="13912345678"
+        )
+        terms = {"name": "信机", "street": "湖街", "city": "吴江", "digits": "45", "case": "B0"}
+        customer.customer_code = "b0077"
+        for label, term in terms.items():
+            with self.subTest(field=label):
+                self.assertIn(customer, self._quick(self.rep_a, term))
+        # the pair must stand in one field: the end of the name and the start of the street
+        # are next to each other only in the index
+        self.assertNotIn(customer, self._quick(self.rep_a, "电星"))
+        self.assertNotIn(customer, self._quick(self.rep_b, "信机"))
+
+    def test_two_character_terms_use_the_pair_index(self):
+        query = self.Partner.with_context(active_test=False)._search(
+            [("quick_search", "ilike", "信机")]
+        )
+        self.env.cr.execute("SET LOCAL enable_seqscan = off")
+        self.env.cr.execute(SQL("EXPLAIN %s", query.select("id")))
+        plan = "\n".join(row[0] for row in self.env.cr.fetchall())
+        self.assertIn("res_partner_quick_search_bigrams_idx", plan)
+
+    def test_two_character_terms_with_wildcards_match_as_ilike(self):
+        customer = self.make_customer("Ace 5% Trading", owner=self.rep_a)
+        self.assertIn(customer, self._quick(self.rep_a, "5%"))
+        self.assertIn(customer, self._quick(self.rep_a, "A_"))
 
     def test_unrelated_terms_find_nothing(self):
         for term in ("Nonexistent Name", "99999999", "no_such_wechat"):
