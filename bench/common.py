@@ -55,8 +55,9 @@ def vacuum_analyze():
     psql("-qc", "VACUUM ANALYZE")
 
 
-def odoo_server_command(port, workers, *options):
-    """The command of an Odoo server on the bench database, on loopback ``port``."""
+def odoo_server_command(port, workers, *options, cron_threads=0):
+    """The command of an Odoo server on the bench database, on loopback ``port``, with
+    ``cron_threads`` cron workers (none by default: the benchmarks run the jobs themselves)."""
     return [
         sys.executable,
         "-m",
@@ -73,7 +74,7 @@ def odoo_server_command(port, workers, *options):
         "-d",
         BENCH_DB,
         f"--workers={workers}",
-        "--max-cron-threads=0",
+        f"--max-cron-threads={cron_threads}",
         f"--http-port={port}",
         *options,
     ]

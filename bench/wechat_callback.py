@@ -18,7 +18,7 @@ import sys
 import time
 import uuid
 
-from common import ROOT, ensure_database, odoo_env, odoo_server_command
+from common import ROOT, ensure_database, odoo_env, odoo_server_command, psql
 
 PORT = int(os.environ.get("BENCH_HTTP_PORT", "8071"))
 # Odoo's deployment guide: workers = 2 x CPU cores + 1
@@ -27,7 +27,7 @@ APP_ID, TOKEN = "wx_bench_account", "bench-token"
 AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
 
 
-def prepare_account(mode):
+def prepare_account(mode, conversion="manual"):
     with odoo_env() as env:
         account = env["wechat.account"].search([("app_id", "=", APP_ID)])
         values = {
@@ -37,18 +37,32 @@ def prepare_account(mode):
             "token": TOKEN,
             "encoding_aes_key": AES_KEY,
             "encrypt_mode": mode,
-            "conversion_trigger": "manual",
+            "conversion_trigger": conversion,
+            "conversion_target": "lead",
         }
         account = account.write(values) and account if account else account.create(values)
         env.cr.execute("DELETE FROM wechat_message WHERE account_id = %s", [account.id])
+        env.cr.execute(
+            "DELETE FROM crm_lead WHERE id IN (SELECT lead_id FROM wechat_follower "
+            "WHERE account_id = %s)",
+            [account.id],
+        )
         env.cr.execute("DELETE FROM wechat_follower WHERE account_id = %s", [account.id])
         env.cr.commit()
         return account.id
 
 
-def start_server(workers):
+def start_server(workers, cron_threads=0):
     log = open(ROOT / ".run" / "bench-wechat-server.log", "w")
-    cmd = odoo_server_command(PORT, workers, "--log-level=warn", "--limit-time-real=60")
+    cmd = odoo_server_command(
+        PORT,
+        workers,
+        f"--log-level={os.environ.get('BENCH_LOG_LEVEL', 'warn')}",
+        "--limit-time-real=60",
+        # the cron limit of deploy/odoo.conf.template: the job runs as long as pushes keep coming
+        "--limit-time-real-cron=3600",
+        cron_threads=cron_threads,
+    )
     server = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
     for _ in range(120):
         try:
@@ -74,14 +88,18 @@ def request(method, path, body=None):
         conn.close()
 
 
-def push(index, created, mode):
+def push(index, created, mode, event=None):
     from wechatpy.crypto import WeChatCrypto  # noqa: PLC0415
     from wechatpy.utils import WeChatSigner  # noqa: PLC0415
 
-    xml = (
-        "<xml><ToUserName><![CDATA[gh_bench]]></ToUserName>"
-        f"<FromUserName><![CDATA[oBench{index % 5000:05d}]]></FromUserName>"
-        f"<CreateTime>{created}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
+    sender = f"<FromUserName><![CDATA[oBench{index % 5000:05d}]]></FromUserName>"
+    if event:  # a new follower: its own OpenID, the event's time as its retry key
+        sender = f"<FromUserName><![CDATA[oBenchNew{index:06d}]]></FromUserName>"
+    xml = f"<xml><ToUserName><![CDATA[gh_bench]]></ToUserName>{sender}" + (
+        f"<CreateTime>{created}</CreateTime><MsgType><![CDATA[event]]></MsgType>"
+        f"<Event><![CDATA[{event}]]></Event></xml>"
+        if event
+        else f"<CreateTime>{created}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
         f"<Content><![CDATA[压测消息 {index}]]></Content><MsgId>{10**12 + index}</MsgId></xml>"
     )
     timestamp, nonce = str(int(time.time())), uuid.uuid4().hex[:10]
@@ -246,14 +264,143 @@ def measure(rate=200, seconds=10, mode="plain", workers=WORKERS):
     }
 
 
+def measure_processing(rate=200, seconds=60, subscribe_share=0.1, workers=WORKERS, drain=180):
+    """Pushes at ``rate`` for ``seconds`` to a server with the advised workers and one cron worker,
+    which handles them as they come (a share of them new followers subscribing, each made a
+    lead): the backlog every 5 s during the load and after it until handled; processed per s."""
+    account_id = prepare_account("plain", conversion="auto")
+    created = int(time.time())
+    rng = random.Random(11)
+    pushes, unique = [], set()
+    for index in range(rate * seconds):
+        if index > 10 and rng.random() < 0.1:  # a WeChat retry of an earlier push
+            index = rng.randrange(index - 10, index)
+        subscribe = (index * 2654435761) % 1000 < subscribe_share * 1000  # the same on a retry
+        unique.add(index)
+        pushes.append(push(index, created, "plain", event="subscribe" if subscribe else None))
+    server = start_server(workers, cron_threads=1)
+    samples = []
+    try:
+        load(rate // 4, 2, lambda i: ("GET", "/web/health", None))  # warm up the workers
+        sampler = BacklogSampler(account_id)
+        sampler.start()
+        answered = load(rate, seconds, lambda i: ("POST", *pushes[i]))
+        loaded_at = time.perf_counter() - sampler.started
+        while sampler.samples[-1][3] and time.perf_counter() - sampler.started < seconds + drain:
+            time.sleep(1)
+        sampler.stop()
+        samples = sampler.samples
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    with odoo_env() as env:
+        env.cr.execute(
+            """SELECT count(*), count(DISTINCT dedupe_key), count(*) FILTER (WHERE state = 'done'),
+                      count(*) FILTER (WHERE state = 'error'),
+                      (SELECT count(*) FROM wechat_follower
+                        WHERE account_id = %(account)s AND lead_id IS NOT NULL)
+                 FROM wechat_message WHERE account_id = %(account)s""",
+            {"account": account_id},
+        )
+        stored, distinct, done, failed, leads = env.cr.fetchone()
+    finished = next((t for t, _s, d, _b in samples if d == stored), None)
+    return {
+        "answered": answered,
+        "samples": samples,
+        "loaded_at": loaded_at,
+        "stored": stored,
+        "duplicates": stored - distinct,
+        "lost": max(len(unique) - stored, 0),
+        "done": done,
+        "failed": failed,
+        "leads": leads,
+        "finished_at": finished,
+    }
+
+
+class BacklogSampler:
+    """Every ``every`` seconds, on its own connection: (seconds since start, stored, done,
+    backlog) of the account's pushes."""
+
+    def __init__(self, account_id, every=5):
+        import threading  # noqa: PLC0415
+
+        self.account_id, self.every, self.samples = account_id, every, []
+        self.started = time.perf_counter()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self):
+        self.started = time.perf_counter()
+        self._sample()
+        self._thread.start()
+
+    def stop(self):
+        self._stop.set()
+        self._thread.join()
+        self._sample()
+
+    def _run(self):
+        while not self._stop.wait(self.every):
+            self._sample()
+
+    def _sample(self):
+        rows = psql(
+            "-Atc",
+            "SELECT count(*), count(*) FILTER (WHERE state <> 'pending') FROM wechat_message "
+            f"WHERE account_id = {int(self.account_id)}",
+        )
+        stored, done = (int(value) for value in rows.strip().split("|"))
+        self.samples.append((time.perf_counter() - self.started, stored, done, stored - done))
+
+
+def print_processing(result, rate, seconds, workers):
+    print(
+        f"\nWeChat pushes handled as they come: {rate}/s for {seconds} s, "
+        f"Odoo with {workers} workers and 1 cron worker"
+    )
+    print(f"{'s':>6}{'stored':>9}{'handled':>9}{'backlog':>9}")
+    for at, stored, done, backlog in result["samples"]:
+        print(f"{at:6.0f}{stored:9d}{done:9d}{backlog:9d}")
+    answered = result["answered"]
+    print(
+        f"answered {answered['per_second']:.1f}/s, p99 {answered['p99']:.0f} ms, "
+        f"errors {answered['errors']}; stored {result['stored']}, duplicates "
+        f"{result['duplicates']}, lost {result['lost']}; handled {result['done']} "
+        f"(failed {result['failed']}), leads made {result['leads']}"
+    )
+    window = [sample for sample in result["samples"] if sample[0] <= result["loaded_at"] + 0.5]
+    during = window[-1][2] / window[-1][0] if window and window[-1][0] else 0
+    print(f"handled per s during the load: {during:.1f}")
+    if result["finished_at"]:
+        print(
+            f"all handled {result['finished_at']:.0f} s after the first push: "
+            f"{result['stored'] / result['finished_at']:.1f}/s overall"
+        )
+    else:
+        print("NOT all handled before the end of the wait")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rate", type=int, default=200)
-    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--seconds", type=int, help="10 s; with --processing, 60 s")
     parser.add_argument("--mode", choices=["plain", "safe"], default="plain")
     parser.add_argument("--workers", type=int, default=WORKERS)
+    parser.add_argument(
+        "--processing",
+        action="store_true",
+        help="the pushes handled by the job as they come (default 60 s), with the backlog",
+    )
+    parser.add_argument("--subscribe-share", type=float, default=0.1)
     args = parser.parse_args()
     ensure_database()
+    if args.processing:
+        seconds = args.seconds or 60
+        result = measure_processing(args.rate, seconds, args.subscribe_share, args.workers)
+        print_processing(result, args.rate, seconds, args.workers)
+        return
+    args.seconds = args.seconds or 10
     result = measure(args.rate, args.seconds, args.mode, args.workers)
     ours, standard = result["ours"], result["standard"]
     print(

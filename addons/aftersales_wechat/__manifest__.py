@@ -2,7 +2,7 @@
     "name": "After-sales on WeChat",
     "summary": "Revisits sent on WeChat, complaints and suggestions filed from the official "
     "account (微信回访、微信投诉)",
-    "version": "19.0.1.2.0",
+    "version": "19.0.1.3.0",
     "category": "Sales/CRM",
     "website": "https://github.com/sales-pipeline/odoo-sales-pipeline",
     "author": "Sales Pipeline Authors",

@@ -1,7 +1,7 @@
 {
     "name": "WeChat Leads",
     "summary": "WeChat official-account followers become leads and customers (微信粉丝转客户)",
-    "version": "19.0.1.3.0",
+    "version": "19.0.1.4.0",
     "category": "Sales/CRM",
     "website": "https://github.com/sales-pipeline/odoo-sales-pipeline",
     "author": "Sales Pipeline Authors",

@@ -17,8 +17,8 @@ class WechatFollower(models.Model):
 
     _inherit = "wechat.follower"
 
-    def _on_text(self, when, content):
-        res = super()._on_text(when, content)
+    def _react_to_text(self, content):
+        res = super()._react_to_text(content)
         kind, text = self._aftersales_request(content)
         if kind:
             self._file_aftersales_ticket(kind, text)

@@ -1,4 +1,5 @@
 import contextlib
+from collections import defaultdict
 
 from odoo import models
 from odoo.exceptions import AccessError
@@ -33,3 +34,38 @@ class MailThread(models.AbstractModel):
         # a MissingError when our rules hide it; hidden by one of Odoo's, Odoo answers as it does
         with contextlib.suppress(AccessError):
             self.check_access("read")
+
+    def _post_notes(self, notes):
+        """Post the internal notes ``notes``, (record, body, author id or None) in their order,
+        with what ``message_post`` gives them, but together: where a user follows the notes of a
+        record, its notes are posted one by one so that the user is notified as for any note;
+        the others are logged in batches (Odoo's batch log, one message each)."""
+        records = self.browse(dict.fromkeys(record.id for record, _body, _author in notes))
+        followed = records._followed_for_notes()
+        batches = defaultdict(dict)  # (author, rank on its record) -> {record id: body}
+        rank = defaultdict(int)
+        for record, body, author_id in notes:
+            if record in followed:
+                record.sudo().message_post(
+                    body=body, subtype_xmlid="mail.mt_note", author_id=author_id
+                )
+                continue
+            rank[record] += 1
+            batches[author_id, rank[record]][record.id] = body
+        for (author_id, _rank), bodies in batches.items():
+            self.browse(bodies)._message_log_batch(bodies, author_id=author_id)
+
+    def _followed_for_notes(self):
+        """Those of these records with a follower subscribed to internal notes."""
+        subscriptions = (
+            self.env["mail.followers"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", self.ids),
+                    ("subtype_ids", "=", self.env.ref("mail.mt_note").id),
+                ]
+            )
+        )
+        return self.browse(subscriptions.mapped("res_id"))

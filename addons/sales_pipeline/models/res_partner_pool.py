@@ -224,8 +224,12 @@ class ResPartner(models.Model):
         }
         self.sudo().share_ids.unlink()
         self.sudo().write(vals)
-        for customer in self:
-            customer._post_pool_note(customer._pool_event_message(action, user, note))
+        self.sudo()._post_notes(
+            [
+                (customer, customer._pool_event_message(action, user, note), None)
+                for customer in self
+            ]
+        )
         self._unsubscribe_users_who_cannot_read()
 
     def _pool_event_message(self, action, user, note):

@@ -167,3 +167,32 @@ class TestCustomerRecall(SalesPipelineCase):
         cron = self.env.ref("sales_pipeline.ir_cron_recall_customers")
         self.assertEqual(cron.model_id.model, "res.partner")
         self.assertIn("_cron_recall_customers", cron.code)
+
+    def test_recall_notes_notify_whoever_follows_the_customers_notes(self):
+        watched = self._claim_on("2026-03-01 08:00:00", "Watched Co")
+        quiet = self._claim_on("2026-03-01 08:00:00", "Quiet Co")
+        watched.message_subscribe(self.manager.partner_id.ids, self.env.ref("mail.mt_note").ids)
+        quiet.message_subscribe(self.rep_b.partner_id.ids)  # the default subtypes: no notes
+        with freeze_time("2026-04-05 08:00:00"):
+            self.run_recall_cron()
+        note = "Returned to the public pool: no follow-up or won deal in time."
+        for customer in watched | quiet:
+            self.assertEqual(customer.pool_state, "pool")
+            notes = [body for body in customer.message_ids.mapped("body") if note in body]
+            self.assertEqual(len(notes), 1, "one note each")
+
+        def notified(partner):
+            return (
+                self.env["mail.notification"]
+                .search(
+                    [
+                        ("res_partner_id", "=", partner.id),
+                        ("mail_message_id.res_id", "in", (watched | quiet).ids),
+                    ]
+                )
+                .mail_message_id
+            )
+
+        self.assertEqual(notified(self.manager.partner_id).mapped("res_id"), watched.ids)
+        self.assertIn(note, notified(self.manager.partner_id).body)
+        self.assertFalse(notified(self.rep_b.partner_id))

@@ -162,9 +162,28 @@ class WechatFollower(models.Model):
         self.write({"subscribed": False, "unsubscribe_time": when})
 
     def _on_text(self, when, content):
-        self.write({"last_message": content, "last_message_date": when})
-        self.message_post(
-            body=content, subtype_xmlid="mail.mt_note", author_id=self.partner_id.id or None
+        self.ensure_one()
+        self._record_texts([(self, when, content)])
+        self._react_to_text(content)
+
+    def _react_to_text(self, content):
+        """Hook: what a text of this follower sets off, once it is recorded."""
+        self.ensure_one()
+
+    @api.model
+    def _record_texts(self, texts):
+        """Record the (follower, when, content) ``texts``, in their order: each follower's last
+        message, and each text as a note on its chatter (together, see ``_post_notes``)."""
+        latest = {}
+        for follower, when, content in texts:
+            latest[follower] = (when, content)
+        for follower, (when, content) in latest.items():
+            follower.write({"last_message": content, "last_message_date": when})
+        self._post_notes(
+            [
+                (follower, content, follower.partner_id.id or None)
+                for follower, _when, content in texts
+            ]
         )
 
     def _apply_user_infos(self, infos):
