@@ -128,17 +128,31 @@ class WechatFollower(models.Model):
 
     def _on_subscribe(self, when, scene=None):
         self.ensure_one()
-        values = {
-            "subscribed": True,
-            "subscribe_time": when,
-            "unsubscribe_time": False,
-            "info_pending": True,
-        }
-        if scene:
-            values.update(qr_scene=scene, qrcode_id=self._qrcode_of(scene).id or self.qrcode_id.id)
-        self.write(values)
-        if self.account_id.conversion_trigger == "auto" and self.state == "new":
-            self._convert(by_hand=False)
+        self._record_subscriptions([(self, when, scene)])
+
+    @api.model
+    def _record_subscriptions(self, subscriptions):
+        """The (follower, when, scene) ``subscriptions``, in their order; then the followers
+        the account converts by itself are converted together."""
+        for follower, when, scene in subscriptions:
+            values = {
+                "subscribed": True,
+                "subscribe_time": when,
+                "unsubscribe_time": False,
+                "info_pending": True,
+            }
+            if scene:
+                values.update(
+                    qr_scene=scene,
+                    qrcode_id=follower._qrcode_of(scene).id or follower.qrcode_id.id,
+                )
+            follower.write(values)
+        followers = self.browse(dict.fromkeys(follower.id for follower, _w, _s in subscriptions))
+        followers.filtered(
+            lambda follower: (
+                follower.account_id.conversion_trigger == "auto" and follower.state == "new"
+            )
+        )._convert(by_hand=False)
 
     def _on_scan(self, when, scene):
         """An existing follower scanned a rep's QR code: the rep is remembered, the subscription
@@ -228,11 +242,10 @@ class WechatFollower(models.Model):
     # ------------------------------------------------------------------
 
     def _convert(self, by_hand):
-        for follower in self:
-            if follower.account_id.conversion_target == "lead":
-                follower._convert_to_lead(by_hand)
-            else:
-                follower._convert_to_customer(by_hand)
+        to_leads = self.filtered(lambda follower: follower.account_id.conversion_target == "lead")
+        to_leads._convert_to_leads(by_hand)
+        for follower in self - to_leads:
+            follower._convert_to_customer(by_hand)
 
     def _conversion_owner(self, by_hand):
         """The rep of the scanned QR code; for a conversion by hand, else the rep who converts."""
@@ -248,32 +261,40 @@ class WechatFollower(models.Model):
             return self.env.user
         return self.env["res.users"]
 
-    def _convert_to_lead(self, by_hand):
-        self.ensure_one()
-        lead = (
+    def _convert_to_leads(self, by_hand):
+        """A lead for each of these followers, made together."""
+        if not self:
+            return self.env["crm.lead"]
+        leads = (
             self.env["crm.lead"]
             .sudo()
-            .create(
-                {
-                    "name": self.env._("WeChat follower %s", self.display_name),
-                    "type": "lead",
-                    "contact_name": self.nickname or self.openid,
-                    "phone": self.mobile,
-                    "user_id": self._conversion_owner(by_hand).id,
-                    "description": self.env._(
-                        "Followed %(account)s on %(date)s.",
-                        account=self.account_id.name,
-                        date=fields.Datetime.to_string(self.subscribe_time) or "-",
-                    ),
-                    "company_id": self.company_id.id,
-                }
-            )
+            .create([follower._lead_values(by_hand) for follower in self])
         )
-        self.sudo().lead_id = lead
-        self.message_post(
-            body=self.env._("Lead %s created.", lead.name), subtype_xmlid="mail.mt_note"
+        for follower, lead in zip(self, leads, strict=True):
+            follower.sudo().lead_id = lead
+        self._post_notes(
+            [
+                (follower, self.env._("Lead %s created.", lead.name), None)
+                for follower, lead in zip(self, leads, strict=True)
+            ]
         )
-        return lead
+        return leads
+
+    def _lead_values(self, by_hand):
+        self.ensure_one()
+        return {
+            "name": self.env._("WeChat follower %s", self.display_name),
+            "type": "lead",
+            "contact_name": self.nickname or self.openid,
+            "phone": self.mobile,
+            "user_id": self._conversion_owner(by_hand).id,
+            "description": self.env._(
+                "Followed %(account)s on %(date)s.",
+                account=self.account_id.name,
+                date=fields.Datetime.to_string(self.subscribe_time) or "-",
+            ),
+            "company_id": self.company_id.id,
+        }
 
     def _convert_to_customer(self, by_hand):
         self.ensure_one()

@@ -153,18 +153,47 @@ class WechatMessage(models.Model):
         self.sudo().write({"state": "done", "error": False})
 
     def _dispatch_batch(self):
-        """In their order: each run of plain texts stored together (the follower's last message
-        and the chatter), every other push through ``_dispatch``."""
+        """In their order: each run of plain texts and of subscriptions that make no customer
+        handled together (texts: the follower's last message and the chatter; subscriptions:
+        the followers' details, then their leads made at once), every other push through
+        ``_dispatch``."""
         self._link_followers()
-        texts = self.browse()
+        run = self.browse()
         for message in self:
-            if message.msg_type == "text" and not message.event:
-                texts |= message
+            if message._handled_in_runs():
+                run |= message
                 continue
-            texts._dispatch_texts()
-            texts = self.browse()
+            run._dispatch_run()
+            run = self.browse()
             message._dispatch()
+        run._dispatch_run()
+
+    def _handled_in_runs(self):
+        """Plain texts, and subscriptions to an account that makes leads or nothing of its
+        followers (making a customer counts the rep's customers: one at a time)."""
+        self.ensure_one()
+        if self.msg_type == "text" and not self.event:
+            return True
+        account = self.account_id.sudo()
+        return self.event in ("subscribe", "subscribe_scan") and (
+            account.conversion_trigger != "auto" or account.conversion_target == "lead"
+        )
+
+    def _dispatch_run(self):
+        texts = self.filtered(lambda message: not message.event)
+        subscriptions = self - texts
+        subscriptions._dispatch_subscriptions()
         texts._dispatch_texts()
+
+    def _dispatch_subscriptions(self):
+        if not self:
+            return
+        self.follower_id._record_subscriptions(
+            [
+                (message.follower_id, message._when(), scene_of(message.event_key))
+                for message in self
+            ]
+        )
 
     def _link_followers(self):
         """Each push's follower, found or created with one query per account."""

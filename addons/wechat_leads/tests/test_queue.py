@@ -1,3 +1,5 @@
+import time
+
 from odoo import sql_db
 from odoo.tests import tagged
 
@@ -118,3 +120,26 @@ class TestQueue(WechatCase):
         self.stored()[0].write({"state": "pending", "attempts": 1})
         self.text("oBurst", "在吗", "505")
         self.assertEqual(self.job_wakings(), wakings + 3)
+
+    def test_followers_subscribing_together_get_their_leads_together(self):
+        self.account.write({"conversion_trigger": "auto", "conversion_target": "lead"})
+        self.post(push_xml(openid="oLeadA", Event="subscribe", EventKey="qrscene_rep_a"))
+        self.text("oLeadA", "你好", "601")
+        self.post(push_xml(openid="oLeadB", Event="subscribe"))
+        self.process_queue()
+        first, second = self.follower("oLeadA"), self.follower("oLeadB")
+        self.assertEqual(set(self.stored().mapped("state")), {"done"})
+        self.assertEqual((first.lead_id.user_id, second.lead_id.user_id.id), (self.rep_a, False))
+        self.assertEqual(first.lead_id.type, "lead")
+        self.assertNotEqual(first.lead_id, second.lead_id)
+        self.assertEqual(
+            self.notes(first),
+            [f"<span>Lead {first.lead_id.name} created.</span>", "<span>你好</span>"],
+        )
+        self.assertEqual(self.notes(second), [f"<span>Lead {second.lead_id.name} created.</span>"])
+        # subscribing again (a follower who left and came back) makes no second lead
+        self.post(push_xml(openid="oLeadB", Event="subscribe", created=int(time.time()) + 60))
+        self.process_queue()
+        leads = self.env["crm.lead"].search_count([("contact_name", "in", ["oLeadA", "oLeadB"])])
+        self.assertEqual(leads, 2)
+        self.assertEqual(len(second.lead_id), 1)
