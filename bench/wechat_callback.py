@@ -116,6 +116,22 @@ def push(index, created, mode, event=None):
     return f"/wechat/callback/{APP_ID}?{query}", xml.encode()
 
 
+def prepared_pushes(count, created, mode, seed, subscribe_share=0.0):
+    """``count`` pushes signed (and encrypted) beforehand, so that the load is not slowed by it,
+    with the index each one carries: one push in ten is the retry of an earlier one (same MsgId),
+    as WeChat resends when slow; ``subscribe_share`` of them new followers subscribing (the same
+    index, so also its retries)."""
+    rng = random.Random(seed)
+    indexes, pushes = [], []
+    for index in range(count):
+        if index > 10 and rng.random() < 0.1:
+            index = rng.randrange(index - 10, index)
+        subscribe = (index * 2654435761) % 1000 < subscribe_share * 1000
+        indexes.append(index)
+        pushes.append(push(index, created, mode, event="subscribe" if subscribe else None))
+    return indexes, pushes
+
+
 def load(rate, seconds, requests_of):
     """Open loop: request i leaves at start + i / rate, whatever the answers' speed (asyncio,
     one short connection per request as WeChat does, so that the generator stays light)."""
@@ -208,17 +224,7 @@ def measure(rate=200, seconds=10, mode="plain", workers=WORKERS):
     server = start_server(workers)
     try:
         created = int(time.time())
-        rng = random.Random(7)
-        indexes, pushes = (
-            [],
-            [],
-        )  # signed (and encrypted) beforehand, so that the load is not slowed by it
-        for index in range(rate * seconds):
-            # one push in ten is the retry of an earlier one (same MsgId): WeChat resends when slow
-            if index > 10 and rng.random() < 0.1:
-                index = rng.randrange(index - 10, index)
-            indexes.append(index)
-            pushes.append(push(index, created, mode))
+        indexes, pushes = prepared_pushes(rate * seconds, created, mode, seed=7)
         health = ("GET", "/web/health", None)
         load(rate // 4, 2, lambda i: health)  # warm up the workers
         ours = load(rate, seconds, lambda i: ("POST", *pushes[i]))
@@ -269,15 +275,10 @@ def measure_processing(rate=200, seconds=60, subscribe_share=0.1, workers=WORKER
     which handles them as they come (a share of them new followers subscribing, each made a
     lead): the backlog every 5 s during the load and after it until handled; processed per s."""
     account_id = prepare_account("plain", conversion="auto")
-    created = int(time.time())
-    rng = random.Random(11)
-    pushes, unique = [], set()
-    for index in range(rate * seconds):
-        if index > 10 and rng.random() < 0.1:  # a WeChat retry of an earlier push
-            index = rng.randrange(index - 10, index)
-        subscribe = (index * 2654435761) % 1000 < subscribe_share * 1000  # the same on a retry
-        unique.add(index)
-        pushes.append(push(index, created, "plain", event="subscribe" if subscribe else None))
+    indexes, pushes = prepared_pushes(
+        rate * seconds, int(time.time()), "plain", seed=11, subscribe_share=subscribe_share
+    )
+    unique = set(indexes)
     server = start_server(workers, cron_threads=1)
     samples = []
     try:
