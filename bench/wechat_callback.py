@@ -287,7 +287,9 @@ def measure_processing(rate=200, seconds=60, subscribe_share=0.1, workers=WORKER
         sampler.start()
         answered = load(rate, seconds, lambda i: ("POST", *pushes[i]))
         loaded_at = time.perf_counter() - sampler.started
-        while sampler.samples[-1][3] and time.perf_counter() - sampler.started < seconds + drain:
+        # the backlog now, not the last sample's: a load that ends just before a sample would
+        # otherwise stop the wait with the pushes of its last seconds still waiting
+        while sampler.backlog() and time.perf_counter() - sampler.started < seconds + drain:
             time.sleep(1)
         sampler.stop()
         samples = sampler.samples
@@ -345,14 +347,22 @@ class BacklogSampler:
         while not self._stop.wait(self.every):
             self._sample()
 
+    def backlog(self):
+        stored, done = self._counts()
+        return stored - done
+
     def _sample(self):
+        stored, done = self._counts()
+        self.samples.append((time.perf_counter() - self.started, stored, done, stored - done))
+
+    def _counts(self):
         rows = psql(
             "-Atc",
             "SELECT count(*), count(*) FILTER (WHERE state <> 'pending') FROM wechat_message "
             f"WHERE account_id = {int(self.account_id)}",
         )
         stored, done = (int(value) for value in rows.strip().split("|"))
-        self.samples.append((time.perf_counter() - self.started, stored, done, stored - done))
+        return stored, done
 
 
 def print_processing(result, rate, seconds, workers):
