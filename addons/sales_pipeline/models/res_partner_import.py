@@ -1,10 +1,12 @@
-import base64
+import io
 from collections import Counter
+from contextlib import closing
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL, split_every
 
-from ..tools.spreadsheet import cell_text, map_header, sheet_rows
+from ..tools.spreadsheet import cell_text, map_header, sheet_row_count, sheet_rows
 
 # (key, Chinese header of our template, English header); the first row of a
 # file may use either.
@@ -36,10 +38,17 @@ LIST_COLUMNS = {
     "value_grade": ("value_grade_id", "res.partner.value.grade"),
     "followup_method": ("followup_method_id", "res.partner.followup.method"),
 }
-# Files up to this many rows import inside the request; larger ones in the background.
+# Files up to this many rows are checked and imported inside the request; larger ones in the
+# background, committed every CHECK_CHUNK rows checked and every BATCH_SIZE rows imported.
 IMMEDIATE_ROWS = 500
+CHECK_CHUNK = 1000
 BATCH_SIZE = 500
-MAX_ROWS = 50000
+MAX_ROWS = 200000
+# Written by the check and the import themselves, never by a client: they decide whose rights
+# the background jobs run with and which rows they apply.
+PROCESS_FIELDS = frozenset(
+    {"user_id", "state", "checked_row", "row_estimate", "check_message", "report_file"}
+)
 
 
 class ResPartnerImport(models.Model):
@@ -63,6 +72,7 @@ class ResPartnerImport(models.Model):
     state = fields.Selection(
         selection=[
             ("draft", "To Check"),
+            ("checking", "Checking"),
             ("checked", "Checked"),
             ("running", "Importing"),
             ("done", "Done"),
@@ -86,13 +96,22 @@ class ResPartnerImport(models.Model):
     progress = fields.Float(compute="_compute_counts")
     report_file = fields.Binary(string="Report", attachment=True, readonly=True)
     report_filename = fields.Char(readonly=True)
+    checked_row = fields.Integer(
+        readonly=True, help="The last row of the file the check has gone through."
+    )
+    row_estimate = fields.Integer(
+        readonly=True, help="Rows of the file as the file states them, for the progress bar."
+    )
+    check_message = fields.Char(
+        readonly=True, help="Why the last check stopped without checking the file."
+    )
 
     @api.depends("filename")
     def _compute_name(self):
         for record in self:
             record.name = record.filename or self.env._("Customer Import")
 
-    @api.depends("line_ids.action", "line_ids.state")
+    @api.depends("line_ids.action", "line_ids.state", "state", "checked_row", "row_estimate")
     def _compute_counts(self):
         groups = self.env["res.partner.import.line"]._read_group(
             [("import_id", "in", self.ids)],
@@ -114,9 +133,42 @@ class ResPartnerImport(models.Model):
             record.unchanged_count = bucket["unchanged"]
             record.refused_count = bucket["refused"]
             record.processed_count = bucket["_processed"]
-            record.progress = (
-                100.0 * bucket["_processed"] / bucket["_total"] if bucket["_total"] else 0.0
+            if record.state == "checking":
+                record.progress = record._check_progress()
+            else:
+                record.progress = (
+                    100.0 * bucket["_processed"] / bucket["_total"] if bucket["_total"] else 0.0
+                )
+
+    def _check_progress(self):
+        data_rows = self.row_estimate - 1  # under the header
+        if data_rows <= 0:
+            return 0.0
+        return min(99.0, 100.0 * max(self.checked_row - 1, 0) / data_rows)
+
+    # ------------------------------------------------------------------
+    # ORM
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            # an import runs with its importer's rights: nobody files one in another's name
+            vals_list = [
+                {key: value for key, value in vals.items() if key not in PROCESS_FIELDS}
+                | {"user_id": self.env.uid}
+                for vals in vals_list
+            ]
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su and PROCESS_FIELDS & vals.keys():
+            raise AccessError(
+                self.env._("The importer and the progress of an import are set by the import.")
             )
+        if "file" in vals and any(record.state != "draft" for record in self):
+            raise UserError(self.env._("A checked file cannot be replaced: start a new import."))
+        return super().write(vals)
 
     # ------------------------------------------------------------------
     # Actions
@@ -124,15 +176,26 @@ class ResPartnerImport(models.Model):
 
     def action_check(self):
         """Dry run: read the file and tell, row by row, what the import will do. Writes no
-        customer."""
+        customer. Small files are checked at once, larger ones in the background."""
         self.ensure_one()
         if self.state not in ("draft", "checked"):
-            raise UserError(self.env._("This import has already run."))
-        rows = self._read_rows()
-        self.line_ids.unlink()
-        line_vals = self._plan_rows(rows)
-        self.env["res.partner.import.line"].create(line_vals)
-        self.write({"state": "checked", "report_file": False})  # built when downloaded
+            raise UserError(self.env._("This import is running or has already run."))
+        importer = self.with_user(self.user_id)
+        row_estimate = importer._check_file_start()
+        importer._delete_lines()
+        self.sudo().write(
+            {
+                "state": "checking",
+                "checked_row": 1,
+                "row_estimate": row_estimate,
+                "check_message": False,
+                "report_file": False,  # built when downloaded
+            }
+        )
+        if 0 < row_estimate <= IMMEDIATE_ROWS + 1:
+            importer._check_pending_rows()
+        else:
+            self._trigger_background()
         return True
 
     def action_import(self):
@@ -140,12 +203,15 @@ class ResPartnerImport(models.Model):
         self.ensure_one()
         if self.state != "checked":
             raise UserError(self.env._("Check the file before importing it."))
-        self.state = "running"
+        self.sudo().state = "running"
         if self.total_count <= IMMEDIATE_ROWS:
-            self._process_pending_lines()
+            self.with_user(self.user_id)._process_pending_lines()
         else:
-            self.env.ref("sales_pipeline.ir_cron_res_partner_import")._trigger()
+            self._trigger_background()
         return True
+
+    def _trigger_background(self):
+        self.env.ref("sales_pipeline.ir_cron_res_partner_import").sudo()._trigger()
 
     def action_download_report(self):
         """The per-row report, built on demand (not on every check and import: big files)."""
@@ -172,12 +238,25 @@ class ResPartnerImport(models.Model):
 
     @api.model
     def _cron_process_imports(self):
+        """Check and import the files waiting, each with its importer's rights, committing
+        after every chunk; what is left when the job's time is up waits for its next run."""
         Cron = self.env["ir.cron"]
-        for record in self.search([("state", "=", "running")], order="id"):
-            lines = record.line_ids.filtered(lambda line: line.state == "pending")
-            Cron._commit_progress(remaining=len(lines))
-            if not record.with_user(record.user_id)._process_pending_lines(commit=True):
+        for record in self.search([("state", "in", ("checking", "running"))], order="id"):
+            importer = record.with_user(record.user_id)
+            if record.state == "checking":
+                Cron._commit_progress(remaining=max(record.row_estimate - record.checked_row, 0))
+                finished = importer._check_in_background()
+            else:
+                Cron._commit_progress(remaining=importer._pending_line_count())
+                finished = importer._process_pending_lines(commit=True)
+            if not finished:
+                self._trigger_background()  # go on at once, not at the next hourly run
                 break
+
+    def _pending_line_count(self):
+        return self.env["res.partner.import.line"].search_count(
+            [("import_id", "=", self.id), ("state", "=", "pending")]
+        )
 
     def _process_pending_lines(self, commit=False):
         """Import pending rows in batches; returns False when the cron ran out of time."""
@@ -193,34 +272,178 @@ class ResPartnerImport(models.Model):
             if commit and not Cron._commit_progress(len(lines)):
                 return False
         self.sudo().write({"state": "done", "report_file": False})  # built again when downloaded
+        self._notify_importer(
+            self.env._(
+                "%(name)s: %(created)s customers created, %(updated)s updated, %(refused)s refused.",  # noqa: E501
+                name=self.name,
+                created=self.create_count,
+                updated=self.update_count,
+                refused=self.refused_count,
+            ),
+        )
         return True
+
+    # ------------------------------------------------------------------
+    # Checking the file in chunks
+    # ------------------------------------------------------------------
+
+    def _check_in_background(self):
+        """One background run of the check; a file found bad stops the check with its reason
+        on the import and no row kept."""
+        try:
+            return self._check_pending_rows(commit=True)
+        except UserError as error:
+            self.env.cr.rollback()  # back to the last chunk committed
+            self._stop_check(error.args[0])
+            return True
+
+    def _check_pending_rows(self, commit=False):
+        """Check the rows after ``checked_row``, CHECK_CHUNK at a time; returns False when the
+        cron ran out of time (the next run goes on from there)."""
+        self.ensure_one()
+        Cron = self.env["ir.cron"]
+        lookups = self._load_lookups()
+        seen_keys, new_by_owner, row_count = self._checked_so_far()
+        with closing(self._data_rows(self.checked_row + 1, row_count)) as rows:
+            for chunk in split_every(CHECK_CHUNK, rows):
+                self._store_plans(self._plan_rows(chunk, lookups, seen_keys, new_by_owner))
+                self.sudo().checked_row = chunk[-1][0]
+                if commit and not Cron._commit_progress(len(chunk)):
+                    return False
+        if not self._has_lines():
+            raise UserError(self.env._("The file has no customer rows under its header."))
+        self.sudo().state = "checked"
+        if commit:
+            self._notify_importer(
+                self.env._(
+                    "%(name)s is checked: %(created)s to create, %(updated)s to update, %(refused)s refused.",  # noqa: E501
+                    name=self.name,
+                    created=self.create_count,
+                    updated=self.update_count,
+                    refused=self.refused_count,
+                ),
+            )
+        return True
+
+    def _stop_check(self, message):
+        self._delete_lines()
+        self.sudo().write({"state": "draft", "checked_row": 0, "check_message": message})
+        self._notify_importer(message, kind="danger")
+
+    def _notify_importer(self, message, kind="success"):
+        self.user_id._bus_send(
+            "simple_notification",
+            {"type": kind, "title": self.env._("Customer Import"), "message": message},
+        )
+
+    def _delete_lines(self):
+        # one statement: a file holds up to MAX_ROWS rows, and rows have nothing hanging on them
+        self.env.cr.execute(
+            SQL("DELETE FROM res_partner_import_line WHERE import_id = %s", self.id)
+        )
+        self.env["res.partner.import.line"].invalidate_model()
+        self.invalidate_recordset(["line_ids"])
+
+    def _has_lines(self):
+        return bool(
+            self.env["res.partner.import.line"].search_count([("import_id", "=", self.id)], limit=1)
+        )
+
+    def _store_plans(self, plans):
+        self.env["res.partner.import.line"].sudo().create(plans)
+
+    def _checked_so_far(self):
+        """What the rows checked in earlier runs tell the next ones: the numbers and WeChat
+        accounts already in the file (by row), the new customers planned per owner (quotas) and
+        how many rows there are."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT row, match_keys, action, "values"->>'user_id'
+              FROM res_partner_import_line
+             WHERE import_id = %s
+             ORDER BY row
+            """,
+                self.id,
+            )
+        )
+        seen_keys, new_by_owner, row_count = {}, Counter(), 0
+        for row, match_keys, action, owner_id in self.env.cr.fetchall():
+            row_count += 1
+            for kind, key in match_keys or ():
+                seen_keys.setdefault((kind, key), row)
+            if action == "create" and owner_id:
+                new_by_owner[int(owner_id)] += 1
+        return seen_keys, new_by_owner, row_count
 
     # ------------------------------------------------------------------
     # Reading the file
     # ------------------------------------------------------------------
 
-    def _read_rows(self):
-        """Rows of the first sheet as dicts keyed by column key, with their row number."""
+    def _file_source(self):
+        """The uploaded file as a path in the file store (read as a stream), else its bytes."""
+        attachment = (
+            self.env["ir.attachment"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "=", self.id),
+                    ("res_field", "=", "file"),
+                ],
+                limit=1,
+            )
+        )
+        if attachment.store_fname:
+            return attachment._full_path(attachment.store_fname)
+        return io.BytesIO(attachment.raw or b"")
+
+    def _unreadable(self):
+        return UserError(self.env._("This file cannot be read: upload an Excel (.xlsx) file."))
+
+    def _check_file_start(self):
+        """Read the header and the size the file states, before anything is written: an
+        unreadable file, a header without the name column or too many rows is refused at once.
+        Returns the rows the file states (0 when it does not)."""
         try:
-            rows = sheet_rows(base64.b64decode(self.file))
-            header = next(rows, None) or ()
+            row_estimate = sheet_row_count(self._file_source())
+            header = self._header()
         except Exception:
-            raise UserError(
-                self.env._("This file cannot be read: upload an Excel (.xlsx) file.")
-            ) from None
-        keys = self._map_header(header)
-        result = []
-        for number, cells in enumerate(rows, start=2):
-            values = {
-                key: cell_text(cells[index]) for index, key in keys.items() if index < len(cells)
-            }
-            if any(values.values()):
-                result.append((number, values))
-            if len(result) > MAX_ROWS:
-                raise UserError(self.env._("A file may hold at most %s rows: split it.", MAX_ROWS))
-        if not result:
-            raise UserError(self.env._("The file has no customer rows under its header."))
-        return result
+            raise self._unreadable() from None
+        self._map_header(header)
+        if row_estimate - 1 > MAX_ROWS:
+            raise self._too_many_rows()
+        return row_estimate
+
+    def _header(self):
+        with closing(sheet_rows(self._file_source())) as rows:
+            return next(rows, (1, ()))[1]
+
+    def _too_many_rows(self):
+        return UserError(self.env._("A file may hold at most %s rows: split it.", MAX_ROWS))
+
+    def _data_rows(self, first_row, row_count):
+        """(row number, values by column key) of the non-blank rows from ``first_row`` on;
+        ``row_count`` rows came before."""
+        try:
+            keys = self._map_header(self._header())
+            with closing(sheet_rows(self._file_source(), first_row)) as rows:
+                for number, cells in rows:
+                    values = {
+                        key: cell_text(cells[index])
+                        for index, key in keys.items()
+                        if index < len(cells)
+                    }
+                    if any(values.values()):
+                        row_count += 1
+                        if row_count > MAX_ROWS:
+                            raise self._too_many_rows()
+                        yield number, values
+        except UserError:
+            raise
+        except Exception:
+            raise self._unreadable() from None
 
     def _map_header(self, header):
         keys = map_header(header, COLUMNS)

@@ -1,5 +1,4 @@
 import re
-from collections import Counter
 
 from odoo import models
 from odoo.tools import SQL, email_normalize
@@ -21,13 +20,12 @@ class ResPartnerImport(models.Model):
     # Planning and checking the rows
     # ------------------------------------------------------------------
 
-    def _plan_rows(self, rows):
-        """What to do with each row: values for res.partner.import.line."""
-        lookups = self._load_lookups(rows)
+    def _plan_rows(self, rows, lookups, seen_keys, new_by_owner):
+        """What to do with each row: values for res.partner.import.line. ``seen_keys`` (the
+        numbers and WeChat accounts of the rows before) and ``new_by_owner`` (the new customers
+        planned per owner) carry on from one chunk of rows to the next."""
         existing = self._find_existing_customers(rows)
         planned = []
-        seen_keys = {}
-        new_by_owner = Counter()
         for number, values in rows:
             plan = self._plan_row(number, values, lookups, existing, seen_keys)
             if plan["action"] == "create":
@@ -53,6 +51,7 @@ class ResPartnerImport(models.Model):
                 "reason": plan.get("reason", False),
                 "partner_id": plan.get("partner_id", False),
                 "values": plan.get("values", {}),
+                "match_keys": plan.get("match_keys", False),
             }
             for plan in planned
         ]
@@ -72,7 +71,8 @@ class ResPartnerImport(models.Model):
                         seen_keys[key],
                     ),
                 )
-        for key in self._row_keys(vals):
+        plan["match_keys"] = self._row_keys(vals)
+        for key in plan["match_keys"]:
             seen_keys[key] = number
         target = self._match_existing(values, vals, existing)
         if target is False:
@@ -235,7 +235,7 @@ class ResPartnerImport(models.Model):
             )
         return lookups["held"][owner_id] + new_count <= limit
 
-    def _load_lookups(self, rows):
+    def _load_lookups(self):
         """Name -> id maps of the settings lists and users the rows refer to."""
         lookups = {"held": {}, "user_names": {}}
         for _column, (_fname, model) in LIST_COLUMNS.items():

@@ -48,14 +48,18 @@ class ResPartnerImportLine(models.Model):
         selection=[("pending", "Pending"), ("done", "Done"), ("failed", "Failed")],
         default="pending",
         required=True,
-        index=True,
     )
+    # [kind, key] pairs of the row's numbers and WeChat account: a check that goes on in a later
+    # run finds the rows before by them
+    match_keys = fields.Json()
+
+    _pending_rows_idx = models.Index("(import_id, row) WHERE state = 'pending'")
 
     def _import_batch(self):
         """Apply these rows as the importing user: create and update customers, skip the rest."""
         to_create = self.filtered(lambda line: line.action == "create")
         to_update = self.filtered(lambda line: line.action == "update")
-        (self - to_create - to_update).write({"state": "done"})
+        (self - to_create - to_update).sudo().write({"state": "done"})
         to_create._create_customers()
         for line in to_update:
             line._apply(lambda line: line.partner_id.write(line.values))
@@ -72,7 +76,9 @@ class ResPartnerImportLine(models.Model):
         except ROW_ERRORS:
             # one bad row must not cost the others: retry row by row
             for line in self:
-                line._apply(lambda line: line.write({"partner_id": Partner.create(line.values).id}))
+                line._apply(
+                    lambda line: line.sudo().write({"partner_id": Partner.create(line.values).id})
+                )
             return
         self._mark_done(partners)
 
@@ -112,6 +118,6 @@ class ResPartnerImportLine(models.Model):
                 operation(self)
         except ROW_ERRORS as error:
             _logger.info("Customer import row %s refused: %s", self.row, error)
-            self.write({"state": "failed", "action": "refused", "reason": str(error)[:500]})
+            self.sudo().write({"state": "failed", "action": "refused", "reason": str(error)[:500]})
         else:
-            self.write({"state": "done"})
+            self.sudo().write({"state": "done"})

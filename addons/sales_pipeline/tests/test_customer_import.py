@@ -1,14 +1,17 @@
 import base64
 import io
+import time
 from datetime import datetime
+from unittest.mock import patch
 
 from openpyxl import Workbook, load_workbook
 
 from odoo import api
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 
-from ..tools.spreadsheet import cell_text, openpyxl_rows, xlrd_rows
+from ..models import res_partner_import
+from ..tools.spreadsheet import cell_text, sheet_rows
 from .common import SalesPipelineCase
 
 HEADER = ("客户编号", "客户名称*", "类型", "手机", "电话", "微信", "城市", "区域", "来源", "负责人")
@@ -303,48 +306,26 @@ class TestCustomerImport(SalesPipelineCase):
             empty.action_check()
         self.assertFalse(not_excel.line_ids | no_name.line_ids | empty.line_ids)
 
-    def test_both_excel_readers_read_the_same_cells(self):
-        """xlrd (used where it reads .xlsx, as base_import does) and openpyxl (elsewhere) agree."""
+    def test_rows_are_read_as_a_stream_with_their_numbers(self):
         data = base64.b64decode(
             make_xlsx(
                 [
-                    [
-                        "",
-                        "华东新客户",
-                        "公司",
-                        13800000001,
-                        "021-5555 6666",
-                        None,
-                        "上海",
-                        "East China",
-                        "",
-                        "",
-                    ],
-                    [
-                        "C000001",
-                        "Person",
-                        "个人",
-                        13900000002.0,
-                        55556666,
-                        "wx_1",
-                        "",
-                        "",
-                        "Referral",
-                        "sp_rep_b",
-                    ],
-                    ["", "Dated", "", "", "", "", datetime(2026, 3, 8, 9, 30), True, "", ""],
+                    ["", "华东新客户", "公司", 13800000001, "021-5555 6666"],
+                    [],
+                    ["C000001", "Person", "个人", 13900000002.0, 55556666],
+                    ["", "Dated", "", datetime(2026, 3, 8, 9, 30), True],
                 ]
             )
         )
-
-        def texts(rows):
-            return [[cell_text(cell) for cell in row] for row in rows]
-
-        by_xlrd, by_openpyxl = texts(xlrd_rows(data)), texts(openpyxl_rows(data))
-        self.assertEqual(by_xlrd, by_openpyxl)
-        self.assertEqual(by_xlrd[1][:5], ["", "华东新客户", "公司", "13800000001", "021-5555 6666"])
-        self.assertEqual(by_xlrd[2][3:5], ["13900000002", "55556666"], "numbers typed as numbers")
-        self.assertEqual(by_xlrd[3][6:8], ["2026-03-08 09:30:00", "True"], "a date and a boolean")
+        rows = [
+            (number, [cell_text(cell) for cell in cells])
+            for number, cells in sheet_rows(io.BytesIO(data), first_row=2)
+        ]
+        self.assertEqual([number for number, _cells in rows], [2, 3, 4, 5], "blank rows count")
+        self.assertEqual(rows[0][1][:5], ["", "华东新客户", "公司", "13800000001", "021-5555 6666"])
+        self.assertEqual(rows[2][1][3:5], ["13900000002", "55556666"], "numbers typed as numbers")
+        self.assertEqual(rows[3][1][3:5], ["2026-03-08 09:30:00", "True"], "a date and a boolean")
+        self.assertEqual([number for number, _cells in sheet_rows(io.BytesIO(data), 4)], [4, 5])
 
     def test_import_needs_a_check_first(self):
         record = self._import(self.clerk, [["", "Unchecked", "", "", "", "", "", "", "", ""]])
@@ -364,32 +345,152 @@ class TestCustomerImport(SalesPipelineCase):
             )
         )
 
-    def test_large_file_imports_in_background_batches(self):
-        rows = [
-            ["", f"Bulk Customer {n:05d}", "公司", f"150{n:08d}", "", "", "", "", "", ""]
-            for n in range(1200)
-        ]
-        record = self._import(self.clerk, rows)
-        record.action_check()
-        self.assertEqual(record.create_count, 1200)
-        record.action_import()
-        self.assertEqual(record.state, "running", "over 500 rows: the scheduler takes it")
+    def _run_import_cron(self, out_of_time=False):
+        """One run of the import job as the scheduler runs it; ``out_of_time``: its time is up
+        after the first chunk."""
+        cron = self.env.ref("sales_pipeline.ir_cron_res_partner_import")
         with self.enter_registry_test_mode(), self.registry.cursor() as cr:
-            api.Environment(cr, api.SUPERUSER_ID, {})["res.partner.import"]._cron_process_imports()
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            context = {}
+            if out_of_time:
+                progress = env["ir.cron.progress"].create({"cron_id": cron.id})
+                context = {
+                    "ir_cron_progress_id": progress.id,
+                    "cron_id": cron.id,
+                    "cron_end_time": time.monotonic() - 1,
+                }
+            env["res.partner.import"].with_context(**context)._cron_process_imports()
         self.env.invalidate_all()
+
+    def _bulk_rows(self, count, owner=""):
+        return [
+            ["", f"Bulk Customer {n:05d}", "公司", f"150{n:08d}", "", "", "", "", "", owner]
+            for n in range(count)
+        ]
+
+    def _notifications_to(self, user):
+        return self.env["bus.bus"].search(
+            [("channel", "like", f'"res.partner",{user.partner_id.id}]')]
+        )
+
+    def test_large_file_is_checked_and_imported_in_background_batches(self):
+        record = self._import(self.clerk, self._bulk_rows(1200))
+        record.action_check()
+        self.assertEqual(record.state, "checking", "over 500 rows: the scheduler checks it")
+        self.assertFalse(record.line_ids)
+        self._run_import_cron()
+        self.assertEqual(record.state, "checked")
+        self.assertEqual(record.create_count, 1200)
+        self.assertIn(
+            "is checked: 1200 to create", str(self._notifications_to(self.clerk).mapped("message"))
+        )
+        record.action_import()
+        self.assertEqual(record.state, "running", "over 500 rows: the scheduler imports it")
+        self._run_import_cron()
         self.assertEqual(record.state, "done")
         self.assertEqual(record.progress, 100.0)
-        self.assertEqual(self.Partner.search_count([("name", "=like", "Bulk Customer %")]), 1200)
-        self.assertEqual(
-            len(
-                set(
-                    self.Partner.search([("name", "=like", "Bulk Customer %")]).mapped(
-                        "customer_code"
-                    )
-                )
-            ),
-            1200,
+        imported = self.Partner.search([("name", "=like", "Bulk Customer %")])
+        self.assertEqual(len(imported), 1200)
+        self.assertEqual(len(set(imported.mapped("customer_code"))), 1200)
+        self.assertIn(
+            "1200 customers created", str(self._notifications_to(self.clerk).mapped("message"))
         )
+
+    def test_a_check_cut_short_goes_on_where_it_stopped(self):
+        """Duplicates in the file and quotas are found across the chunks of a check that the
+        scheduler's time limit cut in two."""
+        self.set_pool_settings(max_claimed=1050)  # rep A holds one: 1,049 more
+        rows = self._bulk_rows(1200, owner="sp_rep_a")
+        rows[1100][3] = "150 0000 0000"  # row 1102: the number of row 2, in the second chunk
+        record = self._import(self.clerk, rows)
+        record.action_check()
+        self._run_import_cron(out_of_time=True)
+        self.assertEqual(record.state, "checking")
+        self.assertEqual(record.checked_row, 1001, "one chunk of 1,000 rows, then time was up")
+        self.assertEqual(len(record.line_ids), 1000)
+        self.assertTrue(0 < record.progress < 100)
+        self.assertTrue(
+            self.env["ir.cron.trigger"].search(
+                [("cron_id", "=", self.env.ref("sales_pipeline.ir_cron_res_partner_import").id)]
+            ),
+            "the rest is asked for at once",
+        )
+        self._run_import_cron()
+        self.assertEqual(record.state, "checked")
+        lines = self._lines(record)
+        self.assertEqual(len(lines), 1200)
+        self.assertEqual(lines[1102].action, "refused")
+        self.assertIn("row 2", lines[1102].reason)
+        self.assertEqual(record.create_count, 1049)
+        self.assertIn("quota of Rep A", lines[1201].reason)
+        self.assertEqual(record.refused_count, 151)
+
+    def test_a_bad_file_found_in_the_background_keeps_no_row(self):
+        record = self._import(self.clerk, self._bulk_rows(1200))
+        record.action_check()
+        with patch.object(res_partner_import, "MAX_ROWS", 1100):  # a file that states fewer rows
+            self._run_import_cron()
+        self.assertEqual(record.state, "draft")
+        self.assertIn("at most 1100 rows", record.check_message)
+        self.assertFalse(record.line_ids)
+        self.assertIn(
+            "at most 1100 rows", str(self._notifications_to(self.clerk).mapped("message"))
+        )
+        with patch.object(res_partner_import, "MAX_ROWS", 1000):
+            with self.assertRaisesRegex(UserError, "at most 1000 rows"):
+                record.action_check()  # the size the file states: refused at once
+
+    def test_an_import_runs_with_its_importers_rights_only(self):
+        """A rep cannot put an import in another's name, set its progress, or write its rows:
+        the background jobs run with the importer's rights and apply the rows the check wrote."""
+        own = self._import(self.rep_a, [["", "Mine", "", "", "", "", "", "", "", ""]])
+        self.assertEqual(own.user_id, self.rep_a)
+        as_rep = self.as_user(self.env["res.partner.import"], self.rep_a)
+        forged = as_rep.create(
+            {
+                "file": make_xlsx([["", "Forged", "", "", "", "", "", "", "", ""]]),
+                "user_id": self.manager.id,
+                "state": "checked",
+            }
+        )
+        self.assertEqual((forged.user_id, forged.state), (self.rep_a, "draft"))
+        mine = self.as_user(own, self.rep_a)
+        for vals in (
+            {"user_id": self.manager.id},
+            {"state": "running"},
+            {"checked_row": 5},
+            {"report_file": base64.b64encode(b"x")},
+        ):
+            with self.subTest(vals=vals), self.assertRaises(AccessError):
+                mine.write(vals)
+        mine.action_check()
+        with self.assertRaisesRegex(UserError, "cannot be replaced"):
+            mine.write(
+                {"file": make_xlsx([["", "Swapped", "", "", "", "", "", "", "", "sp_rep_b"]])}
+            )
+        Line = self.as_user(self.env["res.partner.import.line"], self.rep_a)
+        with self.assertRaises(AccessError):
+            Line.create(
+                {
+                    "import_id": own.id,
+                    "row": 9,
+                    "action": "update",
+                    "partner_id": self.existing.id,
+                    "values": {"user_id": self.rep_a.id},
+                }
+            )
+        with self.assertRaises(AccessError):
+            mine.line_ids.write({"action": "update", "partner_id": self.existing.id})
+        with self.assertRaises(AccessError):
+            mine.line_ids.unlink()
+        self.assertEqual(mine.line_ids.action, "create")
+
+    def test_a_managers_click_checks_with_the_importers_rights(self):
+        record = self._import(
+            self.rep_a, [["", "For Rep B", "", "", "", "", "", "", "", "sp_rep_b"]]
+        )
+        self.as_user(record, self.manager).action_check()
+        self.assertEqual(record.line_ids.action, "refused", "rep A may not import for rep B")
 
 
 @tagged("post_install", "-at_install")

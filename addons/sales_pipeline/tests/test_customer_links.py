@@ -100,8 +100,8 @@ class TestCustomerLinks(SalesPipelineCase):
         )
         line = (
             self.env["res.partner.import.line"]
-            .with_user(self.rep_b)
             .create({"import_id": batch.id, "row": 2, "name": "x", "action": "update"})
+            .with_user(self.rep_b)
         )
         with self.assertHidden():
             line.write({"partner_id": self.secret.id})

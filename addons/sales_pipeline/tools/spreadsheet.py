@@ -1,45 +1,41 @@
 """Reading the first sheet of an Excel file (the customer import): plain functions, no ORM."""
 
-import io
+from contextlib import contextmanager
+
+from openpyxl import load_workbook
 
 
-def sheet_rows(data):
-    """Cell values of the first sheet, row by row. Like base_import: with xlrd where it reads
-    .xlsx (xlrd 1.2, twice as fast here), else with openpyxl."""
+def sheet_rows(source, first_row=1):
+    """(row number, cell values) of the first sheet from ``first_row`` on, read as a stream:
+    ``source`` is a file path or a binary file object, and only the row being read is held in
+    memory (openpyxl's read-only mode; blank rows come as rows of None)."""
+    with _first_sheet(source) as sheet:
+        rows = sheet.iter_rows(min_row=first_row, values_only=True)
+        yield from enumerate(rows, start=first_row)
+
+
+def sheet_row_count(source):
+    """Rows of the first sheet as its file states them (its dimension), 0 when it does not."""
+    with _first_sheet(source) as sheet:
+        try:
+            return sheet.max_row or 0
+        except (TypeError, ValueError):
+            return 0
+
+
+@contextmanager
+def _first_sheet(source):
+    # a path is opened here: openpyxl wants a path to end in .xlsx, and the file store's do not
+    stream = open(source, "rb") if isinstance(source, str) else source  # noqa: SIM115
     try:
-        from xlrd import xlsx  # noqa: F401
-    except ImportError:
-        return openpyxl_rows(data)
-    return xlrd_rows(data)
-
-
-def xlrd_rows(data):
-    """Rows as openpyxl gives them: dates as datetimes, booleans as booleans, errors as None."""
-    import xlrd  # noqa: PLC0415
-
-    book = xlrd.open_workbook(file_contents=data)
-    sheet = book.sheet_by_index(0)
-    converters = {
-        xlrd.XL_CELL_DATE: lambda value: xlrd.xldate.xldate_as_datetime(value, book.datemode),
-        xlrd.XL_CELL_BOOLEAN: bool,
-        xlrd.XL_CELL_ERROR: lambda value: None,
-    }
-    for index in range(sheet.nrows):
-        values, types = sheet.row_values(index), sheet.row_types(index)
-        if converters.keys() & set(types):
-            values = [
-                converters[ctype](value) if ctype in converters else value
-                for value, ctype in zip(values, types, strict=True)
-            ]
-        yield values
-
-
-def openpyxl_rows(data):
-    from openpyxl import load_workbook  # noqa: PLC0415
-
-    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    yield from workbook.worksheets[0].iter_rows(values_only=True)
-    workbook.close()
+        workbook = load_workbook(stream, read_only=True, data_only=True)
+        try:
+            yield workbook.worksheets[0]
+        finally:
+            workbook.close()
+    finally:
+        if stream is not source:
+            stream.close()
 
 
 def map_header(header, columns):
