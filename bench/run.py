@@ -104,18 +104,7 @@ def main():
             )
         )
 
-        import_rows = 1000 if args.quick else 10_000
-        ours, standard = customer_import.measure(env, import_rows)
-        rows.append(
-            (
-                f"Excel import {import_rows:,} rows (vs base_import), s",
-                ours,
-                standard,
-                ours / standard,
-                "≤ 0.5×",
-                ours / standard <= 0.5,
-            )
-        )
+        import_at = len(rows)  # measured below, on a copy of the database
 
         recall = recall_cron.measure(env, 1000)
         rows.append(
@@ -141,6 +130,34 @@ def main():
                 ours_s < 30,
             )
         )
+
+    import odoo.sql_db  # noqa: PLC0415
+
+    odoo.sql_db.close_all()  # the import's measure copies the database: no connection may stay
+    import_rows = 1000 if args.quick else 100_000
+    ours, standard = customer_import.measure(import_rows)
+    rows.insert(
+        import_at,
+        (
+            f"Excel import {import_rows:,} rows (vs base_import), s",
+            ours["seconds"],
+            standard["seconds"],
+            ours["seconds"] / standard["seconds"],
+            "≤ 0.5×",
+            ours["seconds"] / standard["seconds"] <= 0.5,
+        ),
+    )
+    rows.insert(
+        import_at + 1,
+        (
+            "Excel import: peak memory (RSS) of the process, MB",
+            ours["peak_rss_mb"],
+            standard["peak_rss_mb"],
+            ours["peak_rss_mb"] / standard["peak_rss_mb"],
+            "streamed",
+            ours["peak_rss_mb"] < standard["peak_rss_mb"],
+        ),
+    )
 
     wechat = wechat_callback.measure(200, 3 if args.quick else 10, "plain")
     ours, standard = wechat["ours"], wechat["standard"]
