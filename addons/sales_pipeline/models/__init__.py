@@ -11,6 +11,7 @@ from . import res_partner_import
 from . import res_partner_import_check
 from . import res_partner_import_report
 from . import res_partner_import_line
+from . import ir_attachment
 from . import mail_activity_type
 from . import mail_activity
 from . import res_partner_pool_log

@@ -1,10 +1,11 @@
 import io
 from collections import Counter
 from contextlib import closing
+from urllib.parse import quote as url_quote
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, split_every
+from odoo.tools import SQL, clean_context, split_every
 
 from ..tools.spreadsheet import cell_text, map_header, sheet_row_count, sheet_rows
 
@@ -47,8 +48,18 @@ MAX_ROWS = 200000
 # Written by the check and the import themselves, never by a client: they decide whose rights
 # the background jobs run with and which rows they apply.
 PROCESS_FIELDS = frozenset(
-    {"user_id", "state", "checked_row", "row_estimate", "check_message", "report_file"}
+    {
+        "user_id",
+        "state",
+        "checked_row",
+        "row_estimate",
+        "check_message",
+        "report_file",
+        "report_filename",
+    }
 )
+# The files of an import: their attachments are written by the import only.
+FILE_FIELDS = frozenset({"file", "report_file"})
 
 
 class ResPartnerImport(models.Model):
@@ -153,10 +164,19 @@ class ResPartnerImport(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         if not self.env.su:
-            # an import runs with its importer's rights: nobody files one in another's name
+            # an import runs with its importer's rights: nobody files one in another's name or
+            # past its check (given values, the client's defaults and the user's defaults alike)
+            start = {
+                "user_id": self.env.uid,
+                "state": "draft",
+                "checked_row": 0,
+                "row_estimate": 0,
+                "check_message": False,
+                "report_file": False,
+                "report_filename": False,
+            }
             vals_list = [
-                {key: value for key, value in vals.items() if key not in PROCESS_FIELDS}
-                | {"user_id": self.env.uid}
+                {key: value for key, value in vals.items() if key not in PROCESS_FIELDS} | start
                 for vals in vals_list
             ]
         return super().create(vals_list)
@@ -180,7 +200,7 @@ class ResPartnerImport(models.Model):
         self.ensure_one()
         if self.state not in ("draft", "checked"):
             raise UserError(self.env._("This import is running or has already run."))
-        importer = self.with_user(self.user_id)
+        importer = self._as_importer()
         row_estimate = importer._check_file_start()
         importer._delete_lines()
         self.sudo().write(
@@ -205,10 +225,15 @@ class ResPartnerImport(models.Model):
             raise UserError(self.env._("Check the file before importing it."))
         self.sudo().state = "running"
         if self.total_count <= IMMEDIATE_ROWS:
-            self.with_user(self.user_id)._process_pending_lines()
+            self._as_importer()._process_pending_lines()
         else:
             self._trigger_background()
         return True
+
+    def _as_importer(self):
+        """This import with the rights of who uploaded it, whoever clicks, and none of the
+        defaults the client sends (the rows carry every value the import writes)."""
+        return self.with_user(self.user_id).with_context(clean_context(self.env.context))
 
     def _trigger_background(self):
         self.env.ref("sales_pipeline.ir_cron_res_partner_import").sudo()._trigger()
@@ -218,10 +243,10 @@ class ResPartnerImport(models.Model):
         self.ensure_one()
         if not self.report_file:
             self._write_report()
+        filename = url_quote(self.report_filename or "report.xlsx", safe="")
         return {
             "type": "ir.actions.act_url",
-            "url": f"/web/content/{self._name}/{self.id}/report_file/{self.report_filename}"
-            "?download=true",
+            "url": f"/web/content/{self._name}/{self.id}/report_file/{filename}?download=true",
             "target": "download",
         }
 
@@ -242,7 +267,7 @@ class ResPartnerImport(models.Model):
         after every chunk; what is left when the job's time is up waits for its next run."""
         Cron = self.env["ir.cron"]
         for record in self.search([("state", "in", ("checking", "running"))], order="id"):
-            importer = record.with_user(record.user_id)
+            importer = record._as_importer()
             if record.state == "checking":
                 Cron._commit_progress(remaining=max(record.row_estimate - record.checked_row, 0))
                 finished = importer._check_in_background()

@@ -8,7 +8,7 @@ from .res_partner_import import LIST_COLUMNS
 
 TEXT_FIELDS = ("name", "mobile", "phone", "wechat_id", "email", "city", "street", "comment")
 PERSON_WORDS = {"个人", "person", "individual"}
-COMPANY_WORDS = {"公司", "企业", "company", ""}
+COMPANY_WORDS = {"公司", "企业", "company"}
 MOBILE_RE = re.compile(r"^(\+?86)?1[3-9]\d{9}$|^\+\d{8,15}$")
 PHONE_RE = re.compile(r"^\+?\d{7,20}$")
 
@@ -74,7 +74,7 @@ class ResPartnerImport(models.Model):
         plan["match_keys"] = self._row_keys(vals)
         for key in plan["match_keys"]:
             seen_keys[key] = number
-        target = self._match_existing(values, vals, existing)
+        target, through_contact = self._match_existing(values, vals, existing)
         if target is False:
             return dict(
                 plan,
@@ -106,6 +106,17 @@ class ResPartnerImport(models.Model):
                     owner=owner,
                 ),
             )
+        if through_contact:
+            # a contact's number: the row is that person, not the company to rename after them
+            return dict(
+                plan,
+                action="refused",
+                partner_id=target.id,
+                reason=self.env._(
+                    "Same mobile, phone or WeChat as a contact of customer %(code)s: to update the customer, give its customer number.",  # noqa: E501
+                    code=target.customer_code or target.display_name,
+                ),
+            )
         changes = self._changed_values(target, vals)
         if not changes:
             return dict(plan, action="unchanged", partner_id=target.id)
@@ -129,7 +140,9 @@ class ResPartnerImport(models.Model):
         if vals.get("email") and not email_normalize(vals["email"]):
             problems.append(self.env._("Bad e-mail address %s.", vals["email"]))
         kind = values.get("company_type", "").lower()
-        if kind in PERSON_WORDS:
+        if not kind:
+            pass  # a company when created; an existing customer keeps its type
+        elif kind in PERSON_WORDS:
             vals["is_company"] = False
         elif kind in COMPANY_WORDS:
             vals["is_company"] = True
@@ -166,6 +179,10 @@ class ResPartnerImport(models.Model):
         )
         if not label:
             return (False if may_choose else importer.id), None
+        if label.lower() in lookups["users"] and not lookups["users"][label.lower()]:
+            return False, self.env._(
+                "Several salespeople are named %s: give the login instead.", label
+            )
         owner_id = lookups["users"].get(label.lower())
         if not owner_id:
             return False, self.env._("Unknown salesperson %s.", label)
@@ -187,16 +204,17 @@ class ResPartnerImport(models.Model):
         return keys
 
     def _match_existing(self, values, vals, existing):
-        """The existing customer a row updates, None for a new one, False for an unknown number."""
+        """The existing customer a row updates (None for a new one, False for an unknown number)
+        and whether it was found by the number or WeChat of one of its contacts."""
         if values.get("code"):
-            return existing["code"].get(values["code"], False)
-        for kind, key in self._row_keys(vals):
-            if key in existing[kind]:
-                return existing[kind][key]
-        return None
+            return existing["code"].get(values["code"], False), False
+        for key in self._row_keys(vals):
+            if key in existing[key[0]]:
+                return existing[key[0]][key], key in existing["through_contact"]
+        return None, False
 
     def _prepare_create_vals(self, vals):
-        vals = dict(vals, is_customer=True)
+        vals = dict({"is_company": True}, **vals, is_customer=True)
         if not vals.get("source_id"):
             source = self.env.ref(
                 "sales_pipeline.res_partner_source_import", raise_if_not_found=False
@@ -237,7 +255,7 @@ class ResPartnerImport(models.Model):
 
     def _load_lookups(self):
         """Name -> id maps of the settings lists and users the rows refer to."""
-        lookups = {"held": {}, "user_names": {}}
+        lookups = {"held": {}}
         for _column, (_fname, model) in LIST_COLUMNS.items():
             names = {}
             for lang in [None, *self._installed_langs()]:  # None: the English source names
@@ -255,12 +273,33 @@ class ResPartnerImport(models.Model):
                 ]
             )
         )
-        lookups["users"] = {}
-        for user in users:
-            lookups["users"].setdefault(user.login.lower(), user.id)
-            lookups["users"].setdefault(user.name.lower(), user.id)
-            lookups["user_names"][user.id] = user.name
+        lookups["users"] = self._user_lookup(users)
+        lookups["user_names"] = {user.id: user.name for user in users}
         return lookups
+
+    @staticmethod
+    def _user_lookup(users):
+        """Label -> user id: logins first (unique), then names a single user bears and no
+        other user has as login; an ambiguous name maps to None (a user may rename themselves
+        after a colleague: a row must not go to them by that name)."""
+        by_login = {user.login.lower(): user.id for user in users}
+        by_name = {}
+        for user in users:
+            name = user.name.lower()
+            by_name[name] = None if name in by_name else user.id
+        return by_name | by_login
+
+    @staticmethod
+    def _add_match(existing, key, customer, is_contact):
+        """Record that ``key`` is held by ``customer`` (on a contact of it when ``is_contact``):
+        a customer holding it itself wins over one whose contact does."""
+        known = existing[key[0]].get(key)
+        if known is None or (key in existing["through_contact"] and not is_contact):
+            existing[key[0]][key] = customer
+            if is_contact:
+                existing["through_contact"].add(key)
+            else:
+                existing["through_contact"].discard(key)
 
     def _find_existing_customers(self, rows):
         """Existing managed customers by number, mobile/phone and WeChat, in a few queries."""
@@ -274,7 +313,9 @@ class ResPartnerImport(models.Model):
             if values.get("wechat_id"):
                 wechats.add(values["wechat_id"])
         Partner = self.env["res.partner"].sudo().with_context(active_test=False)
-        existing = {"code": {}, "number": {}, "wechat": {}}
+        # number/wechat: {(kind, key): customer}; through_contact: the keys found on a contact
+        # only, not on a customer itself
+        existing = {"code": {}, "number": {}, "wechat": {}, "through_contact": set()}
         if codes:
             for customer in Partner.search([("customer_code", "in", list(codes))]):
                 existing["code"][customer.customer_code] = customer
@@ -286,7 +327,7 @@ class ResPartnerImport(models.Model):
                 self.env.cr.execute(
                     SQL(
                         """
-                    SELECT n.number, p.commercial_partner_id
+                    SELECT n.number, p.commercial_partner_id, p.id != p.commercial_partner_id
                       FROM unnest(%(numbers)s::text[]) AS n(number)
                       JOIN res_partner p ON p.%(col)s IS NOT NULL AND %(digits)s = n.number
                      WHERE p.is_customer
@@ -296,13 +337,15 @@ class ResPartnerImport(models.Model):
                         numbers=number_list,
                     )
                 )
-                for number, partner_id in self.env.cr.fetchall():
-                    existing["number"].setdefault(number, Partner.browse(partner_id))
+                for number, partner_id, is_contact in self.env.cr.fetchall():
+                    self._add_match(
+                        existing, ("number", number), Partner.browse(partner_id), is_contact
+                    )
         if wechats:
             self.env.cr.execute(
                 SQL(
                     """
-                SELECT p.wechat_id, p.commercial_partner_id
+                SELECT p.wechat_id, p.commercial_partner_id, p.id != p.commercial_partner_id
                   FROM unnest(%s::text[]) AS w(wechat_id)
                   JOIN res_partner p ON p.wechat_id = w.wechat_id
                  WHERE p.is_customer
@@ -310,6 +353,8 @@ class ResPartnerImport(models.Model):
                     list(wechats),
                 )
             )
-            for wechat_id, partner_id in self.env.cr.fetchall():
-                existing["wechat"].setdefault(wechat_id, Partner.browse(partner_id))
+            for wechat_id, partner_id, is_contact in self.env.cr.fetchall():
+                self._add_match(
+                    existing, ("wechat", wechat_id), Partner.browse(partner_id), is_contact
+                )
         return existing

@@ -77,7 +77,9 @@ class ResPartnerImportLine(models.Model):
             # one bad row must not cost the others: retry row by row
             for line in self:
                 line._apply(
-                    lambda line: line.sudo().write({"partner_id": Partner.create(line.values).id})
+                    lambda line: line.sudo().write(
+                        {"partner_id": Partner.create(self._top_level(line.values)).id}
+                    )
                 )
             return
         self._mark_done(partners)
@@ -88,7 +90,12 @@ class ResPartnerImportLine(models.Model):
         create()."""
         if can_insert_customers(partners, {name for vals in vals_list for name in vals}):
             return insert_customers(partners, vals_list)
-        return partners.create(vals_list)
+        return partners.create([ResPartnerImportLine._top_level(vals) for vals in vals_list])
+
+    @staticmethod
+    def _top_level(vals):
+        """A row makes a customer, never a contact of another one, whatever the defaults."""
+        return dict(vals, parent_id=False)
 
     def _mark_done(self, partners):
         """Record the created customers on their rows, in one statement (imports hold thousands)."""

@@ -29,8 +29,10 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        self._check_premium_grade_by_manager([vals.get("value_grade_id") for vals in vals_list])
-        return super().create(vals_list)
+        partners = super().create(vals_list)
+        # on the new records: a grade may come from the values or from a default
+        self._check_premium_grade_by_manager(partners.sudo().value_grade_id.ids)
+        return partners
 
     def write(self, vals):
         if "value_grade_id" in vals:

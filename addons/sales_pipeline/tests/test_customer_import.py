@@ -1,6 +1,8 @@
 import base64
 import io
+import re
 import time
+import zipfile
 from datetime import datetime
 from unittest.mock import patch
 
@@ -491,6 +493,176 @@ class TestCustomerImport(SalesPipelineCase):
         )
         self.as_user(record, self.manager).action_check()
         self.assertEqual(record.line_ids.action, "refused", "rep A may not import for rep B")
+
+    def test_a_rep_gives_no_premium_grade_through_an_import(self):
+        premium = self.env.ref("sales_pipeline.res_partner_value_grade_a")
+        header = ["客户名称", "手机", "价值等级"]
+        record = self._import(
+            self.rep_a, [["Premium By Import", "13900000040", premium.name]], header
+        )
+        record.action_check()
+        record.action_import()
+        self.assertEqual((record.line_ids.state, record.line_ids.action), ("failed", "refused"))
+        self.assertIn("premium value grade", record.line_ids.reason)
+        self.assertFalse(self.Partner.search([("name", "=", "Premium By Import")]))
+        with self.assertRaisesRegex(AccessError, "premium value grade"):  # by hand, by a default
+            self.as_user(self.Partner, self.rep_a).with_context(
+                default_value_grade_id=premium.id
+            ).create({"name": "Premium By Default", "is_customer": True, "user_id": self.rep_a.id})
+        managers = self._import(
+            self.manager, [["Premium By Manager", "13900000041", premium.name]], header
+        )
+        managers.action_check()
+        managers.action_import()
+        self.assertEqual(
+            self.Partner.search([("name", "=", "Premium By Manager")]).customer_tier, "premium"
+        )
+
+    def test_defaults_from_the_client_or_the_user_make_no_contact_of_another_customer(self):
+        pool_customer = self.make_customer("Pool Parent Co")
+        rows = [["", "Defaulted Child", "", "13900000050", "", "", "", "", "", ""]]
+        record = self._import(self.rep_a, rows)
+        record.action_check()
+        self.as_user(record, self.rep_a).with_context(
+            default_parent_id=pool_customer.id, default_user_id=self.rep_b.id
+        ).action_import()
+        created = self.Partner.search([("name", "=", "Defaulted Child")])
+        self.assertEqual((created.parent_id, created.user_id), (self.Partner, self.rep_a))
+        self.env["ir.default"].set(
+            "res.partner", "parent_id", pool_customer.id, user_id=self.rep_a.id
+        )
+        record = self._import(self.rep_a, [["", "User Defaulted", "", "13900000051"]])
+        record.action_check()
+        record.action_import()
+        created = self.Partner.search([("name", "=", "User Defaulted")])
+        self.assertEqual(
+            (created.parent_id, created.commercial_partner_id), (self.Partner, created)
+        )
+
+    def test_import_process_fields_take_no_default_from_the_client(self):
+        record = (
+            self.as_user(self.env["res.partner.import"], self.rep_a)
+            .with_context(
+                default_state="checked", default_checked_row=50, default_check_message="forged"
+            )
+            .create({"file": make_xlsx([["", "X", "", "", "", "", "", "", "", ""]])})
+        )
+        self.assertEqual(
+            (record.state, record.checked_row, record.check_message), ("draft", 0, False)
+        )
+        self.env["ir.default"].set("res.partner.import", "state", "running", user_id=self.rep_a.id)
+        record = self.as_user(self.env["res.partner.import"], self.rep_a).create(
+            {"file": make_xlsx([["", "X", "", "", "", "", "", "", "", ""]])}
+        )
+        self.assertEqual(record.state, "draft")
+
+    def test_the_files_of_an_import_are_written_by_the_import_only(self):
+        record = self._import(self.rep_a, [["", "File Owner Co", "", "", "", "", "", "", "", ""]])
+        record.action_check()
+        record.action_download_report()
+        Attachment = self.as_user(self.env["ir.attachment"], self.rep_a)
+        files = Attachment.search(
+            [
+                ("res_model", "=", "res.partner.import"),
+                ("res_id", "=", record.id),
+                ("res_field", "in", ["file", "report_file"]),
+            ]
+        )
+        self.assertEqual(set(files.mapped("res_field")), {"file", "report_file"}, "readable")
+        forged = make_xlsx([["", "Swapped In", "", "", "", "", "", "", "", "sp_rep_b"]])
+        with self.assertRaises(AccessError):
+            files.write({"datas": forged})
+        with self.assertRaises(AccessError):
+            files.unlink()
+        for field in ("file", "report_file"):
+            with self.subTest(field=field), self.assertRaises(AccessError):
+                Attachment.create(
+                    {
+                        "name": "forged.xlsx",
+                        "datas": forged,
+                        "res_model": "res.partner.import",
+                        "res_id": record.id,
+                        "res_field": field,
+                    }
+                )
+        own = Attachment.create(
+            {
+                "name": "mine.xlsx",
+                "datas": forged,
+                "res_model": "res.partner.import",
+                "res_id": record.id,
+            }
+        )
+        with self.assertRaises(AccessError):
+            own.write({"res_field": "file"})
+        with self.assertRaises(AccessError):
+            self.as_user(record, self.rep_a).write({"report_filename": "../../web/session/logout"})
+        record.sudo().report_filename = "a/../b ?.xlsx"
+        self.assertTrue(
+            record.action_download_report()["url"].endswith(
+                "/report_file/a%2F..%2Fb%20%3F.xlsx?download=true"
+            )
+        )
+        self.as_user(record, self.rep_a).unlink()  # deleting the import deletes its files
+        self.assertFalse(files.exists())
+
+    def test_a_salesperson_is_named_by_login_first_and_never_ambiguously(self):
+        self.rep_b.name = "sp_rep_a"  # after a colleague's login
+        rows = [["", "For Rep A By Login", "", "", "", "", "", "", "", "sp_rep_a"]]
+        record = self._import(self.clerk, rows)
+        record.action_check()
+        self.assertEqual(record.line_ids.values["user_id"], self.rep_a.id)
+        self.rep_b.name = self.rep_a.name  # and then their name
+        record = self._import(self.clerk, [["", "Ambiguous", "", "", "", "", "", "", "", "Rep A"]])
+        record.action_check()
+        self.assertEqual(record.line_ids.action, "refused")
+        self.assertIn("Several salespeople are named Rep A", record.line_ids.reason)
+
+    def test_a_contacts_number_does_not_rename_its_company(self):
+        company = self.make_customer("Contact Holder Co", owner=self.rep_a)
+        self.Partner.create(
+            {"name": "Buyer Zhao", "parent_id": company.id, "mobile": "13700000077"}
+        )
+        record = self._import(
+            self.rep_a, [["", "Buyer Zhao", "个人", "13700000077", "", "", "", "", "", ""]]
+        )
+        record.action_check()
+        self.assertEqual(record.line_ids.action, "refused")
+        self.assertIn(f"a contact of customer {company.customer_code}", record.line_ids.reason)
+        self.assertEqual((company.name, company.is_company), ("Contact Holder Co", True))
+
+    def test_an_empty_type_keeps_the_type_of_an_existing_customer(self):
+        person = self.make_customer(
+            "Person Li", owner=self.rep_a, is_company=False, mobile="13700000088"
+        )
+        record = self._import(
+            self.rep_a, [["", "Person Li Renamed", "", "13700000088", "", "", "", "", "", ""]]
+        )
+        record.action_check()
+        self.assertEqual(record.line_ids.values, {"name": "Person Li Renamed"})
+        record.action_import()
+        self.assertEqual((person.name, person.is_company), ("Person Li Renamed", False))
+
+    def test_rows_past_the_size_a_file_states_are_read(self):
+        data = base64.b64decode(self._bulk_rows_file(3))
+        # the file says it holds 2 rows (A1:J2): some writers leave a stale size
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(buffer, "w") as target:
+            for item in source.infolist():
+                content = source.read(item.filename)
+                if item.filename == "xl/worksheets/sheet1.xml":
+                    content = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:J2"', content)
+                target.writestr(item, content)
+        record = (
+            self.env["res.partner.import"]
+            .with_user(self.clerk)
+            .create({"file": base64.b64encode(buffer.getvalue()), "filename": "stale.xlsx"})
+        )
+        record.action_check()
+        self.assertEqual(len(record.line_ids), 3)
+
+    def _bulk_rows_file(self, count):
+        return make_xlsx(self._bulk_rows(count))
 
 
 @tagged("post_install", "-at_install")

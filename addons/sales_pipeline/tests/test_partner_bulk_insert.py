@@ -140,6 +140,27 @@ class TestPartnerBulkInsert(SalesPipelineCase):
             )
         self.assertEqual(self.Partner.search_count([]), before)
 
+    def test_a_rep_inserts_no_premium_grade(self):
+        premium = self.env.ref("sales_pipeline.res_partner_value_grade_a")
+        before = self.Partner.search_count([])
+        with self.assertRaisesRegex(AccessError, "premium value grade"):
+            insert_customers(
+                self.env["res.partner"].with_user(self.rep_a),
+                [self._vals(user_id=self.rep_a.id, value_grade_id=premium.id)],
+            )
+        self.assertEqual(self.Partner.search_count([]), before)
+
+    def test_defaults_of_the_client_or_the_user_fall_back_to_create(self):
+        """A default from the context or ir.default (a parent, a grade) is a value create()
+        checks; the INSERT would not see it."""
+        Partner = self.env["res.partner"].with_user(self.rep_a)
+        self.assertTrue(can_insert_customers(Partner, {"name", "user_id"}))
+        self.assertFalse(
+            can_insert_customers(Partner.with_context(default_parent_id=1), {"name", "user_id"})
+        )
+        self.env["ir.default"].set("res.partner", "city", "Suzhou", user_id=self.rep_a.id)
+        self.assertFalse(can_insert_customers(Partner, {"name", "user_id"}))
+
     def test_a_portal_user_cannot_insert(self):
         portal = new_test_user(self.env, login="sp_bulk_portal", groups="base.group_portal")
         before = self.Partner.sudo().search_count([])

@@ -58,6 +58,8 @@ def can_insert_customers(partners, field_names, checked_modules=CHECKED_CREATE_M
     }
     if not overriding <= checked_modules or REFUSED_KEYS & set(field_names):
         return False
+    if _user_defaults(partners):
+        return False  # defaults set by the user or the client: create() checks them as values
     for name in field_names:
         field = partners._fields.get(name)
         if (
@@ -71,6 +73,20 @@ def can_insert_customers(partners, field_names, checked_modules=CHECKED_CREATE_M
         if name in COMPUTED_HERE or (field.compute and field.readonly):
             return False
     return True
+
+
+def _user_defaults(partners):
+    """Whether res.partner has defaults the user chose: the client's (``default_*`` context
+    keys) or the user's own ir.default (an administrator's, for everyone or a company, are
+    read by default_get as in create)."""
+    env = partners.env
+    if any(key.startswith("default_") for key in env.context):
+        return True
+    return bool(
+        env["ir.default"]
+        .sudo()
+        .search_count([("field_id.model", "=", partners._name), ("user_id", "=", env.uid)], limit=1)
+    )
 
 
 def insert_customers(partners, vals_list):
@@ -88,6 +104,7 @@ def insert_customers(partners, vals_list):
         partners._check_guarded_fields_at_create(vals_list)
         partners._check_links_readable(vals_list)
     partners._check_customer_entry(vals_list)
+    partners._check_premium_grade_by_manager([vals.get("value_grade_id") for vals in vals_list])
     partners._prepare_customer_codes(vals_list)
     names = sorted(
         {name for vals in vals_list for name in vals}

@@ -10,6 +10,7 @@ def sheet_rows(source, first_row=1):
     ``source`` is a file path or a binary file object, and only the row being read is held in
     memory (openpyxl's read-only mode; blank rows come as rows of None)."""
     with _first_sheet(source) as sheet:
+        sheet.reset_dimensions()  # to the last row there is, whatever size the file states
         rows = sheet.iter_rows(min_row=first_row, values_only=True)
         yield from enumerate(rows, start=first_row)
 

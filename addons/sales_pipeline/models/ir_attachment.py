@@ -1,0 +1,47 @@
+from odoo import models
+from odoo.exceptions import AccessError
+
+from .res_partner_import import FILE_FIELDS
+
+IMPORT_MODEL = "res.partner.import"
+
+
+class IrAttachment(models.Model):
+    """The file a customer import checks and the report it writes are its field attachments:
+    only the import writes them (its own writes are sudo), so that the file checked is the file
+    uploaded and the report is the import's."""
+
+    _inherit = "ir.attachment"
+
+    def _check_access(self, operation):
+        result = super()._check_access(operation)
+        if self.env.su or operation == "read":
+            return result
+        forbidden = result[0] if result else self.browse()
+        import_files = self.browse(
+            attachment.id
+            for attachment in self.sudo()
+            if attachment.res_model == IMPORT_MODEL and attachment.res_field in FILE_FIELDS
+        )
+        if not import_files - forbidden:
+            return result
+        return forbidden | import_files, self._import_file_error
+
+    def write(self, vals):
+        if not self.env.su and self._moves_to_an_import_file(vals):
+            raise self._import_file_error()
+        return super().write(vals)
+
+    def _moves_to_an_import_file(self, vals):
+        if not {"res_model", "res_field"} & vals.keys():
+            return False
+        return any(
+            vals.get("res_model", attachment.res_model) == IMPORT_MODEL
+            and vals.get("res_field", attachment.res_field) in FILE_FIELDS
+            for attachment in self.sudo()
+        )
+
+    def _import_file_error(self):
+        return AccessError(
+            self.env._("The file and the report of a customer import are written by the import.")
+        )
