@@ -4,6 +4,7 @@ from odoo import models
 from odoo.tools import SQL, email_normalize
 
 from ..tools.phone import phone_digits, phone_digits_sql
+from ..tools.planner import INDEX_LOOKUP_SETTINGS, planner_settings
 from .res_partner_import import LIST_COLUMNS
 
 TEXT_FIELDS = ("name", "mobile", "phone", "wechat_id", "email", "city", "street", "comment")
@@ -319,42 +320,43 @@ class ResPartnerImport(models.Model):
         if codes:
             for customer in Partner.search([("customer_code", "in", list(codes))]):
                 existing["code"][customer.customer_code] = customer
-        if numbers:
-            number_list = list(numbers)
-            for column in ("phone", "mobile"):
-                # a join on the numbers, not "= ANY(list)": thousands of numbers
-                # would be compared one by one against every partner
+        # each number and WeChat id looked up on its index: PostgreSQL misjudges the digits
+        # expression and would sort or hash every partner for each chunk of rows
+        with planner_settings(self.env.cr, INDEX_LOOKUP_SETTINGS):
+            if numbers:
+                number_list = list(numbers)
+                for column in ("phone", "mobile"):
+                    self.env.cr.execute(
+                        SQL(
+                            """
+                        SELECT n.number, p.commercial_partner_id, p.id != p.commercial_partner_id
+                          FROM unnest(%(numbers)s::text[]) AS n(number)
+                          JOIN res_partner p ON p.%(col)s IS NOT NULL AND %(digits)s = n.number
+                         WHERE p.is_customer
+                        """,
+                            col=SQL.identifier(column),
+                            digits=phone_digits_sql(SQL.identifier("p", column)),
+                            numbers=number_list,
+                        )
+                    )
+                    for number, partner_id, is_contact in self.env.cr.fetchall():
+                        self._add_match(
+                            existing, ("number", number), Partner.browse(partner_id), is_contact
+                        )
+            if wechats:
                 self.env.cr.execute(
                     SQL(
                         """
-                    SELECT n.number, p.commercial_partner_id, p.id != p.commercial_partner_id
-                      FROM unnest(%(numbers)s::text[]) AS n(number)
-                      JOIN res_partner p ON p.%(col)s IS NOT NULL AND %(digits)s = n.number
+                    SELECT p.wechat_id, p.commercial_partner_id, p.id != p.commercial_partner_id
+                      FROM unnest(%s::text[]) AS w(wechat_id)
+                      JOIN res_partner p ON p.wechat_id = w.wechat_id
                      WHERE p.is_customer
                     """,
-                        col=SQL.identifier(column),
-                        digits=phone_digits_sql(SQL.identifier("p", column)),
-                        numbers=number_list,
+                        list(wechats),
                     )
                 )
-                for number, partner_id, is_contact in self.env.cr.fetchall():
+                for wechat_id, partner_id, is_contact in self.env.cr.fetchall():
                     self._add_match(
-                        existing, ("number", number), Partner.browse(partner_id), is_contact
+                        existing, ("wechat", wechat_id), Partner.browse(partner_id), is_contact
                     )
-        if wechats:
-            self.env.cr.execute(
-                SQL(
-                    """
-                SELECT p.wechat_id, p.commercial_partner_id, p.id != p.commercial_partner_id
-                  FROM unnest(%s::text[]) AS w(wechat_id)
-                  JOIN res_partner p ON p.wechat_id = w.wechat_id
-                 WHERE p.is_customer
-                """,
-                    list(wechats),
-                )
-            )
-            for wechat_id, partner_id, is_contact in self.env.cr.fetchall():
-                self._add_match(
-                    existing, ("wechat", wechat_id), Partner.browse(partner_id), is_contact
-                )
         return existing
