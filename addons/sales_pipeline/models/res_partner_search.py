@@ -8,6 +8,9 @@ from ..tools.phone import looks_like_number, phone_digits
 # (GIN on sales_pipeline_bigrams) for terms of two characters, which have no trigram.
 QUICK_SEARCH_COLUMNS = ("complete_name", "customer_code", "street", "city", "reach_search_text")
 QUICK_SEARCH_TEXT = " || ' ' || ".join(f"coalesce({column}, '')" for column in QUICK_SEARCH_COLUMNS)
+# Fewer partners than this expected to hold a term's pairs of characters: the matches are collected
+# first, then sorted (see _is_rare_term).
+RARE_TERM_ROWS = 2000
 BIGRAMS_FUNCTION = """
     CREATE OR REPLACE FUNCTION sales_pipeline_bigrams(value text) RETURNS text[]
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
@@ -89,7 +92,9 @@ class ResPartner(models.Model):
 
         Every condition is on res_partner itself and trigram-indexed, so that
         PostgreSQL can combine the indexes for a rare term, or walk the list
-        order for a frequent one.
+        order for a frequent one. A phone fragment, or a term whose pairs of
+        characters the statistics say few partners hold, is collected through
+        the indexes first (_any_of): PostgreSQL would otherwise walk the order.
         """
         if operator != "ilike" or not isinstance(value, str):
             return NotImplemented
@@ -97,15 +102,37 @@ class ResPartner(models.Model):
         if not term:
             return Domain.TRUE
         industries = self.env["res.partner.industry"].sudo().search([("name", "ilike", term)]).ids
-        conditions = [self._quick_search_text_domain(term)]
+        texts = [term]
         digits = phone_digits(term)
         if looks_like_number(digits) and digits != term:
-            conditions.append(self._quick_search_text_domain(digits))
+            texts.append(digits)
+        conditions = [self._quick_search_text_domain(text) for text in texts]
         if industries:
             conditions.append(Domain("industry_id", "in", industries))
         if len(digits) >= 4 and looks_like_number(digits):
             return self._any_of(conditions)
+        if not industries and all(self._is_rare_term(text) for text in texts):
+            return self._any_of(conditions)
         return Domain.OR(conditions)
+
+    @api.model
+    def _is_rare_term(self, term):
+        """Whether PostgreSQL's statistics of the pairs of characters (the bigram index) say few
+        partners hold ``term``: a company's name (瑞丰物流) rarely has all its pairs frequent.
+        Such a term is collected through the indexes first: walking the name order to fill a
+        page would read most partners when the names holding it sort late (瑞 near the end)."""
+        if len(term) < 2 or any(wildcard in term for wildcard in "%_\\"):
+            return False
+        pairs = sorted({term.lower()[index : index + 2] for index in range(len(term) - 1)})
+        self.env.cr.execute(
+            SQL(
+                "EXPLAIN (FORMAT JSON) SELECT 1 FROM res_partner"
+                " WHERE sales_pipeline_bigrams(%s) @> %s::text[]",
+                SQL(QUICK_SEARCH_TEXT),
+                pairs,
+            )
+        )
+        return self.env.cr.fetchone()[0][0]["Plan"]["Plan Rows"] < RARE_TERM_ROWS
 
     @api.model
     def _quick_search_text_domain(self, term):

@@ -1,6 +1,9 @@
+from unittest.mock import patch
+
 from odoo.tests import tagged
 from odoo.tools import SQL
 
+from ..models import res_partner_search
 from .common import SalesPipelineCase
 
 
@@ -103,6 +106,30 @@ class TestQuickSearch(SalesPipelineCase):
                 self.assertNotIn(self.hidden, self._quick(self.rep_a, term))
                 self.assertIn(self.hidden, self._quick(self.manager, term))
                 self.assertIn(self.hidden, self._quick(self.rep_b, term))
+
+    def test_both_plans_find_the_same_customers(self):
+        """A rare term's matches are collected first, a frequent one's by walking the list order:
+        the customers found are the same either way, rules included."""
+        self.make_customer("华信机电", owner=self.rep_a, street="星湖街88号", city="吴江")
+        terms = ("Kunlun", "unlun Instr", "信机", "华信机电", "湖街", "Xinghu", "kunlun_sal", "5%")
+        for user in (self.rep_a, self.rep_b, self.manager):
+            for term in terms:
+                with self.subTest(user=user.name, term=term):
+                    with patch.object(res_partner_search, "RARE_TERM_ROWS", 0):
+                        walked = self._quick(user, term)
+                    with patch.object(res_partner_search, "RARE_TERM_ROWS", 10**9):
+                        collected = self._quick(user, term)
+                    self.assertEqual(walked, collected)
+
+    def test_a_term_whose_pairs_many_partners_hold_is_not_rare(self):
+        self.Partner.create(
+            [{"name": f"有限责任 {index}", "is_customer": True} for index in range(3000)]
+        )
+        self.env.flush_all()
+        self.env.cr.execute("ANALYZE res_partner")
+        self.assertFalse(self.Partner._is_rare_term("有限"))
+        self.assertTrue(self.Partner._is_rare_term("瑞丰物流"))
+        self.assertFalse(self.Partner._is_rare_term("5%"), "wildcards: no pairs to count")
 
     def test_search_view_uses_quick_search_first(self):
         arch = self.env["res.partner"].get_view(
