@@ -22,6 +22,8 @@ TERMS = [
     "wx_00456",
     "有限公司",
     "000077",
+    "瑞丰物流",  # a company's name: its matches sort late in the name order
+    "华信机电",
 ]
 
 

@@ -314,13 +314,11 @@ class ResPartnerImport(models.Model):
                 return False
         self.sudo().write({"state": "done", "report_file": False})  # built again when downloaded
         self._notify_importer(
-            self.env._(
-                "%(name)s: %(created)s customers created, %(updated)s updated, %(refused)s refused.",  # noqa: E501
-                name=self.name,
-                created=self.create_count,
-                updated=self.update_count,
-                refused=self.refused_count,
-            ),
+            self._with_counts(
+                self.env._(
+                    "%(name)s: %(created)s customers created, %(updated)s updated, %(refused)s refused."  # noqa: E501
+                )
+            )
         )
         return True
 
@@ -356,15 +354,22 @@ class ResPartnerImport(models.Model):
         self.sudo().state = "checked"
         if commit:
             self._notify_importer(
-                self.env._(
-                    "%(name)s is checked: %(created)s to create, %(updated)s to update, %(refused)s refused.",  # noqa: E501
-                    name=self.name,
-                    created=self.create_count,
-                    updated=self.update_count,
-                    refused=self.refused_count,
-                ),
+                self._with_counts(
+                    self.env._(
+                        "%(name)s is checked: %(created)s to create, %(updated)s to update, %(refused)s refused."  # noqa: E501
+                    )
+                )
             )
         return True
+
+    def _with_counts(self, message):
+        """``message`` (translated) with the import's name and row counts."""
+        return message % {
+            "name": self.name,
+            "created": self.create_count,
+            "updated": self.update_count,
+            "refused": self.refused_count,
+        }
 
     def _stop_check(self, message):
         self._delete_lines()
