@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import api, models
 from odoo.exceptions import AccessError
 
 from .res_partner_import import FILE_FIELDS
@@ -27,10 +27,38 @@ class IrAttachment(models.Model):
             return result
         return forbidden | import_files, self._import_file_error
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        attachments = super().create(vals_list)
+        # even as superuser (routes copy attachments with sudo): an import has one file and one
+        # report, which its own field writes update in place
+        attachments._check_one_file_per_import()
+        return attachments
+
     def write(self, vals):
         if not self.env.su and self._moves_to_an_import_file(vals):
             raise self._import_file_error()
-        return super().write(vals)
+        result = super().write(vals)
+        if {"res_model", "res_id", "res_field"} & vals.keys():
+            self._check_one_file_per_import()
+        return result
+
+    def _check_one_file_per_import(self):
+        targets = {
+            (attachment.res_id, attachment.res_field)
+            for attachment in self.sudo()
+            if attachment.res_model == IMPORT_MODEL and attachment.res_field in FILE_FIELDS
+        }
+        for res_id, res_field in targets:
+            count = self.sudo().search_count(
+                [
+                    ("res_model", "=", IMPORT_MODEL),
+                    ("res_id", "=", res_id),
+                    ("res_field", "=", res_field),
+                ]
+            )
+            if count > 1:
+                raise self._import_file_error()
 
     def _moves_to_an_import_file(self, vals):
         if not {"res_model", "res_field"} & vals.keys():

@@ -57,6 +57,7 @@ PROCESS_FIELDS = frozenset(
         "check_message",
         "report_file",
         "report_filename",
+        "file_checksum",
     }
 )
 LINE_COLUMNS = (
@@ -132,6 +133,10 @@ class ResPartnerImport(models.Model):
     check_message = fields.Char(
         readonly=True, help="Why the last check stopped without checking the file."
     )
+    file_checksum = fields.Char(
+        readonly=True,
+        help="The checksum of the file the check reads: a file changed meanwhile stops it.",
+    )
 
     @api.depends("filename")
     def _compute_name(self):
@@ -190,6 +195,7 @@ class ResPartnerImport(models.Model):
                 "check_message": False,
                 "report_file": False,
                 "report_filename": False,
+                "file_checksum": False,
             }
             vals_list = [
                 {key: value for key, value in vals.items() if key not in PROCESS_FIELDS} | start
@@ -217,6 +223,7 @@ class ResPartnerImport(models.Model):
         if self.state not in ("draft", "checked"):
             raise UserError(self.env._("This import is running or has already run."))
         importer = self._as_importer()
+        self.sudo().file_checksum = self._file_attachment().checksum  # the file this check reads
         row_estimate = importer._check_file_start()
         importer._delete_lines()
         self.sudo().write(
@@ -226,10 +233,13 @@ class ResPartnerImport(models.Model):
                 "row_estimate": row_estimate,
                 "check_message": False,
                 "report_file": False,  # built when downloaded
+                "report_filename": False,
             }
         )
         if 0 < row_estimate <= IMMEDIATE_ROWS + 1:
-            importer._check_pending_rows()
+            # a file may state fewer rows than it holds: past one chunk, the scheduler goes on
+            if not importer._check_pending_rows(max_chunks=1):
+                self._trigger_background()
         else:
             self._trigger_background()
         return True
@@ -257,7 +267,7 @@ class ResPartnerImport(models.Model):
     def action_download_report(self):
         """The per-row report, built on demand (not on every check and import: big files)."""
         self.ensure_one()
-        if not self.report_file:
+        if not self.report_filename:  # set by _write_report only: a report nobody built is rebuilt
             self._write_report()
         filename = url_quote(self.report_filename or "report.xlsx", safe="")
         return {
@@ -312,7 +322,8 @@ class ResPartnerImport(models.Model):
             lines._import_batch()
             if commit and not Cron._commit_progress(len(lines)):
                 return False
-        self.sudo().write({"state": "done", "report_file": False})  # built again when downloaded
+        # the report is built again when downloaded
+        self.sudo().write({"state": "done", "report_file": False, "report_filename": False})
         self._notify_importer(
             self._with_counts(
                 self.env._(
@@ -336,18 +347,21 @@ class ResPartnerImport(models.Model):
             self._stop_check(error.args[0])
             return True
 
-    def _check_pending_rows(self, commit=False):
+    def _check_pending_rows(self, commit=False, max_chunks=None):
         """Check the rows after ``checked_row``, CHECK_CHUNK at a time; returns False when the
-        cron ran out of time (the next run goes on from there)."""
+        cron ran out of time or ``max_chunks`` were checked with rows left (the next run goes on
+        from there)."""
         self.ensure_one()
         Cron = self.env["ir.cron"]
         lookups = self._load_lookups()
         seen_keys, new_by_owner, row_count = self._checked_so_far()
         with closing(self._data_rows(self.checked_row + 1, row_count)) as rows:
-            for chunk in split_every(CHECK_CHUNK, rows):
+            for done, chunk in enumerate(split_every(CHECK_CHUNK, rows), start=1):
                 self._store_plans(self._plan_rows(chunk, lookups, seen_keys, new_by_owner))
                 self.sudo().checked_row = chunk[-1][0]
                 if commit and not Cron._commit_progress(len(chunk)):
+                    return False
+                if done == max_chunks and len(chunk) == CHECK_CHUNK:
                     return False
         if not self._has_lines():
             raise UserError(self.env._("The file has no customer rows under its header."))
@@ -451,7 +465,7 @@ class ResPartnerImport(models.Model):
             row_count += 1
             for kind, key in match_keys or ():
                 seen_keys.setdefault((kind, key), row)
-            if action == "create" and owner_id:
+            if action == "create" and owner_id and owner_id.isdigit():  # not the pool's false
                 new_by_owner[int(owner_id)] += 1
         return seen_keys, new_by_owner, row_count
 
@@ -459,9 +473,8 @@ class ResPartnerImport(models.Model):
     # Reading the file
     # ------------------------------------------------------------------
 
-    def _file_source(self):
-        """The uploaded file as a path in the file store (read as a stream), else its bytes."""
-        attachment = (
+    def _file_attachment(self):
+        return (
             self.env["ir.attachment"]
             .sudo()
             .search(
@@ -470,9 +483,17 @@ class ResPartnerImport(models.Model):
                     ("res_id", "=", self.id),
                     ("res_field", "=", "file"),
                 ],
+                order="id",
                 limit=1,
             )
         )
+
+    def _file_source(self):
+        """The uploaded file as a path in the file store (read as a stream), else its bytes; a
+        file that is no longer the one the check started on stops the check."""
+        attachment = self._file_attachment()
+        if self.file_checksum and attachment.checksum != self.file_checksum:
+            raise UserError(self.env._("The file changed during the check: check it again."))
         if attachment.store_fname:
             return attachment._full_path(attachment.store_fname)
         return io.BytesIO(attachment.raw or b"")

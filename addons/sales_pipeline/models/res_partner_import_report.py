@@ -1,5 +1,6 @@
 import base64
 import io
+import re
 
 from odoo import api, models
 
@@ -49,7 +50,8 @@ class ResPartnerImport(models.Model):
             )
         buffer = io.BytesIO()
         workbook.save(buffer)
-        base_name = (self.filename or "customers").rsplit(".", 1)[0]
+        # no path separator: the name ends the download's URL
+        base_name = re.sub(r"[/\\]", "_", (self.filename or "customers").rsplit(".", 1)[0])
         self.sudo().write(
             {
                 "report_file": base64.b64encode(buffer.getvalue()),

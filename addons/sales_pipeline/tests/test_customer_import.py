@@ -643,23 +643,82 @@ class TestCustomerImport(SalesPipelineCase):
         record.action_import()
         self.assertEqual((person.name, person.is_company), ("Person Li Renamed", False))
 
-    def test_rows_past_the_size_a_file_states_are_read(self):
-        data = base64.b64decode(self._bulk_rows_file(3))
-        # the file says it holds 2 rows (A1:J2): some writers leave a stale size
+    def _with_stated_size(self, data, size_ref):
+        """The .xlsx ``data`` (base64) with the size its sheet states changed to ``size_ref``."""
         buffer = io.BytesIO()
-        with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(buffer, "w") as target:
+        with (
+            zipfile.ZipFile(io.BytesIO(base64.b64decode(data))) as source,
+            zipfile.ZipFile(buffer, "w") as target,
+        ):
             for item in source.infolist():
                 content = source.read(item.filename)
                 if item.filename == "xl/worksheets/sheet1.xml":
-                    content = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:J2"', content)
+                    content = re.sub(
+                        rb'<dimension ref="[^"]*"', f'<dimension ref="{size_ref}"'.encode(), content
+                    )
                 target.writestr(item, content)
+        return base64.b64encode(buffer.getvalue())
+
+    def test_rows_past_the_size_a_file_states_are_read(self):
+        """Some writers leave a stale size: every row is read, and a file that states a small
+        size but holds more than a chunk is checked by the scheduler past its first chunk."""
         record = (
             self.env["res.partner.import"]
             .with_user(self.clerk)
-            .create({"file": base64.b64encode(buffer.getvalue()), "filename": "stale.xlsx"})
+            .create(
+                {
+                    "file": self._with_stated_size(self._bulk_rows_file(1200), "A1:J2"),
+                    "filename": "s.xlsx",
+                }
+            )
         )
         record.action_check()
-        self.assertEqual(len(record.line_ids), 3)
+        self.assertEqual((record.state, len(record.line_ids)), ("checking", 1000))
+        self._run_import_cron()
+        self.assertEqual((record.state, len(record.line_ids)), ("checked", 1200))
+
+    def test_an_import_keeps_one_file_and_one_report(self):
+        """Routes that copy an attachment as superuser (the HTML editor's image copy) cannot put a
+        second file or report on an import; a report the import did not build is rebuilt."""
+        record = self._import(self.rep_a, [["", "One File Co", "", "", "", "", "", "", "", ""]])
+        forged = make_xlsx([["", "Forged", "", "", "", "", "", "", "", ""]])
+        Attachment = self.env["ir.attachment"].sudo()
+        target = {"res_model": "res.partner.import", "res_id": record.id}
+        with self.assertRaises(AccessError):
+            Attachment.create({"name": "f.xlsx", "datas": forged, "res_field": "file", **target})
+        Attachment.create({"name": "r.xlsx", "datas": forged, "res_field": "report_file", **target})
+        with self.assertRaises(AccessError):
+            Attachment.create(
+                {"name": "r.xlsx", "datas": forged, "res_field": "report_file", **target}
+            )
+        record.action_check()
+        record.sudo().report_file = forged  # planted after the check
+        record.action_download_report()
+        report = load_workbook(io.BytesIO(base64.b64decode(record.report_file)))
+        self.assertEqual(list(report.active.iter_rows(values_only=True))[1][1], "One File Co")
+
+    def test_a_file_changed_during_the_check_stops_it(self):
+        record = self._import(self.clerk, self._bulk_rows(1200))
+        record.action_check()
+        self.env["ir.attachment"].sudo().search(
+            [
+                ("res_model", "=", "res.partner.import"),
+                ("res_id", "=", record.id),
+                ("res_field", "=", "file"),
+            ]
+        ).datas = make_xlsx([["", "Swapped", "", "", "", "", "", "", "", ""]])
+        self._run_import_cron()
+        self.assertEqual(record.state, "draft")
+        self.assertIn("file changed", record.check_message)
+        self.assertFalse(record.line_ids)
+
+    def test_a_report_name_holds_no_path(self):
+        record = self._import(self.clerk, [["", "Slash Co", "", "", "", "", "", "", "", ""]])
+        record.filename = "a/b\\c.xlsx"
+        record.action_check()
+        self.assertTrue(
+            record.action_download_report()["url"].endswith("/a_b_c-report.xlsx?download=true")
+        )
 
     def _bulk_rows_file(self, count):
         return make_xlsx(self._bulk_rows(count))
