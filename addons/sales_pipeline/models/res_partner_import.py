@@ -8,7 +8,14 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, clean_context, split_every
 
-from ..tools.spreadsheet import cell_text, map_header, sheet_row_count, sheet_rows
+from ..tools.spreadsheet import (
+    cell_text,
+    first_sheet,
+    header_row,
+    map_header,
+    numbered_rows,
+    stated_row_count,
+)
 
 # (key, Chinese header of our template, English header); the first row of a
 # file may use either.
@@ -506,18 +513,15 @@ class ResPartnerImport(models.Model):
         unreadable file, a header without the name column or too many rows is refused at once.
         Returns the rows the file states (0 when it does not)."""
         try:
-            row_estimate = sheet_row_count(self._file_source())
-            header = self._header()
+            with first_sheet(self._file_source()) as sheet:
+                row_estimate = stated_row_count(sheet)
+                header = header_row(sheet)
         except Exception:
             raise self._unreadable() from None
         self._map_header(header)
         if row_estimate - 1 > MAX_ROWS:
             raise self._too_many_rows()
         return row_estimate
-
-    def _header(self):
-        with closing(sheet_rows(self._file_source())) as rows:
-            return next(rows, (1, ()))[1]
 
     def _too_many_rows(self):
         return UserError(self.env._("A file may hold at most %s rows: split it.", MAX_ROWS))
@@ -526,9 +530,9 @@ class ResPartnerImport(models.Model):
         """(row number, values by column key) of the non-blank rows from ``first_row`` on;
         ``row_count`` rows came before."""
         try:
-            keys = self._map_header(self._header())
-            with closing(sheet_rows(self._file_source(), first_row)) as rows:
-                for number, cells in rows:
+            with first_sheet(self._file_source()) as sheet:
+                keys = self._map_header(header_row(sheet))
+                for number, cells in numbered_rows(sheet, first_row):
                     values = {
                         key: cell_text(cells[index])
                         for index, key in keys.items()

@@ -13,7 +13,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 
 from ..models import res_partner_import
-from ..tools.spreadsheet import cell_text, sheet_rows
+from ..tools.spreadsheet import cell_text, first_sheet, numbered_rows
 from .common import SalesPipelineCase
 
 HEADER = ("客户编号", "客户名称*", "类型", "手机", "电话", "微信", "城市", "区域", "来源", "负责人")
@@ -319,15 +319,17 @@ class TestCustomerImport(SalesPipelineCase):
                 ]
             )
         )
-        rows = [
-            (number, [cell_text(cell) for cell in cells])
-            for number, cells in sheet_rows(io.BytesIO(data), first_row=2)
-        ]
+        with first_sheet(io.BytesIO(data)) as sheet:
+            rows = [
+                (number, [cell_text(cell) for cell in cells])
+                for number, cells in numbered_rows(sheet)
+            ]
         self.assertEqual([number for number, _cells in rows], [2, 3, 4, 5], "blank rows count")
         self.assertEqual(rows[0][1][:5], ["", "华东新客户", "公司", "13800000001", "021-5555 6666"])
         self.assertEqual(rows[2][1][3:5], ["13900000002", "55556666"], "numbers typed as numbers")
         self.assertEqual(rows[3][1][3:5], ["2026-03-08 09:30:00", "True"], "a date and a boolean")
-        self.assertEqual([number for number, _cells in sheet_rows(io.BytesIO(data), 4)], [4, 5])
+        with first_sheet(io.BytesIO(data)) as sheet:
+            self.assertEqual([number for number, _cells in numbered_rows(sheet, 4)], [4, 5])
 
     def test_import_needs_a_check_first(self):
         record = self._import(self.clerk, [["", "Unchecked", "", "", "", "", "", "", "", ""]])

@@ -5,27 +5,11 @@ from contextlib import contextmanager
 from openpyxl import load_workbook
 
 
-def sheet_rows(source, first_row=1):
-    """(row number, cell values) of the first sheet from ``first_row`` on, read as a stream:
-    ``source`` is a file path or a binary file object, and only the row being read is held in
-    memory (openpyxl's read-only mode; blank rows come as rows of None)."""
-    with _first_sheet(source) as sheet:
-        sheet.reset_dimensions()  # to the last row there is, whatever size the file states
-        rows = sheet.iter_rows(min_row=first_row, values_only=True)
-        yield from enumerate(rows, start=first_row)
-
-
-def sheet_row_count(source):
-    """Rows of the first sheet as its file states them (its dimension), 0 when it does not."""
-    with _first_sheet(source) as sheet:
-        try:
-            return sheet.max_row or 0
-        except (TypeError, ValueError):
-            return 0
-
-
 @contextmanager
-def _first_sheet(source):
+def first_sheet(source):
+    """The first sheet of an Excel file in openpyxl's read-only mode (its rows are read as a
+    stream, only the row being read in memory); ``source`` is a file path or a binary file
+    object. Open it once per read: opening loads the file's table of shared strings."""
     # a path is opened here: openpyxl wants a path to end in .xlsx, and the file store's do not
     stream = open(source, "rb") if isinstance(source, str) else source  # noqa: SIM115
     try:
@@ -37,6 +21,27 @@ def _first_sheet(source):
     finally:
         if stream is not source:
             stream.close()
+
+
+def stated_row_count(sheet):
+    """Rows of ``sheet`` as its file states them (its dimension), 0 when it does not; read it
+    before numbered_rows, which forgets that size."""
+    try:
+        return sheet.max_row or 0
+    except (TypeError, ValueError):
+        return 0
+
+
+def header_row(sheet):
+    """The cell values of the first row of ``sheet``, () when it has none."""
+    return next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
+
+
+def numbered_rows(sheet, first_row=2):
+    """(row number, cell values) of ``sheet`` from ``first_row`` on (blank rows come as rows of
+    None), to the last row there is, whatever size the file states."""
+    sheet.reset_dimensions()
+    return enumerate(sheet.iter_rows(min_row=first_row, values_only=True), start=first_row)
 
 
 def map_header(header, columns):
