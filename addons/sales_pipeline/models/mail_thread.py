@@ -4,6 +4,7 @@ from collections import defaultdict
 from odoo import models
 from odoo.exceptions import AccessError
 
+from ..tools.note_bulk_insert import can_log_notes, log_notes
 from ..tools.records import as_record_id
 
 
@@ -39,7 +40,8 @@ class MailThread(models.AbstractModel):
         """Post the internal notes ``notes``, (record, body, author id or None) in their order,
         with what ``message_post`` gives them, but together: where a user follows the notes of a
         record, its notes are posted one by one so that the user is notified as for any note;
-        the others are logged in batches (Odoo's batch log, one message each)."""
+        the others are logged in batches (as Odoo's batch log, one message each, written with one
+        INSERT per batch where that was checked: see tools/note_bulk_insert.py)."""
         records = self.browse(dict.fromkeys(record.id for record, _body, _author in notes))
         followed = records._followed_for_notes()
         batches = defaultdict(dict)  # (author, rank on its record) -> {record id: body}
@@ -52,8 +54,12 @@ class MailThread(models.AbstractModel):
                 continue
             rank[record] += 1
             batches[author_id, rank[record]][record.id] = body
+        in_bulk = can_log_notes(self.env)
         for (author_id, _rank), bodies in batches.items():
-            self.browse(bodies)._message_log_batch(bodies, author_id=author_id)
+            if in_bulk:
+                log_notes(self.browse(bodies), bodies, author_id=author_id)
+            else:
+                self.browse(bodies)._message_log_batch(bodies, author_id=author_id)
 
     def _followed_for_notes(self):
         """Those of these records with a follower subscribed to internal notes."""

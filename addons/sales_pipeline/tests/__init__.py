@@ -31,3 +31,4 @@ from . import test_contract_return
 from . import test_tours
 from . import test_partner_bulk_insert
 from . import test_companies
+from . import test_note_bulk_insert

@@ -202,8 +202,8 @@ class WechatMessage(models.Model):
             openids = list(dict.fromkeys(messages.mapped("openid")))
             followers = self.env["wechat.follower"].sudo()._ensure_followers(account, openids)
             follower_of = {follower.openid: follower for follower in followers}
-            for message in messages:
-                message.follower_id = follower_of[message.openid]
+            for openid, pushes in messages.grouped("openid").items():
+                pushes.follower_id = follower_of[openid]
 
     def _dispatch_texts(self):
         if not self:
