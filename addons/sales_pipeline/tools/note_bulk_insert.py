@@ -18,6 +18,8 @@ from markupsafe import escape
 from odoo.tools import SQL, clean_context
 from odoo.tools.mail import generate_tracking_message_id
 
+from .records import modules_overriding
+
 # Modules whose mail.message.create() overrides do nothing more for an internal note without
 # attachments, images or tracking values than what log_notes does (mail: attachments, tracking
 # values, the records' cached message lists; sales_pipeline: checks for users, not the superuser).
@@ -30,13 +32,7 @@ RECORD_FIELDS_TO_FORGET = ["message_ids", "message_needaction", "message_needact
 
 def can_log_notes(env):
     """Whether ``log_notes`` writes what the batch log would."""
-    messages = env["mail.message"]
-    overriding = {
-        cls._module
-        for cls in type(messages).__mro__
-        if "create" in vars(cls) and getattr(cls, "_module", None)
-    }
-    return overriding <= CHECKED_CREATE_MODULES
+    return modules_overriding(env["mail.message"], "create") <= CHECKED_CREATE_MODULES
 
 
 def log_notes(records, bodies, author_id=None):

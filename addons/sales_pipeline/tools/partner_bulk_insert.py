@@ -17,6 +17,8 @@ rows written here with the rows ``create`` writes.
 from odoo import fields
 from odoo.tools import SQL, email_normalize
 
+from .records import modules_overriding
+
 # Modules whose res.partner.create() overrides do nothing more for a new top-level customer
 # created without tracking than what insert_customers does (base: website clean-up, contact sync;
 # mail: followers and creation message, off without tracking; account: ranks from a search mode
@@ -51,11 +53,7 @@ INSERT_BATCH = 1000
 
 def can_insert_customers(partners, field_names, checked_modules=CHECKED_CREATE_MODULES):
     """Whether ``insert_customers`` writes what ``create`` would, for values of ``field_names``."""
-    overriding = {
-        cls._module
-        for cls in type(partners).__mro__
-        if "create" in vars(cls) and getattr(cls, "_module", None)
-    }
+    overriding = modules_overriding(partners, "create")
     if not overriding <= checked_modules or REFUSED_KEYS & set(field_names):
         return False
     if _user_defaults(partners):

@@ -26,3 +26,12 @@ def as_record_id(value):
     if hasattr(value, "origin"):  # a NewId
         return as_record_id(value.origin)
     return None
+
+
+def modules_overriding(records, method):
+    """The modules whose classes of ``records``' model define ``method`` (Odoo's own included)."""
+    return {
+        cls._module
+        for cls in type(records).__mro__
+        if method in vars(cls) and getattr(cls, "_module", None)
+    }
