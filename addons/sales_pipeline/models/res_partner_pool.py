@@ -223,6 +223,9 @@ class ResPartner(models.Model):
             "protected_date": False,
         }
         self.sudo().share_ids.unlink()
+        # the tracking of the change names each customer's and contact's former salesperson, one
+        # user at a time (7 ms each with 500 reps): their names at once beforehand
+        (self | self.child_ids).sudo().user_id.mapped("display_name")
         self.sudo().write(vals)
         self.sudo()._post_notes(
             [
