@@ -1,6 +1,8 @@
 import logging
 import time
 
+import psycopg2.errors
+
 from odoo import api, fields, models
 from odoo.fields import Domain
 from odoo.tools import SQL
@@ -66,28 +68,36 @@ class WechatMessage(models.Model):
         created = message.get("CreateTime") or "0"
         event = (message.get("Event") or "").lower() or None
         dedupe = message.get("MsgId") or f"{openid}:{created}:{event or msg_type}"
-        self.env.cr.execute(
-            SQL(
-                """INSERT INTO wechat_message (account_id, dedupe_key, openid, msg_type, event,
+        insert = SQL(
+            """INSERT INTO wechat_message (account_id, dedupe_key, openid, msg_type, event,
                                            event_key, content, sent_at, state, attempts,
                                            create_uid, create_date, write_uid, write_date)
                VALUES (%s, %s, %s, %s, %s, %s, %s, to_timestamp(%s) AT TIME ZONE 'UTC',
                        'pending', 0, %s, now() AT TIME ZONE 'UTC', %s, now() AT TIME ZONE 'UTC')
                ON CONFLICT (account_id, dedupe_key) DO NOTHING
                RETURNING id""",
-                account_id,
-                dedupe[:128],
-                openid[:64],
-                msg_type[:32],
-                event and event[:64],
-                (message.get("EventKey") or None),
-                message.get("Content"),
-                int(created) if str(created).isdigit() else 0,
-                self.env.uid,
-                self.env.uid,
-            )
+            account_id,
+            dedupe[:128],
+            openid[:64],
+            msg_type[:32],
+            event and event[:64],
+            (message.get("EventKey") or None),
+            message.get("Content"),
+            int(created) if str(created).isdigit() else 0,
+            self.env.uid,
+            self.env.uid,
         )
-        row = self.env.cr.fetchone()
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(insert, log_exceptions=False)
+                row = self.env.cr.fetchone()
+        except psycopg2.errors.SerializationFailure:
+            # WeChat resent the push while this request ran: another request stored it, or the
+            # job marked it handled, after this transaction's snapshot was taken. It is stored:
+            # not new. (Failing the request instead makes Odoo retry it after up to 2 s, with the
+            # worker held all that time, while WeChat waits 5 s for an answer.)
+            _logger.info("WeChat resent push %s while it was being stored or handled.", dedupe)
+            return False
         if row and not self._older_pending(row[0]):
             self.env.ref("wechat_leads.ir_cron_process_messages").sudo()._trigger()
         return bool(row)

@@ -1,5 +1,6 @@
 import time
 
+from odoo import SUPERUSER_ID, api, sql_db
 from odoo.tests import tagged
 
 from .common import TOKEN, WechatCase
@@ -84,6 +85,37 @@ class TestCallback(WechatCase):
         self.assertEqual(len(self.stored()), 2)
         self.process_queue()
         self.assertEqual(self.Follower.search_count([("account_id", "=", self.account.id)]), 2)
+
+    def test_a_retry_stored_by_another_request_meanwhile_is_not_new(self):
+        """WeChat resends a push while the first one is being stored by another request (or
+        handled by the job): this request's insert meets a row its snapshot does not see. The
+        retry is not new, and the request goes on instead of failing and being retried."""
+        other_cr = sql_db.db_connect(self.env.cr.dbname).cursor()
+        self.addCleanup(other_cr.close)
+        other_env = api.Environment(other_cr, SUPERUSER_ID, {})
+        other_account = other_env["wechat.account"].create(
+            {
+                "name": "Other account",
+                "app_id": "wx_other_request",
+                "app_secret": "x",
+                "token": "t",
+                "encrypt_mode": "plain",
+            }
+        )
+        push = {"MsgType": "text", "FromUserName": "oUser0003", "Content": "hi", "MsgId": "42"}
+        self.assertTrue(other_env["wechat.message"].sudo()._store(other_account.id, push))
+        other_cr.commit()
+
+        def drop_other_account():
+            other_account.unlink()
+            other_cr.commit()
+
+        self.addCleanup(drop_other_account)
+
+        Message = self.Message.sudo()
+        self.assertFalse(Message._store(other_account.id, push))
+        self.assertTrue(Message._store(self.account.id, dict(push, MsgId="43")))
+        self.assertEqual(self.stored().dedupe_key, "43")
 
     def test_malformed_and_hostile_xml_is_refused_and_the_server_goes_on(self):
         bodies = {
