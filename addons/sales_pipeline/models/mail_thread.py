@@ -1,7 +1,7 @@
 import contextlib
 from collections import defaultdict
 
-from odoo import models
+from odoo import api, models
 from odoo.exceptions import AccessError
 
 from ..tools.note_bulk_insert import can_log_notes, log_notes
@@ -60,6 +60,24 @@ class MailThread(models.AbstractModel):
                 log_notes(self.browse(bodies), bodies, author_id=author_id)
             else:
                 self.browse(bodies)._message_log_batch(bodies, author_id=author_id)
+
+    @api.model
+    def _create_logged_in_bulk(self, vals_list):
+        """``create(vals_list)``, the creation notes Odoo logs on the new records written with one
+        INSERT (see tools/note_bulk_insert.py) instead of one ORM create each. Where a creation
+        subtype asks Odoo to notify the records' followers, or the caller asked for no note, or
+        the bulk INSERT was not checked, ``create`` alone."""
+        if (
+            self.env.context.get("mail_create_nolog")
+            or self.env.context.get("tracking_disable")
+            or self._creation_subtype()
+            or not can_log_notes(self.env)
+        ):
+            return self.create(vals_list)
+        records = self.with_context(mail_create_nolog=True).create(vals_list).with_env(self.env)
+        if records:
+            log_notes(records, {record.id: record._creation_message() for record in records})
+        return records
 
     def _followed_for_notes(self):
         """Those of these records with a follower subscribed to internal notes."""

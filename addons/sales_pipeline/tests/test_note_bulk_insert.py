@@ -93,3 +93,52 @@ class TestNoteBulkInsert(SalesPipelineCase):
         self.assertEqual(
             notes.mapped("body")[-3:], [Markup(f"<span>{text}</span>") for text in "一二三"]
         )
+
+    def _logging(self, model):
+        """``model`` as a user's create sees it: with the creation notes the tests turn off."""
+        return model.with_context(tracking_disable=False, mail_notrack=False)
+
+    def _creation_notes(self, records):
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT * FROM mail_message WHERE model = %s AND res_id IN %s ORDER BY res_id, id",
+            [records._name, tuple(records.ids)],
+        )
+        return self.env.cr.dictfetchall()
+
+    def test_created_with_the_creation_notes_create_logs(self):
+        Partner = self._logging(self.env["res.partner"]).with_user(self.manager)
+        values = [{"name": f"新客户 {index}", "is_customer": True} for index in range(2)]
+        odoos = Partner.create(values)
+        ours = Partner._create_logged_in_bulk(values)
+        self.assertEqual(ours.env, Partner.env, "the records keep the caller's context")
+        our_rows, odoo_rows = self._creation_notes(ours), self._creation_notes(odoos)
+        self.assertEqual(len(our_rows), 2)
+        self.assertEqual(self._comparable(our_rows), self._comparable(odoo_rows))
+        self.assertEqual([row["res_id"] for row in our_rows], ours.ids)
+
+    def test_created_without_notes_when_asked(self):
+        Partner = self._logging(self.env["res.partner"]).with_context(mail_create_nolog=True)
+        customers = Partner._create_logged_in_bulk([{"name": "无日志", "is_customer": True}])
+        self.assertEqual(
+            self.env["mail.message"].search_count(
+                [("model", "=", "res.partner"), ("res_id", "=", customers.id)]
+            ),
+            0,
+        )
+
+    def test_a_creation_subtype_still_notifies(self):
+        """A lead's creation notifies its sales team's followers: Odoo posts it, not in bulk."""
+        team = self.env["crm.team"].create({"name": "微信团队"})
+        team.message_subscribe(
+            partner_ids=self.manager.partner_id.ids,
+            subtype_ids=self.env.ref("crm.mt_salesteam_lead").ids,
+        )
+        lead = self._logging(self.env["crm.lead"])._create_logged_in_bulk(
+            [{"name": "微信线索", "type": "lead", "team_id": team.id}]
+        )
+        creation = lead.message_ids.filtered(
+            lambda message: message.subtype_id == self.env.ref("crm.mt_lead_create")
+        )
+        self.assertEqual(len(creation), 1)
+        self.assertIn(self.manager.partner_id, creation.notification_ids.res_partner_id)

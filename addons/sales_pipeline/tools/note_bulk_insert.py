@@ -57,16 +57,15 @@ def log_notes(records, bodies, author_id=None):
     }
     shared.update(create_uid=env.uid, create_date=now, write_uid=env.uid, write_date=now)
     body_field = Message._fields["body"]
-    rows = [
-        {
-            **shared,
-            "res_id": record.id,
-            "body": body_field.convert_to_column_insert(
-                escape(bodies.get(record.id, "")), Message, values
-            ),
-        }
-        for record in records
-    ]
+    column_body = {}  # each text sanitized once: the creation notes of a batch are all alike
+
+    def body_of(record):
+        text = bodies.get(record.id, "")
+        if text not in column_body:
+            column_body[text] = body_field.convert_to_column_insert(escape(text), Message, values)
+        return column_body[text]
+
+    rows = [{**shared, "res_id": record.id, "body": body_of(record)} for record in records]
     columns = sorted(rows[0]) if rows else []
     ids = []
     if rows:

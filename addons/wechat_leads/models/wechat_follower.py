@@ -121,7 +121,7 @@ class WechatFollower(models.Model):
         """Followers of ``account`` for ``openids``, created (details pending) when missing."""
         existing = self.search([("account_id", "=", account.id), ("openid", "in", openids)])
         missing = set(openids) - set(existing.mapped("openid"))
-        created = self.create(
+        created = self._create_logged_in_bulk(
             [{"account_id": account.id, "openid": openid} for openid in sorted(missing)]
         )
         return existing | created
