@@ -13,6 +13,9 @@ QUICK_SEARCH_TEXT = " || ' ' || ".join(f"coalesce({column}, '')" for column in Q
 # _quick_search_plan).
 RARE_TERM_ROWS = 2000
 FREQUENT_TERM_SHARE = 0.01
+# ... and at least this many: fewer matches are sorted faster than walked to (100k customers: 88号,
+# 3,000 partners expected, 19 ms either way; a code, B000123, whose digit pairs are frequent, 6).
+WALK_MIN_ROWS = 5000
 BIGRAMS_FUNCTION = """
     CREATE OR REPLACE FUNCTION sales_pipeline_bigrams(value text) RETURNS text[]
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
@@ -145,20 +148,24 @@ class ResPartner(models.Model):
 
     @api.model
     def _unindexed_text_domain(self, term):
-        """Domain: ``_quick_search_text_domain(term)`` on expressions of the columns (``|| ''``),
-        which no index matches."""
-        operator = SQL("LIKE") if self._quick_search_operator(term) == "like" else SQL("ILIKE")
+        """Domain: ``_quick_search_text_domain(term)`` (a term without wildcards) as positions of
+        the term in the columns, which no index matches. PostgreSQL guesses that a third of the
+        rows pass such a condition, so it walks the list's order for a page whatever the table's
+        size; for ``LIKE`` it guesses one row in 200, which made it read and sort all the
+        customers at 100k (88 ms) rather than walk (4 ms)."""
+        caseless = self._quick_search_operator(term) == "ilike"
+
+        def position_in(model, alias, query, column):
+            value = model._field_to_sql(alias, column, query)
+            if caseless:
+                return SQL("strpos(lower(%s), lower(%s)) > 0", value, term)
+            return SQL("strpos(%s, %s) > 0", value, term)
+
         return Domain.custom(
             to_sql=lambda model, alias, query: SQL(
                 "(%s)",
                 SQL(" OR ").join(
-                    SQL(
-                        "(%s || '') %s %s",
-                        model._field_to_sql(alias, column, query),
-                        operator,
-                        f"%{term}%",
-                    )
-                    for column in QUICK_SEARCH_COLUMNS
+                    position_in(model, alias, query, column) for column in QUICK_SEARCH_COLUMNS
                 ),
             )
         )
@@ -188,7 +195,8 @@ class ResPartner(models.Model):
             return "collect"
         self.env.cr.execute("SELECT reltuples FROM pg_class WHERE oid = 'res_partner'::regclass")
         partners = self.env.cr.fetchone()[0]
-        return "walk" if holders >= FREQUENT_TERM_SHARE * partners else "free"
+        frequent = holders >= max(FREQUENT_TERM_SHARE * partners, WALK_MIN_ROWS)
+        return "walk" if frequent else "free"
 
     @api.model
     def _quick_search_text_domain(self, term):
