@@ -98,27 +98,36 @@ class WechatMessage(models.Model):
             # worker held all that time, while WeChat waits 5 s for an answer.)
             _logger.info("WeChat resent push %s while it was being stored or handled.", dedupe)
             return False
-        if row and not self._older_pending(row[0]):
-            self.env.ref("wechat_leads.ir_cron_process_messages").sudo()._trigger()
+        job = self.env.ref("wechat_leads.ir_cron_process_messages").sudo()
+        if row and self._job_needs_waking(job, row[0]):
+            job._trigger()
         return bool(row)
 
     @api.model
-    def _older_pending(self, message_id):
-        """Whether the job is on pushes older than ``message_id``: one of them, stored less than
-        5 seconds ago, still waits for its first try. The job takes the newer pushes in the same
-        run. A push that failed waits for the next run and wakes nothing; an older push waiting
-        longer means the job is behind or has stopped, so the job is woken up again."""
+    def _job_needs_waking(self, job, message_id):
+        """Whether the queue ``job`` must be woken up for the push ``message_id``: when no older
+        push waits for its first try (the job is idle), or when the oldest one has waited more
+        than 5 seconds (the job is behind, or has stopped: Odoo runs a job that stopped with work
+        left at its next poll, a minute later) and the job was not woken in the last 5 seconds.
+        A push that failed waits for the next run and counts for nothing here."""
         self.env.cr.execute(
             SQL(
-                """SELECT create_date > now() AT TIME ZONE 'UTC' - interval '5 seconds'
-                     FROM wechat_message
-                    WHERE state = 'pending' AND attempts = 0 AND id < %s
-                 ORDER BY id DESC LIMIT 1""",
-                message_id,
+                """SELECT (SELECT create_date > now() AT TIME ZONE 'UTC' - interval '5 seconds'
+                             FROM wechat_message
+                            WHERE state = 'pending' AND attempts = 0 AND id < %(id)s
+                         ORDER BY id LIMIT 1),
+                          EXISTS(SELECT FROM ir_cron_trigger
+                                  WHERE cron_id = %(job)s
+                                    AND create_date > now() AT TIME ZONE 'UTC'
+                                                      - interval '5 seconds')""",
+                id=message_id,
+                job=job.id,
             )
         )
-        row = self.env.cr.fetchone()
-        return bool(row and row[0])
+        oldest_is_recent, woken_recently = self.env.cr.fetchone()
+        if oldest_is_recent is None:
+            return True
+        return not oldest_is_recent and not woken_recently
 
     @api.model
     def _cron_process(self, batch_size=200):

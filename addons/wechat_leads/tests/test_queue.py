@@ -100,6 +100,13 @@ class TestQueue(WechatCase):
         self.assertEqual(self.follower("oBusy").partner_id.user_id, admin)
         self.assertEqual(self.notes(self.follower("oBefore")), ["<span>在吗</span>"], "once")
 
+    def a_minute_passes(self):
+        self.env.flush_all()
+        for table in ("wechat_message", "ir_cron_trigger"):
+            self.env.cr.execute(
+                f"UPDATE {table} SET create_date = create_date - interval '1 minute'"  # noqa: S608
+            )
+
     def job_wakings(self):
         cron = self.env.ref("wechat_leads.ir_cron_process_messages")
         return self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
@@ -109,16 +116,32 @@ class TestQueue(WechatCase):
         for msg_id in ("501", "502", "503"):
             self.text("oBurst", "在吗", msg_id)
         self.assertEqual(self.job_wakings(), wakings + 1, "the job takes the burst in one run")
-        # the pushes waiting longer than a few seconds: the job stopped or is behind
-        self.env.cr.execute(
-            "UPDATE wechat_message SET create_date = create_date - interval '1 minute'"
-        )
+        # a minute later, the pushes still waiting: the job stopped or is behind
+        self.a_minute_passes()
         self.text("oBurst", "在吗", "504")
         self.assertEqual(self.job_wakings(), wakings + 2)
+        self.text("oBurst", "在吗", "505")
+        self.assertEqual(self.job_wakings(), wakings + 2, "woken a moment ago")
         self.process_queue()
         # a push that failed waits for the next run and keeps no later push from waking the job
         self.stored()[0].write({"state": "pending", "attempts": 1})
-        self.text("oBurst", "在吗", "505")
+        self.text("oBurst", "在吗", "506")
+        self.assertEqual(self.job_wakings(), wakings + 3)
+
+    def test_a_job_stopped_under_a_steady_stream_is_woken(self):
+        """The job stopped with pushes left (its time was up) while new ones keep coming, each a
+        moment after the last: the oldest waiting push wakes it, not the last one."""
+        wakings = self.job_wakings()
+        self.text("oStream", "一", "601")
+        self.a_minute_passes()
+        self.text("oStream", "二", "602")
+        self.assertEqual(self.job_wakings(), wakings + 2)
+        # the job ran and stopped, leaving 601 and 602; a minute after its waking, 603 comes a
+        # moment after 602
+        self.env.cr.execute(
+            "UPDATE ir_cron_trigger SET create_date = create_date - interval '1 minute'"
+        )
+        self.text("oStream", "三", "603")
         self.assertEqual(self.job_wakings(), wakings + 3)
 
     def test_followers_subscribing_together_get_their_leads_together(self):
