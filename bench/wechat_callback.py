@@ -74,6 +74,23 @@ def start_server(workers, cron_threads=0):
     sys.exit("the Odoo server did not start: see .run/bench-wechat-server.log")
 
 
+def start_cron_server(cron_threads=2):
+    """The scheduled actions in their own process, as ``deploy/systemd/odoo-cron.service`` and the
+    compose file's cron container run them (``--no-http --workers=0``). Not Odoo's prefork cron
+    worker: that one lowers its own priority (``os.nice(10)``), so it gets a tenth of an HTTP
+    worker's share of the CPU while they answer."""
+    log = open(ROOT / ".run" / "bench-wechat-cron.log", "w")
+    cmd = odoo_server_command(
+        PORT + 1,
+        0,
+        "--no-http",
+        f"--log-level={os.environ.get('BENCH_LOG_LEVEL', 'warn')}",
+        "--limit-time-real-cron=3600",
+        cron_threads=cron_threads,
+    )
+    return subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+
+
 def request(method, path, body=None):
     conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
     try:
@@ -271,15 +288,17 @@ def measure(rate=200, seconds=10, mode="plain", workers=WORKERS):
 
 
 def measure_processing(rate=200, seconds=60, subscribe_share=0.1, workers=WORKERS, drain=180):
-    """Pushes at ``rate`` for ``seconds`` to a server with the advised workers and one cron worker,
-    which handles them as they come (a share of them new followers subscribing, each made a
-    lead): the backlog every 5 s during the load and after it until handled; processed per s."""
+    """Pushes at ``rate`` for ``seconds`` to a server with the advised workers, the scheduled
+    actions in their own process as deployed, which handles them as they come (a share of them
+    new followers subscribing, each made a lead): the backlog every 5 s during the load and after
+    it until handled; processed per s."""
     account_id = prepare_account("plain", conversion="auto")
     indexes, pushes = prepared_pushes(
         rate * seconds, int(time.time()), "plain", seed=11, subscribe_share=subscribe_share
     )
     unique = set(indexes)
-    server = start_server(workers, cron_threads=1)
+    server = start_server(workers)
+    cron = start_cron_server()
     samples = []
     try:
         load(rate // 4, 2, lambda i: ("GET", "/web/health", None))  # warm up the workers
@@ -294,8 +313,9 @@ def measure_processing(rate=200, seconds=60, subscribe_share=0.1, workers=WORKER
         sampler.stop()
         samples = sampler.samples
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for process in (server, cron):
+            process.terminate()
+            process.wait(timeout=30)
     with odoo_env() as env:
         env.cr.execute(
             """SELECT count(*), count(DISTINCT dedupe_key), count(*) FILTER (WHERE state = 'done'),
@@ -368,7 +388,7 @@ class BacklogSampler:
 def print_processing(result, rate, seconds, workers):
     print(
         f"\nWeChat pushes handled as they come: {rate}/s for {seconds} s, "
-        f"Odoo with {workers} workers and 1 cron worker"
+        f"Odoo with {workers} HTTP workers, the scheduled actions in their own process"
     )
     print(f"{'s':>6}{'stored':>9}{'handled':>9}{'backlog':>9}")
     for at, stored, done, backlog in result["samples"]:
