@@ -287,18 +287,22 @@ def measure(rate=200, seconds=10, mode="plain", workers=WORKERS):
     }
 
 
-def measure_processing(rate=200, seconds=60, subscribe_share=0.1, workers=WORKERS, drain=180):
-    """Pushes at ``rate`` for ``seconds`` to a server with the advised workers, the scheduled
-    actions in their own process as deployed, which handles them as they come (a share of them
-    new followers subscribing, each made a lead): the backlog every 5 s during the load and after
-    it until handled; processed per s."""
+def measure_processing(
+    rate=200, seconds=60, subscribe_share=0.1, workers=WORKERS, drain=180, jobs_apart=False
+):
+    """Pushes at ``rate`` for ``seconds`` to a server with the advised workers and one cron worker
+    (with ``jobs_apart``: the scheduled actions in their own process, as deployed), which handles
+    them as they come (a share of them new followers subscribing, each made a lead): the backlog
+    every 5 s during the load and after it until handled; processed per s."""
     account_id = prepare_account("plain", conversion="auto")
     indexes, pushes = prepared_pushes(
         rate * seconds, int(time.time()), "plain", seed=11, subscribe_share=subscribe_share
     )
     unique = set(indexes)
-    server = start_server(workers)
-    cron = start_cron_server()
+    # Odoo's prefork cron worker by default (comparable with earlier rounds); with ``jobs_apart``,
+    # the jobs in their own process as deployed, where the other due jobs run beside the queue
+    server = start_server(workers, cron_threads=0 if jobs_apart else 1)
+    cron = start_cron_server() if jobs_apart else None
     samples = []
     try:
         load(rate // 4, 2, lambda i: ("GET", "/web/health", None))  # warm up the workers
@@ -313,7 +317,7 @@ def measure_processing(rate=200, seconds=60, subscribe_share=0.1, workers=WORKER
         sampler.stop()
         samples = sampler.samples
     finally:
-        for process in (server, cron):
+        for process in filter(None, (server, cron)):
             process.terminate()
             process.wait(timeout=30)
     with odoo_env() as env:
@@ -385,10 +389,11 @@ class BacklogSampler:
         return stored, done
 
 
-def print_processing(result, rate, seconds, workers):
+def print_processing(result, rate, seconds, workers, jobs_apart=False):
     print(
         f"\nWeChat pushes handled as they come: {rate}/s for {seconds} s, "
-        f"Odoo with {workers} HTTP workers, the scheduled actions in their own process"
+        f"Odoo with {workers} HTTP workers, "
+        + ("the scheduled actions in their own process" if jobs_apart else "1 cron worker")
     )
     print(f"{'s':>6}{'stored':>9}{'handled':>9}{'backlog':>9}")
     for at, stored, done, backlog in result["samples"]:
@@ -424,12 +429,23 @@ def main():
         help="the pushes handled by the job as they come (default 60 s), with the backlog",
     )
     parser.add_argument("--subscribe-share", type=float, default=0.1)
+    parser.add_argument(
+        "--jobs-apart",
+        action="store_true",
+        help="with --processing: the scheduled actions in their own process, as deployed",
+    )
     args = parser.parse_args()
     ensure_database()
     if args.processing:
         seconds = args.seconds or 60
-        result = measure_processing(args.rate, seconds, args.subscribe_share, args.workers)
-        print_processing(result, args.rate, seconds, args.workers)
+        result = measure_processing(
+            args.rate,
+            seconds,
+            args.subscribe_share,
+            args.workers,
+            jobs_apart=args.jobs_apart,
+        )
+        print_processing(result, args.rate, seconds, args.workers, args.jobs_apart)
         return
     args.seconds = args.seconds or 10
     result = measure(args.rate, args.seconds, args.mode, args.workers)
