@@ -3,6 +3,8 @@ import time
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..tools import insert_once
+
 # The longest push time window an account may set: a nonce is kept that long, so that
 # widening the window never lets an old push in again.
 MAX_WINDOW = 3600
@@ -31,18 +33,16 @@ class WechatCallbackNonce(models.Model):
 
         In the caller's transaction: if the push is not stored, the nonce is not either.
         """
-        self.env.cr.execute(
-            SQL(
-                """INSERT INTO wechat_callback_nonce (account_id, nonce, signed_at)
-                   VALUES (%s, %s, %s)
-                   ON CONFLICT (account_id, nonce) DO NOTHING
-                   RETURNING id""",
-                account_id,
-                nonce[:64],
-                int(timestamp),
-            )
+        insert = SQL(
+            """INSERT INTO wechat_callback_nonce (account_id, nonce, signed_at)
+               VALUES (%s, %s, %s)
+               ON CONFLICT (account_id, nonce) DO NOTHING
+               RETURNING id""",
+            account_id,
+            nonce[:64],
+            int(timestamp),
         )
-        return bool(self.env.cr.fetchone())
+        return bool(insert_once(self.env.cr, insert))
 
     @api.model
     def _purge(self):

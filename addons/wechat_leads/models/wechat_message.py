@@ -1,13 +1,11 @@
 import logging
 import time
 
-import psycopg2.errors
-
 from odoo import api, fields, models
 from odoo.fields import Domain
 from odoo.tools import SQL
 
-from ..tools import scene_of
+from ..tools import insert_once, scene_of
 
 _logger = logging.getLogger(__name__)
 
@@ -87,20 +85,11 @@ class WechatMessage(models.Model):
             self.env.uid,
             self.env.uid,
         )
-        try:
-            with self.env.cr.savepoint(flush=False):
-                self.env.cr.execute(insert, log_exceptions=False)
-                row = self.env.cr.fetchone()
-        except psycopg2.errors.SerializationFailure:
-            # WeChat resent the push while this request ran: another request stored it, or the
-            # job marked it handled, after this transaction's snapshot was taken. It is stored:
-            # not new. (Failing the request instead makes Odoo retry it after up to 2 s, with the
-            # worker held all that time, while WeChat waits 5 s for an answer.)
-            _logger.info("WeChat resent push %s while it was being stored or handled.", dedupe)
-            return False
-        job = self.env.ref("wechat_leads.ir_cron_process_messages").sudo()
-        if row and self._job_needs_waking(job, row[0]):
-            job._trigger()
+        row = insert_once(self.env.cr, insert)
+        if row:
+            job = self.env.ref("wechat_leads.ir_cron_process_messages").sudo()
+            if self._job_needs_waking(job, row[0]):
+                job._trigger()
         return bool(row)
 
     @api.model

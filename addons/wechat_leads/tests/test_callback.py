@@ -86,10 +86,10 @@ class TestCallback(WechatCase):
         self.process_queue()
         self.assertEqual(self.Follower.search_count([("account_id", "=", self.account.id)]), 2)
 
-    def test_a_retry_stored_by_another_request_meanwhile_is_not_new(self):
-        """WeChat resends a push while the first one is being stored by another request (or
-        handled by the job): this request's insert meets a row its snapshot does not see. The
-        retry is not new, and the request goes on instead of failing and being retried."""
+    def another_request(self):
+        """The environment of another request, on its own connection, and an account it made
+        and committed (dropped after the test): what it commits, this test's snapshot does not
+        see."""
         other_cr = sql_db.db_connect(self.env.cr.dbname).cursor()
         self.addCleanup(other_cr.close)
         other_env = api.Environment(other_cr, SUPERUSER_ID, {})
@@ -102,8 +102,6 @@ class TestCallback(WechatCase):
                 "encrypt_mode": "plain",
             }
         )
-        push = {"MsgType": "text", "FromUserName": "oUser0003", "Content": "hi", "MsgId": "42"}
-        self.assertTrue(other_env["wechat.message"].sudo()._store(other_account.id, push))
         other_cr.commit()
 
         def drop_other_account():
@@ -111,11 +109,35 @@ class TestCallback(WechatCase):
             other_cr.commit()
 
         self.addCleanup(drop_other_account)
+        return other_env, other_account
+
+    def test_a_retry_stored_by_another_request_meanwhile_is_not_new(self):
+        """WeChat resends a push while the first one is being stored by another request (or
+        handled by the job): this request's insert meets a row its snapshot does not see. The
+        retry is not new, and the request goes on instead of failing and being retried."""
+        other_env, other_account = self.another_request()
+        push = {"MsgType": "text", "FromUserName": "oUser0003", "Content": "hi", "MsgId": "42"}
+        self.assertTrue(other_env["wechat.message"].sudo()._store(other_account.id, push))
+        other_env.cr.commit()
 
         Message = self.Message.sudo()
         self.assertFalse(Message._store(other_account.id, push))
         self.assertTrue(Message._store(self.account.id, dict(push, MsgId="43")))
         self.assertEqual(self.stored().dedupe_key, "43")
+
+    def test_a_nonce_claimed_by_another_request_meanwhile_is_a_replay(self):
+        """The same signed push sent twice at once: the second request's nonce meets the first
+        one's, committed after its snapshot. It is refused as a replay, at once."""
+        other_env, other_account = self.another_request()
+        signed_at = int(time.time())
+        Nonce = self.env["wechat.callback.nonce"].sudo()
+        self.assertTrue(
+            other_env["wechat.callback.nonce"].sudo()._claim(other_account.id, "n42", signed_at)
+        )
+        other_env.cr.commit()
+
+        self.assertFalse(Nonce._claim(other_account.id, "n42", signed_at))
+        self.assertTrue(Nonce._claim(self.account.id, "n42", signed_at), "the request goes on")
 
     def test_malformed_and_hostile_xml_is_refused_and_the_server_goes_on(self):
         bodies = {

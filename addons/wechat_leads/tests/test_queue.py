@@ -100,9 +100,9 @@ class TestQueue(WechatCase):
         self.assertEqual(self.follower("oBusy").partner_id.user_id, admin)
         self.assertEqual(self.notes(self.follower("oBefore")), ["<span>在吗</span>"], "once")
 
-    def a_minute_passes(self):
+    def a_minute_passes(self, tables=("wechat_message", "ir_cron_trigger")):
         self.env.flush_all()
-        for table in ("wechat_message", "ir_cron_trigger"):
+        for table in tables:
             self.env.cr.execute(
                 f"UPDATE {table} SET create_date = create_date - interval '1 minute'"  # noqa: S608
             )
@@ -138,9 +138,7 @@ class TestQueue(WechatCase):
         self.assertEqual(self.job_wakings(), wakings + 2)
         # the job ran and stopped, leaving 601 and 602; a minute after its waking, 603 comes a
         # moment after 602
-        self.env.cr.execute(
-            "UPDATE ir_cron_trigger SET create_date = create_date - interval '1 minute'"
-        )
+        self.a_minute_passes(tables=["ir_cron_trigger"])
         self.text("oStream", "三", "603")
         self.assertEqual(self.job_wakings(), wakings + 3)
 
