@@ -52,18 +52,25 @@ def prepare_account(mode, conversion="manual"):
         return account.id
 
 
-def start_server(workers, cron_threads=0):
-    log = open(ROOT / ".run" / "bench-wechat-server.log", "w")
+def odoo_process(log_name, port, workers, *options, cron_threads=0):
+    """An Odoo server on the bench database, its output in ``.run/<log_name>``, with the cron
+    limit of deploy/odoo.conf.template: the job runs as long as pushes keep coming."""
+    log = open(ROOT / ".run" / log_name, "w")
     cmd = odoo_server_command(
-        PORT,
+        port,
         workers,
+        *options,
         f"--log-level={os.environ.get('BENCH_LOG_LEVEL', 'warn')}",
-        "--limit-time-real=60",
-        # the cron limit of deploy/odoo.conf.template: the job runs as long as pushes keep coming
         "--limit-time-real-cron=3600",
         cron_threads=cron_threads,
     )
-    server = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+    return subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+
+
+def start_server(workers, cron_threads=0):
+    server = odoo_process(
+        "bench-wechat-server.log", PORT, workers, "--limit-time-real=60", cron_threads=cron_threads
+    )
     for _ in range(120):
         try:
             request("GET", "/web/health")
@@ -79,16 +86,9 @@ def start_cron_server(cron_threads=2):
     compose file's cron container run them (``--no-http --workers=0``). Not Odoo's prefork cron
     worker: that one lowers its own priority (``os.nice(10)``), so it gets a tenth of an HTTP
     worker's share of the CPU while they answer."""
-    log = open(ROOT / ".run" / "bench-wechat-cron.log", "w")
-    cmd = odoo_server_command(
-        PORT + 1,
-        0,
-        "--no-http",
-        f"--log-level={os.environ.get('BENCH_LOG_LEVEL', 'warn')}",
-        "--limit-time-real-cron=3600",
-        cron_threads=cron_threads,
+    return odoo_process(
+        "bench-wechat-cron.log", PORT + 1, 0, "--no-http", cron_threads=cron_threads
     )
-    return subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
 
 
 def request(method, path, body=None):
