@@ -5,12 +5,13 @@ from odoo import api, fields, models
 from odoo.fields import Domain
 from odoo.tools import SQL
 
-from ..tools import insert_once, scene_of
+from ..tools import insert_once, queue_wakeup, scene_of
 
 _logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
 STREAM_SECONDS = 40
+PENDING = Domain("state", "=", "pending")
 
 
 class WechatMessage(models.Model):
@@ -56,7 +57,7 @@ class WechatMessage(models.Model):
     @api.model
     def _store(self, account_id, message):
         """Insert the parsed push ``message`` (a dict of its XML) unless WeChat sent it before,
-        and wake the queue job up unless it already has work waiting.
+        and wake the queue job up unless it is at work or woken already.
 
         Plain SQL, no ORM: the callback must answer WeChat within 5 seconds under load.
         Returns True when the message is new.
@@ -87,64 +88,74 @@ class WechatMessage(models.Model):
         )
         row = insert_once(self.env.cr, insert)
         if row:
-            job = self.env.ref("wechat_leads.ir_cron_process_messages").sudo()
-            if self._job_needs_waking(job, row[0]):
-                job._trigger()
+            self._wake_queue_job_unless_running()
         return bool(row)
 
     @api.model
-    def _job_needs_waking(self, job, message_id):
-        """Whether the queue ``job`` must be woken up for the push ``message_id``: when no older
-        push waits for its first try (the job is idle), or when the oldest one has waited more
-        than 5 seconds (the job is behind, or has stopped: Odoo runs a job that stopped with work
-        left at its next poll, a minute later) and the job was not woken in the last 5 seconds.
-        A push that failed waits for the next run and counts for nothing here."""
-        self.env.cr.execute(
-            SQL(
-                """SELECT (SELECT create_date > now() AT TIME ZONE 'UTC' - interval '5 seconds'
-                             FROM wechat_message
-                            WHERE state = 'pending' AND attempts = 0 AND id < %(id)s
-                         ORDER BY id LIMIT 1),
-                          EXISTS(SELECT FROM ir_cron_trigger
-                                  WHERE cron_id = %(job)s
-                                    AND create_date > now() AT TIME ZONE 'UTC'
-                                                      - interval '5 seconds')""",
-                id=message_id,
-                job=job.id,
-            )
-        )
-        oldest_is_recent, woken_recently = self.env.cr.fetchone()
-        if oldest_is_recent is None:
-            return True
-        return not oldest_is_recent and not woken_recently
+    def _wake_queue_job_unless_running(self):
+        """For a push just stored: wake the queue job up, unless it is at work (it looks for
+        pushes once more before it stops) or a waking is pending already."""
+        if queue_wakeup.queue_job_running(self.env.cr):
+            return
+        job = self._queue_job()
+        if not queue_wakeup.waking_pending(self.env.cr, job.id):
+            job._trigger()
+
+    @api.model
+    def _queue_job(self):
+        return self.env.ref("wechat_leads.ir_cron_process_messages").sudo()
 
     @api.model
     def _cron_process(self, batch_size=200):
         """Handle the stored pushes in order, a batch at a time; a failing one is retried on the
         next runs. Forgets the nonces of pushes too old to be replayed first."""
-        Cron = self.env["ir.cron"]
         self.env["wechat.callback.nonce"]._purge()
-        pending = Domain("state", "=", "pending")
-        Cron._commit_progress(remaining=self.search_count(pending))
-        done_up_to = 0  # a push that failed waits for the next run, not for the next batch
+        self.env["ir.cron"]._commit_progress(remaining=self.search_count(PENDING))
         # pushes come in a stream: the job keeps up with it STREAM_SECONDS longer than the time
         # slot Odoo gives a job (cron_end_time, from the job's start) before the other jobs
         keep_up_until = self.env.context.get("cron_end_time", time.monotonic()) + STREAM_SECONDS
-        while messages := self.search(
-            pending & Domain("id", ">", done_up_to), limit=batch_size, order="id"
-        ):
+        done_up_to = 0  # a push that failed waits for the next run, not for the next batch
+        while True:
+            done_up_to, out_of_time = self._process_pending(done_up_to, batch_size, keep_up_until)
+            waiting = self._pending_once_stored(done_up_to)
+            if not waiting:
+                self.env["ir.cron"]._commit_progress(remaining=0)
+                return
+            if out_of_time:
+                self.env["ir.cron"]._commit_progress(remaining=waiting)
+                # Odoo runs a partly done job again at the cron service's next poll (a minute):
+                # wake it up now instead
+                self._queue_job()._trigger()
+                return
+
+    @api.model
+    def _process_pending(self, done_up_to, batch_size, keep_up_until):
+        """Handle the pushes after ``done_up_to``, marked at work (see ``queue_wakeup``), until
+        none is left or the time is up. Returns the last push handled and whether the time is
+        up."""
+        Cron = self.env["ir.cron"]
+        while True:
+            queue_wakeup.hold_queue(self.env.cr)
+            messages = self.search(
+                PENDING & Domain("id", ">", done_up_to), limit=batch_size, order="id"
+            )
+            if not messages:
+                return done_up_to, False
             messages._process_batch()
             done_up_to = messages[-1].id
             in_slot = Cron._commit_progress(len(messages))
             if not in_slot and time.monotonic() > keep_up_until:
-                # out of time: what waits now (pushes keep coming) makes the job run again at once
-                waiting = self.search_count(pending & Domain("id", ">", done_up_to))
-                Cron._commit_progress(remaining=waiting)
-                if waiting:
-                    # Odoo runs a partly done job again at the cron service's next poll (a
-                    # minute): wake it up now instead
-                    self.env.ref("wechat_leads.ir_cron_process_messages").sudo()._trigger()
-                break
+                return done_up_to, True
+
+    @api.model
+    def _pending_once_stored(self, done_up_to):
+        """How many pushes after ``done_up_to`` wait, counted once every push that found the job
+        at work is committed."""
+        commit = self.env["ir.cron"]._commit_progress
+        commit()
+        queue_wakeup.await_pushes_being_stored(self.env.cr)
+        commit()
+        return self.search_count(PENDING & Domain("id", ">", done_up_to))
 
     def _process_batch(self):
         """Handle these pushes together; when that fails, one by one, so that only the push

@@ -5,7 +5,7 @@ from contextlib import contextmanager
 
 from wechatpy.crypto import WeChatCrypto
 
-from odoo import api
+from odoo import SUPERUSER_ID, api, sql_db
 from odoo.tests import HttpCase
 
 from odoo.addons.sales_pipeline.tests.common import SalesPipelineCase
@@ -94,6 +94,36 @@ class WechatCase(SalesPipelineCase, HttpCase):
         """The query WeChat signs, for a push sent at ``timestamp`` (epoch seconds)."""
         timestamp, nonce = str(timestamp), nonce or uuid.uuid4().hex[:10]
         return {"timestamp": timestamp, "nonce": nonce, "signature": sign(token, timestamp, nonce)}
+
+    def another_connection(self):
+        """A superuser environment on a connection of its own, closed after the test: what it
+        commits, this test's snapshot does not see."""
+        other_cr = sql_db.db_connect(self.env.cr.dbname).cursor()
+        self.addCleanup(other_cr.close)
+        return api.Environment(other_cr, SUPERUSER_ID, {})
+
+    def another_request(self):
+        """The environment of another request, on its own connection, and an account it made
+        and committed (dropped after the test)."""
+        other_env = self.another_connection()
+        other_account = other_env["wechat.account"].create(
+            {
+                "name": "Other account",
+                "app_id": "wx_other_request",
+                "app_secret": "x",
+                "token": "t",
+                "encrypt_mode": "plain",
+            }
+        )
+        other_env.cr.commit()
+
+        def drop_other_account():
+            other_env.cr.rollback()
+            other_account.unlink()
+            other_env.cr.commit()
+
+        self.addCleanup(drop_other_account)
+        return other_env, other_account
 
     def process_queue(self):
         """Run the message job as the scheduler does."""

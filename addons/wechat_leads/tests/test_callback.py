@@ -1,6 +1,5 @@
 import time
 
-from odoo import SUPERUSER_ID, api, sql_db
 from odoo.tests import tagged
 
 from .common import TOKEN, WechatCase
@@ -85,31 +84,6 @@ class TestCallback(WechatCase):
         self.assertEqual(len(self.stored()), 2)
         self.process_queue()
         self.assertEqual(self.Follower.search_count([("account_id", "=", self.account.id)]), 2)
-
-    def another_request(self):
-        """The environment of another request, on its own connection, and an account it made
-        and committed (dropped after the test): what it commits, this test's snapshot does not
-        see."""
-        other_cr = sql_db.db_connect(self.env.cr.dbname).cursor()
-        self.addCleanup(other_cr.close)
-        other_env = api.Environment(other_cr, SUPERUSER_ID, {})
-        other_account = other_env["wechat.account"].create(
-            {
-                "name": "Other account",
-                "app_id": "wx_other_request",
-                "app_secret": "x",
-                "token": "t",
-                "encrypt_mode": "plain",
-            }
-        )
-        other_cr.commit()
-
-        def drop_other_account():
-            other_account.unlink()
-            other_cr.commit()
-
-        self.addCleanup(drop_other_account)
-        return other_env, other_account
 
     def test_a_retry_stored_by_another_request_meanwhile_is_not_new(self):
         """WeChat resends a push while the first one is being stored by another request (or

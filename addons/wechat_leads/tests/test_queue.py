@@ -1,8 +1,11 @@
 import time
 
+import psycopg2.errors
+
 from odoo import sql_db
 from odoo.tests import tagged
 
+from ..tools import queue_wakeup
 from .common import WechatCase
 from .wechat_stub import push_xml
 
@@ -100,47 +103,109 @@ class TestQueue(WechatCase):
         self.assertEqual(self.follower("oBusy").partner_id.user_id, admin)
         self.assertEqual(self.notes(self.follower("oBefore")), ["<span>在吗</span>"], "once")
 
-    def a_minute_passes(self, tables=("wechat_message", "ir_cron_trigger")):
-        self.env.flush_all()
-        for table in tables:
-            self.env.cr.execute(
-                f"UPDATE {table} SET create_date = create_date - interval '1 minute'"  # noqa: S608
-            )
+    def job_wakings(self, env=None):
+        env = env or self.env
+        cron = env.ref("wechat_leads.ir_cron_process_messages")
+        return env["ir.cron.trigger"].sudo().search([("cron_id", "=", cron.id)])
 
-    def job_wakings(self):
-        cron = self.env.ref("wechat_leads.ir_cron_process_messages")
-        return self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+    def push_from(self, env, account, msg_id):
+        push = {"MsgType": "text", "FromUserName": "oOther", "Content": "在吗", "MsgId": msg_id}
+        self.assertTrue(env["wechat.message"].sudo()._store(account.id, push))
 
-    def test_the_job_is_woken_once_a_burst_and_again_when_it_falls_behind(self):
-        wakings = self.job_wakings()
+    def assert_waits_for_a_lock(self, cr, take_lock):
+        """``take_lock()`` waits for a lock (another connection's commit)."""
+        cr.execute("SET lock_timeout = '100ms'")
+        with self.assertRaises(psycopg2.errors.LockNotAvailable):
+            take_lock()
+        cr.rollback()
+        cr.execute("RESET lock_timeout")
+
+    def test_an_idle_job_is_woken_once_a_burst_and_again_once_its_run_began(self):
+        self.consume_wakings(self.env.cr)
         for msg_id in ("501", "502", "503"):
             self.text("oBurst", "在吗", msg_id)
-        self.assertEqual(self.job_wakings(), wakings + 1, "the job takes the burst in one run")
-        # a minute later, the pushes still waiting: the job stopped or is behind
-        self.a_minute_passes()
+        self.assertEqual(len(self.job_wakings()), 1, "the job takes the burst in one run")
+        # a run begins by deleting the job's due wakings
+        self.consume_wakings(self.env.cr)
         self.text("oBurst", "在吗", "504")
-        self.assertEqual(self.job_wakings(), wakings + 2)
-        self.text("oBurst", "在吗", "505")
-        self.assertEqual(self.job_wakings(), wakings + 2, "woken a moment ago")
-        self.process_queue()
-        # a push that failed waits for the next run and keeps no later push from waking the job
-        self.stored()[0].write({"state": "pending", "attempts": 1})
-        self.text("oBurst", "在吗", "506")
-        self.assertEqual(self.job_wakings(), wakings + 3)
+        self.assertEqual(len(self.job_wakings()), 1)
 
-    def test_a_job_stopped_under_a_steady_stream_is_woken(self):
-        """The job stopped with pushes left (its time was up) while new ones keep coming, each a
-        moment after the last: the oldest waiting push wakes it, not the last one."""
-        wakings = self.job_wakings()
-        self.text("oStream", "一", "601")
-        self.a_minute_passes()
-        self.text("oStream", "二", "602")
-        self.assertEqual(self.job_wakings(), wakings + 2)
-        # the job ran and stopped, leaving 601 and 602; a minute after its waking, 603 comes a
-        # moment after 602
-        self.a_minute_passes(tables=["ir_cron_trigger"])
-        self.text("oStream", "三", "603")
-        self.assertEqual(self.job_wakings(), wakings + 3)
+    def consume_wakings(self, cr, only=None):
+        """What a run does first: delete the job's due wakings (or ``only`` that one)."""
+        cr.execute(
+            """DELETE FROM ir_cron_trigger
+                WHERE cron_id = %s AND call_at <= now() AT TIME ZONE 'UTC'
+                  AND (%s IS NULL OR id = %s)""",
+            [self.env.ref("wechat_leads.ir_cron_process_messages").id, only, only],
+        )
+
+    def wakings_left_being_consumed(self):
+        """The due wakings already in the database are being consumed by a run on another
+        connection (rolled back after the test): they count for no push of the test."""
+        self.consume_wakings(self.another_connection().cr)
+        self.env.cr.execute("SELECT COALESCE(max(id), 0) FROM ir_cron_trigger")
+        return self.env.cr.fetchone()[0]
+
+    def new_wakings(self, env, after_id):
+        return self.job_wakings(env).filtered(lambda waking: waking.id > after_id)
+
+    def test_a_push_that_finds_the_job_at_work_wakes_nothing_and_the_job_waits_for_it(self):
+        """A push stored while the job is at work, before the job's last look for pushes and
+        committed after it, is neither left waiting nor woken for."""
+        last_waking = self.wakings_left_being_consumed()
+        push_env, account = self.another_request()
+        run_env = self.another_connection()
+        run_env.cr.execute("SELECT COALESCE(max(id), 0) FROM wechat_message")
+        done_up_to = run_env.cr.fetchone()[0]
+        queue_wakeup.hold_queue(run_env.cr)
+        self.push_from(push_env, account, "701")
+        self.assertFalse(self.new_wakings(push_env, last_waking), "the job at work takes it")
+        # the run found no push and stops: its last look waits for the push being stored
+        Message = run_env["wechat.message"]
+        self.assert_waits_for_a_lock(run_env.cr, lambda: Message._pending_once_stored(done_up_to))
+        push_env.cr.commit()
+        self.assertEqual(Message._pending_once_stored(done_up_to), 1, "and finds it")
+
+    def test_a_run_that_begins_while_a_push_finds_the_job_idle_waits_for_it(self):
+        last_waking = self.wakings_left_being_consumed()
+        push_env, account = self.another_request()
+        self.push_from(push_env, account, "801")
+        self.push_from(push_env, account, "802")
+        self.assertEqual(len(self.new_wakings(push_env, last_waking)), 1)
+        run_cr = self.another_connection().cr
+        self.assert_waits_for_a_lock(run_cr, lambda: queue_wakeup.hold_queue(run_cr))
+        push_env.cr.rollback()
+
+    def test_a_waking_that_a_run_consumes_does_not_count(self):
+        """A run begins by deleting the job's due wakings: a push that meets one being deleted,
+        or deleted since its snapshot, wakes the job again (that run may have looked for pushes
+        before this one was committed)."""
+        self.wakings_left_being_consumed()
+        waker_env, account = self.another_request()
+        waking = waker_env.ref("wechat_leads.ir_cron_process_messages")._trigger().id
+        waker_env.cr.commit()
+        self.addCleanup(self.drop_wakings_from, waker_env, waking)
+        run_cr = self.another_connection().cr
+        self.consume_wakings(run_cr, only=waking)
+
+        push_env = self.another_connection()
+        self.push_from(push_env, account, "902")
+        self.assertEqual(len(self.new_wakings(push_env, waking)), 1)
+        push_env.cr.rollback()
+
+        self.job_wakings(push_env)  # this request's snapshot is taken
+        run_cr.commit()
+        self.push_from(push_env, account, "903")
+        self.assertEqual(len(self.new_wakings(push_env, waking)), 1)
+        push_env.cr.rollback()
+
+    def drop_wakings_from(self, env, first_id):
+        env.cr.rollback()
+        env.cr.execute(
+            "DELETE FROM ir_cron_trigger WHERE id >= %s AND cron_id = %s",
+            [first_id, env.ref("wechat_leads.ir_cron_process_messages").id],
+        )
+        env.cr.commit()
 
     def test_followers_subscribing_together_get_their_leads_together(self):
         self.account.write({"conversion_trigger": "auto", "conversion_target": "lead"})

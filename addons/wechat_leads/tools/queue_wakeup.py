@@ -1,0 +1,61 @@
+"""When a push must wake the queue job up, without a push ever left to wait for the job's
+scheduled run, and without a waking per push while the job is at work.
+
+The job holds the advisory lock RUNNING in each of its transactions. A push just stored takes
+STORING (shared) to its commit, then tries RUNNING (shared):
+- the job is at work: the push wakes nothing. Before the job stops, it waits for STORING, so for
+  the commit of every push that found it at work, and looks for pushes once more;
+- the job is idle: the push wakes it up, unless a waking is pending that no run has begun to
+  consume (a run begins by deleting its triggers, which locks them).
+
+Locks, not rows: a push's snapshot (REPEATABLE READ, taken at the request's first query) may not
+see what the job has just committed; a lock is seen as it is now.
+"""
+
+import psycopg2.errors
+
+LOCK_SPACE = 0x5743  # the first key of the two-key advisory locks of the WeChat queue
+RUNNING = 1
+STORING = 2
+
+
+def hold_queue(cr):
+    """Mark the job at work for this transaction: call it first in each of its transactions."""
+    cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", (LOCK_SPACE, RUNNING))
+
+
+def await_pushes_being_stored(cr):
+    """Return once every push that found the job at work is committed: the job's last look for
+    pushes must be in a transaction that begins after this one."""
+    cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", (LOCK_SPACE, STORING))
+
+
+def queue_job_running(cr):
+    """For a push stored in this transaction: whether the job is at work (it then looks for this
+    push before it stops). Holds STORING until the commit, and RUNNING too when the job is idle:
+    a run that begins meanwhile waits for the commit."""
+    cr.execute("SELECT pg_advisory_xact_lock_shared(%s, %s)", (LOCK_SPACE, STORING))
+    cr.execute("SELECT pg_try_advisory_xact_lock_shared(%s, %s)", (LOCK_SPACE, RUNNING))
+    return not cr.fetchone()[0]
+
+
+def waking_pending(cr, cron_id):
+    """Whether the job ``cron_id`` has a waking due that no run has begun to consume. Locks it
+    until the commit, so that the run consuming it begins after this transaction.
+
+    A waking being deleted by a run (locked), or deleted since this transaction's snapshot
+    (a serialization error), does not count."""
+    try:
+        with cr.savepoint(flush=False):
+            cr.execute(
+                """SELECT id FROM ir_cron_trigger
+                    WHERE cron_id = %s
+                      AND call_at <= now() AT TIME ZONE 'UTC' + interval '1 minute'
+                    LIMIT 1
+                      FOR KEY SHARE SKIP LOCKED""",
+                (cron_id,),
+                log_exceptions=False,
+            )
+            return bool(cr.fetchone())
+    except psycopg2.errors.SerializationFailure:
+        return False
