@@ -68,6 +68,12 @@ def odoo_process(log_name, port, workers, *options, cron_threads=0):
 
 
 def start_server(workers, cron_threads=0):
+    try:
+        request("GET", "/web/health")
+    except OSError:
+        pass
+    else:
+        sys.exit(f"a server answers on port {PORT} already (a bench left running?): stop it first")
     server = odoo_process(
         "bench-wechat-server.log", PORT, workers, "--limit-time-real=60", cron_threads=cron_threads
     )
@@ -86,9 +92,20 @@ def start_cron_server(cron_threads=2):
     compose file's cron container run them (``--no-http --workers=0``). Not Odoo's prefork cron
     worker: that one lowers its own priority (``os.nice(10)``), so it gets a tenth of an HTTP
     worker's share of the CPU while they answer."""
-    return odoo_process(
+    cron = odoo_process(
         "bench-wechat-cron.log", PORT + 1, 0, "--no-http", cron_threads=cron_threads
     )
+    # ready once it runs a waking of the queue job (its registry loaded, its threads listening):
+    # the load must not begin before, as in production, where it runs before the pushes come
+    with odoo_env() as env:
+        waking = env.ref("wechat_leads.ir_cron_process_messages")._trigger().id
+        env.cr.commit()
+    for _ in range(240):
+        if not psql("-Atc", f"SELECT id FROM ir_cron_trigger WHERE id = {int(waking)}").strip():
+            return cron
+        time.sleep(0.5)
+    cron.kill()
+    sys.exit("the scheduled actions' process did not start: see .run/bench-wechat-cron.log")
 
 
 def request(method, path, body=None):
@@ -207,31 +224,11 @@ async def _load(rate, prepared, in_flight=16):
 def cpu_per_request(server, requests):
     """Milliseconds of CPU the Odoo server and PostgreSQL spend per request, sent one at a time:
     what the machine's cores must supply for each push, whatever the concurrency."""
-    import psutil  # noqa: PLC0415
-
-    def cpu_seconds():
-        processes = [
-            psutil.Process(server.pid),
-            *psutil.Process(server.pid).children(recursive=True),
-        ]
-        processes += [
-            process
-            for process in psutil.process_iter(["name"])
-            if process.info["name"] == "postgres"
-        ]
-        total = 0.0
-        for process in processes:
-            try:
-                times = process.cpu_times()
-            except psutil.Error:
-                continue
-            total += times.user + times.system
-        return total
-
-    before = cpu_seconds()
+    meter = CpuMeter(odoo=server)
     for method, path, body in requests:
         request(method, path, body)
-    return (cpu_seconds() - before) * 1000 / len(requests)
+    spent = meter.seconds()
+    return (spent["odoo"] + spent["postgres"]) * 1000 / len(requests)
 
 
 def measure(rate=200, seconds=10, mode="plain", workers=WORKERS):
@@ -301,15 +298,18 @@ def measure_processing(
     unique = set(indexes)
     # Odoo's prefork cron worker by default (comparable with earlier rounds); with ``jobs_apart``,
     # the jobs in their own process as deployed, where the other due jobs run beside the queue
+    due = due_jobs()
     server = start_server(workers, cron_threads=0 if jobs_apart else 1)
-    cron = start_cron_server() if jobs_apart else None
-    samples = []
+    cron, samples = None, []
     try:
+        cron = start_cron_server() if jobs_apart else None
         load(rate // 4, 2, lambda i: ("GET", "/web/health", None))  # warm up the workers
         sampler = BacklogSampler(account_id)
+        cpu = CpuMeter(odoo=server, jobs=cron)
         sampler.start()
         answered = load(rate, seconds, lambda i: ("POST", *pushes[i]))
         loaded_at = time.perf_counter() - sampler.started
+        cores = cpu.cores()
         # the backlog now, not the last sample's: a load that ends just before a sample would
         # otherwise stop the wait with the pushes of its last seconds still waiting
         while sampler.backlog() and time.perf_counter() - sampler.started < seconds + drain:
@@ -342,7 +342,67 @@ def measure_processing(
         "failed": failed,
         "leads": leads,
         "finished_at": finished,
+        "cores": cores,
+        "due": due,
     }
+
+
+def due_jobs():
+    """The other scheduled actions due now: the cron service runs them beside the queue."""
+    rows = psql(
+        "-Atc",
+        """SELECT cron_name FROM ir_cron c
+            WHERE active AND cron_name NOT LIKE 'WeChat: handle%'
+              AND (nextcall <= now() AT TIME ZONE 'UTC'
+                   OR EXISTS(SELECT FROM ir_cron_trigger t
+                              WHERE t.cron_id = c.id AND t.call_at <= now() AT TIME ZONE 'UTC'))
+         ORDER BY nextcall""",
+    )
+    return [name for name in rows.splitlines() if name]
+
+
+class CpuMeter:
+    """The cores each side used since the meter was made: Odoo's processes (``name=process``, with
+    their children), PostgreSQL's, and this load generator's."""
+
+    def __init__(self, **processes):
+        import psutil  # noqa: PLC0415
+
+        self.psutil = psutil
+        self.processes = {name: process for name, process in processes.items() if process}
+        self.started, self.before = time.perf_counter(), self._seconds()
+
+    def seconds(self):
+        after = self._seconds()
+        return {name: after[name] - self.before.get(name, 0.0) for name in after}
+
+    def cores(self):
+        elapsed = time.perf_counter() - self.started
+        return {name: spent / elapsed for name, spent in self.seconds().items()}
+
+    def _seconds(self):
+        groups = {
+            name: [self.psutil.Process(p.pid), *self.psutil.Process(p.pid).children(True)]
+            for name, p in self.processes.items()
+        }
+        groups["postgres"] = [
+            process
+            for process in self.psutil.process_iter(["name"])
+            if process.info["name"] == "postgres"
+        ]
+        groups["generator"] = [self.psutil.Process()]
+        return {name: self._cpu(group) for name, group in groups.items()}
+
+    def _cpu(self, processes):
+        total = 0.0
+        for process in processes:
+            try:
+                times = process.cpu_times()
+            except self.psutil.Error:
+                continue
+            # with what its children that ended (Odoo's recycled workers) spent
+            total += times.user + times.system + times.children_user + times.children_system
+        return total
 
 
 class BacklogSampler:
@@ -389,12 +449,33 @@ class BacklogSampler:
         return stored, done
 
 
+def handled_rates(result):
+    """Pushes handled per s during the load, from its start and from the job's first run on
+    (``sustained``, None when too short to tell), and the largest backlog sampled."""
+    window = [sample for sample in result["samples"] if sample[0] <= result["loaded_at"] + 0.5]
+    rates = {
+        "during": window[-1][2] / window[-1][0] if window and window[-1][0] else 0,
+        "sustained": None,
+        "backlog": max((sample[3] for sample in result["samples"]), default=0),
+    }
+    running = [sample for sample in window if sample[2]]
+    if len(running) > 1:
+        (first_at, _s, first_done, _b), (last_at, _s, last_done, _b) = running[0], running[-1]
+        rates.update(
+            sustained=(last_done - first_done) / (last_at - first_at),
+            to=last_at,
+            **{"from": first_at},
+        )
+    return rates
+
+
 def print_processing(result, rate, seconds, workers, jobs_apart=False):
     print(
         f"\nWeChat pushes handled as they come: {rate}/s for {seconds} s, "
         f"Odoo with {workers} HTTP workers, "
         + ("the scheduled actions in their own process" if jobs_apart else "1 cron worker")
     )
+    print("other jobs due at the start: " + (", ".join(result["due"]) or "none"))
     print(f"{'s':>6}{'stored':>9}{'handled':>9}{'backlog':>9}")
     for at, stored, done, backlog in result["samples"]:
         print(f"{at:6.0f}{stored:9d}{done:9d}{backlog:9d}")
@@ -405,9 +486,17 @@ def print_processing(result, rate, seconds, workers, jobs_apart=False):
         f"{result['duplicates']}, lost {result['lost']}; handled {result['done']} "
         f"(failed {result['failed']}), leads made {result['leads']}"
     )
-    window = [sample for sample in result["samples"] if sample[0] <= result["loaded_at"] + 0.5]
-    during = window[-1][2] / window[-1][0] if window and window[-1][0] else 0
-    print(f"handled per s during the load: {during:.1f}")
+    rates = handled_rates(result)
+    print(f"handled per s during the load: {rates['during']:.1f}")
+    if rates["sustained"] is not None:
+        print(
+            f"handled per s during the load once the job runs ({rates['from']:.0f}-"
+            f"{rates['to']:.0f} s): {rates['sustained']:.1f}; largest backlog {rates['backlog']}"
+        )
+    print(
+        "cores used during the load: "
+        + ", ".join(f"{name} {cores:.2f}" for name, cores in result["cores"].items())
+    )
     if result["finished_at"]:
         print(
             f"all handled {result['finished_at']:.0f} s after the first push: "
