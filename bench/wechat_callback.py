@@ -68,11 +68,7 @@ def odoo_process(log_name, port, workers, *options, cron_threads=0):
 
 
 def start_server(workers, cron_threads=0):
-    try:
-        request("GET", "/web/health")
-    except OSError:
-        pass
-    else:
+    if port_answers():
         sys.exit(f"a server answers on port {PORT} already (a bench left running?): stop it first")
     server = odoo_process(
         "bench-wechat-server.log", PORT, workers, "--limit-time-real=60", cron_threads=cron_threads
@@ -85,6 +81,14 @@ def start_server(workers, cron_threads=0):
             time.sleep(0.5)
     server.kill()
     sys.exit("the Odoo server did not start: see .run/bench-wechat-server.log")
+
+
+def port_answers():
+    try:
+        request("GET", "/web/health")
+    except OSError:
+        return False
+    return True
 
 
 def start_cron_server(cron_threads=2):
