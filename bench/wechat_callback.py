@@ -385,10 +385,10 @@ class CpuMeter:
         return {name: spent / elapsed for name, spent in self.seconds().items()}
 
     def _seconds(self):
-        groups = {
-            name: [self.psutil.Process(p.pid), *self.psutil.Process(p.pid).children(True)]
-            for name, p in self.processes.items()
-        }
+        groups = {}
+        for name, popen in self.processes.items():
+            root = self.psutil.Process(popen.pid)
+            groups[name] = [root, *root.children(recursive=True)]
         groups["postgres"] = [
             process
             for process in self.psutil.process_iter(["name"])
@@ -467,8 +467,8 @@ def handled_rates(result):
         (first_at, _s, first_done, _b), (last_at, _s, last_done, _b) = running[0], running[-1]
         rates.update(
             sustained=(last_done - first_done) / (last_at - first_at),
-            to=last_at,
-            **{"from": first_at},
+            first_at=first_at,
+            last_at=last_at,
         )
     return rates
 
@@ -494,8 +494,9 @@ def print_processing(result, rate, seconds, workers, jobs_apart=False):
     print(f"handled per s during the load: {rates['during']:.1f}")
     if rates["sustained"] is not None:
         print(
-            f"handled per s during the load once the job runs ({rates['from']:.0f}-"
-            f"{rates['to']:.0f} s): {rates['sustained']:.1f}; largest backlog {rates['backlog']}"
+            f"handled per s during the load once the job runs ({rates['first_at']:.0f}-"
+            f"{rates['last_at']:.0f} s): {rates['sustained']:.1f}; "
+            f"largest backlog {rates['backlog']}"
         )
     print(
         "cores used during the load: "

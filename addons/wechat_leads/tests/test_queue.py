@@ -2,7 +2,6 @@ import time
 
 import psycopg2.errors
 
-from odoo import sql_db
 from odoo.tests import tagged
 
 from ..tools import queue_wakeup
@@ -85,10 +84,10 @@ class TestQueue(WechatCase):
         self.text("oBefore", "在吗", "301")
         self.post(push_xml(openid="oBusy", Event="subscribe", EventKey="qrscene_admin"))
         self.text("oAfter", "在吗", "302")
-        with sql_db.db_connect(self.env.cr.dbname).cursor() as other:
-            other.execute("SELECT id FROM res_users WHERE id = %s FOR NO KEY UPDATE", [admin.id])
-            self.process_queue()
-            other.rollback()
+        other = self.another_connection().cr
+        other.execute("SELECT id FROM res_users WHERE id = %s FOR NO KEY UPDATE", [admin.id])
+        self.process_queue()
+        other.rollback()
         by_follower = {message.openid: message for message in self.stored()}
         self.assertEqual(by_follower["oBefore"].state, "done")
         self.assertEqual(by_follower["oAfter"].state, "done")
@@ -105,8 +104,8 @@ class TestQueue(WechatCase):
 
     def job_wakings(self, env=None):
         env = env or self.env
-        cron = env.ref("wechat_leads.ir_cron_process_messages")
-        return env["ir.cron.trigger"].sudo().search([("cron_id", "=", cron.id)])
+        job = env["wechat.message"]._queue_job()
+        return env["ir.cron.trigger"].sudo().search([("cron_id", "=", job.id)])
 
     def push_from(self, env, account, msg_id):
         push = {"MsgType": "text", "FromUserName": "oOther", "Content": "在吗", "MsgId": msg_id}
@@ -140,7 +139,7 @@ class TestQueue(WechatCase):
             """DELETE FROM ir_cron_trigger
                 WHERE cron_id = %s AND call_at <= statement_timestamp() AT TIME ZONE 'UTC'
                   AND (%s IS NULL OR id = %s)""",
-            [self.env.ref("wechat_leads.ir_cron_process_messages").id, only, only],
+            [self.Message._queue_job().id, only, only],
         )
 
     def wakings_left_being_consumed(self):
@@ -186,7 +185,7 @@ class TestQueue(WechatCase):
         before this one was committed)."""
         self.wakings_left_being_consumed()
         waker_env, account = self.another_request()
-        waking = waker_env.ref("wechat_leads.ir_cron_process_messages")._trigger().id
+        waking = waker_env["wechat.message"]._queue_job()._trigger().id
         waker_env.cr.commit()
         self.addCleanup(self.drop_wakings_from, waker_env, waking)
         run_cr = self.another_connection().cr
@@ -207,7 +206,7 @@ class TestQueue(WechatCase):
         env.cr.rollback()
         env.cr.execute(
             "DELETE FROM ir_cron_trigger WHERE id >= %s AND cron_id = %s",
-            [first_id, env.ref("wechat_leads.ir_cron_process_messages").id],
+            [first_id, env["wechat.message"]._queue_job().id],
         )
         env.cr.commit()
 

@@ -23,7 +23,8 @@ FRESH_SECONDS = 5
 
 
 def hold_queue(cr):
-    """Mark the job at work for this transaction: call it first in each of its transactions."""
+    """Mark the job at work until this transaction ends: the job holds it in each transaction in
+    which it looks for or handles pushes."""
     cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", (LOCK_SPACE, RUNNING))
 
 
