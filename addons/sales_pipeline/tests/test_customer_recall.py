@@ -1,6 +1,11 @@
+from datetime import datetime, timedelta
+
 from freezegun import freeze_time
 
+from odoo import fields
+from odoo.fields import Domain
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from .common import SalesPipelineCase
 
@@ -196,3 +201,111 @@ class TestCustomerRecall(SalesPipelineCase):
         self.assertEqual(notified(self.manager.partner_id).mapped("res_id"), watched.ids)
         self.assertIn(note, notified(self.manager.partner_id).body)
         self.assertFalse(notified(self.rep_b.partner_id))
+
+    # ------------------------------------------------------------------
+    # The due search
+    # ------------------------------------------------------------------
+
+    def _recall_candidates(self):
+        """Customers at each side of each rule's limit, and the ones the recall leaves alone."""
+        claimed = "2026-01-01 08:00:00"
+        cases = {
+            "idle": {},
+            "followed recently": {"last_followup_date": "2026-03-20 08:00:00"},
+            "followed long ago": {"last_followup_date": "2026-01-10 08:00:00"},
+            "won recently, not followed": {"last_won_date": "2026-03-20 08:00:00"},
+            "followed and won recently": {
+                "last_followup_date": "2026-03-20 08:00:00",
+                "last_won_date": "2026-03-20 08:00:00",
+            },
+            "followed recently, won long ago": {
+                "last_followup_date": "2026-03-25 08:00:00",
+                "last_won_date": "2026-01-02 08:00:00",
+            },
+            "claimed recently": {"claim_date": "2026-03-25 08:00:00"},
+        }
+        customers = self.Partner
+        for name, dates in cases.items():
+            customer = self._claim_on(claimed, name.title())
+            customer.sudo().write(dates)
+            customers |= customer
+        customers |= self._claim_on(claimed, "Protected", protected=True)
+        customers |= self.make_customer("In The Pool")
+        contact = self.Partner.create({"name": "A Contact", "parent_id": customers[0].id})
+        contact.sudo().write({"claim_date": claimed})  # a contact carries no recall of its own
+        return customers | contact
+
+    def test_due_searches_find_the_customers_whose_recall_date_has_passed_or_is_near(self):
+        candidates = self._recall_candidates()
+        Partner = self.env["res.partner"]
+
+        def found(domain):
+            return sorted(
+                Partner.search(domain & Domain("id", "in", candidates.ids)).mapped("name")
+            )
+
+        def recalled_in(settings, start, end):
+            return sorted(
+                candidates.filtered(
+                    lambda p: (date := p._get_recall_date(settings)) and start <= date < end
+                ).mapped("name")
+            )
+
+        for rules in ({}, {"recall_deal_days": 0}, {"recall_followup_days": 0}):
+            self.set_pool_settings(**({"recall_followup_days": 30, "recall_deal_days": 90} | rules))
+            settings = Partner._get_pool_settings()
+            for at in ("2026-03-01 08:00:00", "2026-04-01 08:00:01", "2026-04-22 08:00:00"):
+                at = datetime.fromisoformat(at)
+                soon = at + timedelta(days=3)
+                due = Partner._recall_due_domain(settings, at)
+                due_soon = Partner._recall_due_domain(settings, soon)
+                self.assertEqual(found(due), recalled_in(settings, datetime.min, at), (rules, at))
+                self.assertEqual(found(due_soon & ~due), recalled_in(settings, at, soon))
+                self.assertTrue(found(due) or at.month == 3, "each time has customers due")
+
+    def _claim_many_recently(self, count):
+        """``count`` copies of a customer claimed today, inserted in one statement, with fresh
+        statistics: the shape of a large pool, where few of the claimed customers are due."""
+        model = self._claim_on(fields.Datetime.now(), "Busy")
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT column_name FROM information_schema.columns"
+            " WHERE table_name = 'res_partner' AND column_name != 'id'"
+        )
+        names = [name for (name,) in self.env.cr.fetchall()]
+        numbered = {"name", "complete_name", "customer_code"}  # unique, or told apart
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO res_partner (%s) SELECT %s FROM res_partner"
+                " CROSS JOIN generate_series(1, %s) AS n WHERE id = %s",
+                SQL(", ").join(SQL.identifier(name) for name in names),
+                SQL(", ").join(
+                    SQL("%s || n", SQL.identifier(name))
+                    if name in numbered
+                    else SQL.identifier(name)
+                    for name in names
+                ),
+                count,
+                model.id,
+            )
+        )
+        self.env.cr.execute("ANALYZE res_partner")
+
+    def test_due_search_reads_the_recall_indexes(self):
+        """Among many claimed customers, the due ones come from the indexes on the recall clocks,
+        not from reading every claimed customer (at a million customers, 0.5 s a batch)."""
+        self._recall_candidates()
+        self._claim_many_recently(20000)
+        Partner = self.env["res.partner"]
+        settings = Partner._get_pool_settings()
+        now = datetime(2026, 4, 1, 8)
+        soon = datetime(2026, 4, 4, 8)
+        warnings = Partner._recall_due_domain(settings, soon) & ~Partner._recall_due_domain(
+            settings, now
+        )
+        for domain in (Partner._recall_due_domain(settings, now), warnings):
+            query = Partner._search(domain, limit=500, order="id")
+            self.env.cr.execute(SQL("EXPLAIN %s", query.select()))
+            plan = "\n".join(row[0] for row in self.env.cr.fetchall())
+            self.assertIn("res_partner_recall_followup_idx", plan)
+            self.assertIn("res_partner_recall_deal_idx", plan)
