@@ -49,24 +49,32 @@ def measure(env, rep, rounds=5):
     customers_only = [("is_customer", "=", True), ("parent_id", "=", False)]
 
     def run(model, domain_of):
-        samples = []
+        samples = {term: [] for term in TERMS}
         for _ in range(rounds):
             for term in TERMS:
                 env.invalidate_all()
                 start = time.perf_counter()
                 model.search(domain_of(term), limit=80)
-                samples.append(time.perf_counter() - start)
+                samples[term].append(time.perf_counter() - start)
         return samples
+
+    def all_of(samples):
+        return [seconds for term_samples in samples.values() for seconds in term_samples]
 
     ours_model = env["res.partner"].with_user(rep)
     run(ours_model, lambda t: [("quick_search", "ilike", t)] + customers_only)  # warm-up
     ours = run(ours_model, lambda t: [("quick_search", "ilike", t)] + customers_only)
     standard = run(env["res.partner"].sudo(), default_partner_domain)
+    slowest = max(TERMS, key=lambda term: p95(ours[term]))
     return {
-        "ours_p50": statistics.median(ours),
-        "ours_p95": p95(ours),
-        "standard_p50": statistics.median(standard),
-        "standard_p95": p95(standard),
+        "ours_p50": statistics.median(all_of(ours)),
+        "ours_p95": p95(all_of(ours)),
+        "standard_p50": statistics.median(all_of(standard)),
+        "standard_p95": p95(all_of(standard)),
+        # each term is a kind of term (a name, a code, a phone's digits, two characters...)
+        "slowest_term": slowest,
+        "slowest_term_p95": p95(ours[slowest]),
+        "slowest_term_standard_p95": p95(standard[slowest]),
     }
 
 
@@ -91,8 +99,12 @@ def main():
             f"{result['ours_p95'] * 1000:8.1f}"
         )
         print(
+            f"slowest term for us: {result['slowest_term']}, p95 "
+            f"{result['slowest_term_p95'] * 1000:.1f} ms"
+        )
+        print(
             f"ratio p95 ours/standard: {result['ours_p95'] / result['standard_p95']:.2f}"
-            "   target: p95 < 50 ms"
+            "   target: p95 < 50 ms for every term"
         )
 
 
