@@ -186,6 +186,18 @@ class ResPartner(models.Model):
                         detached[0].display_name,
                     )
                 )
+        if vals.get("parent_id") and not self._is_customer_manager():
+            nested = self.filtered(lambda p: p.is_customer and not p.parent_id)
+            if nested:
+                # under another company it would follow that company: out of the owner's quota,
+                # the recall and the pool
+                raise UserError(
+                    self.env._(
+                        "%s is a customer of its own: only a sales manager can put it under "
+                        "another company.",
+                        nested[0].display_name,
+                    )
+                )
         changed = [fname for fname in OWNERSHIP_FIELDS if fname in vals]
         if not changed or self._is_customer_manager():
             return

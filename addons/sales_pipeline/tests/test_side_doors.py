@@ -163,6 +163,23 @@ class TestSideDoors(ProjectCase):
             self.as_user(contact, self.rep_b).write({"parent_id": False, "user_id": False})
         self.assertEqual(contact.parent_id, self.own)
 
+    def test_no_customer_put_under_another_out_of_the_quota(self):
+        """Under another company a customer would follow it: out of its owner's quota and of the
+        recall. A rep at the quota could nest a customer to claim one more."""
+        self.set_pool_settings(max_claimed=2)
+        second = self.make_customer("Side Door Second", owner=self.rep_b)
+        for parent_id in (self.own.id, str(self.own.id)):
+            with self.assertRaisesRegex(UserError, "only a sales manager can put it under"):
+                self.as_user(second, self.rep_b).write({"parent_id": parent_id})
+        self.assertFalse(second.parent_id)
+        with self.assertRaisesRegex(UserError, "at most 2"):
+            self.as_user(self.make_customer("Side Door Third"), self.rep_b).action_claim()
+        contact = self.env["res.partner"].create({"name": "Mover", "parent_id": self.own.id})
+        self.as_user(contact, self.rep_b).write({"parent_id": second.id})  # contacts may move
+        self.assertEqual(contact.parent_id, second)
+        self.as_user(second, self.manager).write({"parent_id": self.own.id})
+        self.assertEqual(second.parent_id, self.own)
+
     def test_reading_a_hidden_record_answers_as_reading_a_missing_one(self):
         missing = self.Partner.browse(self.Partner.search([], order="id desc", limit=1).id + 1000)
         for records in (self.secret, missing):
