@@ -55,6 +55,17 @@ def left_idle(env):
     return env.cr.fetchone()[0]
 
 
+def most_due_in_a_day(env):
+    """The most customers one day's run can find due: every recallable customer, left idle, is
+    due once in the rule's days."""
+    env.cr.execute(
+        """SELECT count(*) FROM res_partner
+            WHERE customer_code LIKE 'B%%' AND pool_state = 'claimed' AND parent_id IS NULL
+              AND is_protected IS NOT TRUE"""
+    )
+    return env.cr.fetchone()[0] / int(SETTINGS["recall_followup_days"])
+
+
 def measure(env, due=1000):
     """Seconds of one run of our recall cron with ``due`` idle customers among all."""
     _ids, saved = make_idle(env, due)
