@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.fields import Command
 from odoo.tools import format_datetime
 
 from ..tools.locking import lock_rows
@@ -68,6 +69,8 @@ class ResPartner(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self._check_customer_entry(vals_list)
+        for vals in vals_list:
+            self.browse()._check_no_customer_put_under_another(vals)
         partners = super().create(vals_list)
         owned = partners.filtered(lambda p: p.is_customer and not p.parent_id and p.user_id)
         if owned:
@@ -186,18 +189,7 @@ class ResPartner(models.Model):
                         detached[0].display_name,
                     )
                 )
-        if vals.get("parent_id") and not self._is_customer_manager():
-            nested = self.filtered(lambda p: p.is_customer and not p.parent_id)
-            if nested:
-                # under another company it would follow that company: out of the owner's quota,
-                # the recall and the pool
-                raise UserError(
-                    self.env._(
-                        "%s is a customer of its own: only a sales manager can put it under "
-                        "another company.",
-                        nested[0].display_name,
-                    )
-                )
+        self._check_no_customer_put_under_another(vals)
         changed = [fname for fname in OWNERSHIP_FIELDS if fname in vals]
         if not changed or self._is_customer_manager():
             return
@@ -216,6 +208,38 @@ class ResPartner(models.Model):
                             customer=partner.display_name,
                         )
                     )
+
+    def _check_no_customer_put_under_another(self, vals):
+        """Under another company a customer follows it: out of its owner's quota, the recall and
+        the pool. Only a sales manager puts one there."""
+        if self.env.su or self._is_customer_manager():
+            return
+        nested = self._customers_put_under_another(vals)
+        if nested:
+            raise UserError(
+                self.env._(
+                    "%s is a customer of its own: only a sales manager can put it under "
+                    "another company.",
+                    nested[0].display_name,
+                )
+            )
+
+    def _customers_put_under_another(self, vals):
+        """The customers of their own that ``vals`` puts under another partner: these partners
+        by their parent, or the partners that their contacts' commands link (checked here too:
+        Odoo writes a linked partner as the user who began the transaction, not always this
+        one)."""
+        partners = self if vals.get("parent_id") else self.browse()
+        linked_ids = []
+        for command in vals.get("child_ids") or ():
+            if command[0] == Command.LINK:
+                linked_ids.append(command[1])
+            elif command[0] == Command.SET:
+                linked_ids.extend(command[2])
+        # ids that are not numbers get Odoo's own error when the command runs
+        partners |= self.browse(int(i) for i in linked_ids if str(i).isdigit())
+        nested = partners.sudo().filtered(lambda p: p.is_customer and not p.parent_id)
+        return nested.with_env(self.env)
 
     def _set_owner(self, user, action, note=False):
         """Hand customers to ``user`` (or to the pool), log it and drop old shares."""

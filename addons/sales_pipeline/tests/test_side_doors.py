@@ -1,4 +1,5 @@
 from odoo.exceptions import AccessError, MissingError, UserError
+from odoo.fields import Command
 from odoo.tests import tagged
 
 from .common import ProjectCase
@@ -171,6 +172,13 @@ class TestSideDoors(ProjectCase):
         for parent_id in (self.own.id, str(self.own.id)):
             with self.assertRaisesRegex(UserError, "only a sales manager can put it under"):
                 self.as_user(second, self.rep_b).write({"parent_id": parent_id})
+        for command in (Command.link(second.id), Command.set([second.id]), (4, str(second.id))):
+            with self.assertRaisesRegex(UserError, "only a sales manager can put it under"):
+                self.as_user(self.own, self.rep_b).write({"child_ids": [command]})
+            with self.assertRaisesRegex(UserError, "only a sales manager can put it under"):
+                self.Partner.with_user(self.rep_b).create(
+                    {"name": "Holder", "child_ids": [command]}
+                )
         self.assertFalse(second.parent_id)
         with self.assertRaisesRegex(UserError, "at most 2"):
             self.as_user(self.make_customer("Side Door Third"), self.rep_b).action_claim()
