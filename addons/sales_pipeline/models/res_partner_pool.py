@@ -6,6 +6,7 @@ from odoo.fields import Command
 from odoo.tools import format_datetime
 
 from ..tools.locking import lock_rows
+from ..tools.records import as_record_id
 
 POOL_STATES = [
     ("pool", "Public Pool"),
@@ -212,10 +213,10 @@ class ResPartner(models.Model):
     def _check_no_customer_put_under_another(self, vals):
         """Under another company a customer follows it: out of its owner's quota, the recall and
         the pool. Only a sales manager puts one there."""
-        if self.env.su or self._is_customer_manager():
+        if self.env.su:
             return
         nested = self._customers_put_under_another(vals)
-        if nested:
+        if nested and not self._is_customer_manager():
             raise UserError(
                 self.env._(
                     "%s is a customer of its own: only a sales manager can put it under "
@@ -237,7 +238,7 @@ class ResPartner(models.Model):
             elif command[0] == Command.SET:
                 linked_ids.extend(command[2])
         # ids that are not numbers get Odoo's own error when the command runs
-        partners |= self.browse(int(i) for i in linked_ids if str(i).isdigit())
+        partners |= self.browse(filter(None, map(as_record_id, linked_ids)))
         nested = partners.sudo().filtered(lambda p: p.is_customer and not p.parent_id)
         return nested.with_env(self.env)
 

@@ -4,8 +4,6 @@ from odoo import api, fields, models
 from odoo.fields import Domain
 from odoo.tools import SQL, format_datetime
 
-# Writing one of these restarts the recall clock.
-RECALL_CLOCK_FIELDS = ("claim_date", "last_followup_date", "last_won_date")
 # A customer's recall clock by one rule: the later of its claim and the rule's last event (GREATEST
 # leaves out a missing event), NULL for a partner the recall leaves alone. The recall indexes are on
 # this expression and the due search compares it, so PostgreSQL reads the index for the search and
@@ -22,6 +20,8 @@ RECALL_RULE_CLOCKS = (
     ("recall_followup_days", "last_followup_date"),
     ("recall_deal_days", "last_won_date"),
 )
+# Writing one of these restarts the recall clock.
+RECALL_CLOCK_FIELDS = ("claim_date", *(clock for _days, clock in RECALL_RULE_CLOCKS))
 
 
 def recall_clock_index(clock):
@@ -33,10 +33,10 @@ def recall_clock_index(clock):
 
 def recall_clock_sql(model, alias, query, clock):
     """RECALL_CLOCK on the columns of table ``alias`` (the indexes' expression)."""
-    fnames = (*RECALL_CLOCK_COLUMNS, clock)
     return SQL(
-        RECALL_CLOCK.format(**{fname: f"%({fname})s" for fname in fnames}, clock=f"%({clock})s"),
-        **{fname: model._field_to_sql(alias, fname, query) for fname in fnames},
+        RECALL_CLOCK.format(**{name: f"%({name})s" for name in (*RECALL_CLOCK_COLUMNS, "clock")}),
+        **{fname: model._field_to_sql(alias, fname, query) for fname in RECALL_CLOCK_COLUMNS},
+        clock=model._field_to_sql(alias, clock, query),
     )
 
 
