@@ -232,7 +232,7 @@ class ResPartner(models.Model):
         one)."""
         partners = self if vals.get("parent_id") else self.browse()
         linked_ids = []
-        for command in vals.get("child_ids") or ():
+        for command in self._child_commands(vals.get("child_ids")):
             if command[0] == Command.LINK:
                 linked_ids.append(command[1])
             elif command[0] == Command.SET:
@@ -241,6 +241,18 @@ class ResPartner(models.Model):
         partners |= self.browse(filter(None, map(as_record_id, linked_ids)))
         nested = partners.sudo().filtered(lambda p: p.is_customer and not p.parent_id)
         return nested.with_env(self.env)
+
+    @api.model
+    def _child_commands(self, value):
+        """``value`` of ``child_ids`` as the commands Odoo reads it as: ids (a list, a tuple, a
+        recordset) set the contacts."""
+        if isinstance(value, models.BaseModel):
+            return [Command.set(value.ids)]
+        if isinstance(value, tuple) or (
+            isinstance(value, list) and value and not isinstance(value[0], (tuple, list))
+        ):
+            return [Command.set(list(value))]
+        return value or []
 
     def _set_owner(self, user, action, note=False):
         """Hand customers to ``user`` (or to the pool), log it and drop old shares."""

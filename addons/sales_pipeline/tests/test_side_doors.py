@@ -172,6 +172,9 @@ class TestSideDoors(ProjectCase):
         for parent_id in (self.own.id, str(self.own.id)):
             with self.assertRaisesRegex(UserError, "only a sales manager can put it under"):
                 self.as_user(second, self.rep_b).write({"parent_id": parent_id})
+        for value in ([second.id], (second.id,), second):  # Odoo reads these as Command.set
+            with self.assertRaisesRegex(UserError, "only a sales manager can put it under"):
+                self.as_user(self.own, self.rep_b).write({"child_ids": value})
         for command in (Command.link(second.id), Command.set([second.id]), (4, str(second.id))):
             with self.assertRaisesRegex(UserError, "only a sales manager can put it under"):
                 self.as_user(self.own, self.rep_b).write({"child_ids": [command]})
