@@ -120,7 +120,8 @@ class ResPartner(models.Model):
         texts = [term]
         digits = phone_digits(term)
         if looks_like_number(digits) and digits != term:
-            texts.append(digits)
+            # separators only around the digits (0512-): whatever holds the term holds its digits
+            texts = [digits] if digits in term else [term, digits]
         conditions = [self._quick_search_text_domain(text) for text in texts]
         if industries:
             conditions.append(Domain("industry_id", "in", industries))

@@ -57,6 +57,7 @@ class TestQuickSearch(SalesPipelineCase):
             "industry": "Optics",
             "phone": "6288",
             "phone with separators": "0512-6288",
+            "phone's start, typed with its dash": "0512-",
             "mobile": "1234 567",
             "mobile digits": "912345678",
             "wechat": "kunlun_sal",
@@ -68,6 +69,21 @@ class TestQuickSearch(SalesPipelineCase):
             for label, term in terms.items():
                 with self.subTest(user=user.name, field=label):
                     self.assertIn(self.customer, self._quick(user, term))
+
+    def test_a_number_with_separators_around_it_is_searched_once(self):
+        """0512- holds its digits as they are: every partner holding it holds 0512, which is
+        searched alone (one collection, not two); 0512-6288 needs both."""
+        for term, texts in (("0512-", ["0512"]), ("0512-6288", ["0512-6288", "05126288"])):
+            with self.subTest(term=term):
+                query = self.Partner.with_user(self.rep_a)._search(
+                    [("quick_search", "ilike", term)]
+                )
+                patterns = {
+                    param.strip("%")
+                    for param in query.select().params
+                    if isinstance(param, str) and param.startswith("%")
+                }
+                self.assertEqual(sorted(patterns), sorted(texts))
 
     def test_two_character_terms_are_found_in_each_field(self):
         customer = self.make_customer(
