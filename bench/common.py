@@ -55,6 +55,34 @@ def vacuum_analyze():
     psql("-qc", "VACUUM ANALYZE")
 
 
+def machine_speed(rounds=3):
+    """Seconds (median of ``rounds``) of a fixed CPU load in Python (10 million additions) and in
+    PostgreSQL (a sum over 5 million generated rows): the figures without a standard to compare
+    with (ms, pushes per s) follow the machine's speed, which varies between runs on a shared
+    host."""
+
+    def median_of(func):
+        samples = []
+        for _ in range(rounds):
+            start = time.perf_counter()
+            func()
+            samples.append(time.perf_counter() - start)
+        return statistics.median(samples)
+
+    def python_load():
+        total = 0
+        for number in range(10_000_000):
+            total += number
+        return total
+
+    return {
+        "python": median_of(python_load),
+        "postgresql": median_of(
+            lambda: psql("-qAtc", "SELECT sum(i) FROM generate_series(1, 5000000) i")
+        ),
+    }
+
+
 def odoo_server_command(port, workers, *options, cron_threads=0):
     """The command of an Odoo server on the bench database, on loopback ``port``, with
     ``cron_threads`` cron workers (none by default: the benchmarks run the jobs themselves)."""

@@ -20,7 +20,7 @@ import quick_search
 import recall_cron
 import recall_restart
 import wechat_callback
-from common import ensure_database, odoo_env
+from common import ensure_database, machine_speed, odoo_env
 from generate import generate
 
 LIST_FIELDS = [
@@ -76,6 +76,7 @@ def main():
     args = parser.parse_args()
     rounds = 3 if args.quick else 5
     ensure_database()
+    speed_at_start = machine_speed()
     rows = []  # (measure, ours, standard, ratio or None, target text, met)
     with odoo_env() as env:
         counts = generate(env, args.customers, args.reps)
@@ -297,6 +298,7 @@ def main():
         )
     )
 
+    speed_at_end = machine_speed()
     processor = platform.processor() or platform.machine()
     print(
         f"\nBenchmarks {time.strftime('%Y-%m-%d')} on {platform.node()} ({processor}), "
@@ -314,6 +316,12 @@ def main():
             f"| {label:54} | {ours:9.1f} | {std_text:>9} | {ratio_text:>6} | {target:>8} "
             f"| {met_text} |"
         )
+    print(
+        "machine speed, s at the start / at the end (lower is faster): Python, 10 million "
+        f"additions {speed_at_start['python']:.2f} / {speed_at_end['python']:.2f}; PostgreSQL, "
+        f"a sum over 5 million rows {speed_at_start['postgresql']:.2f} / "
+        f"{speed_at_end['postgresql']:.2f}"
+    )
 
 
 if __name__ == "__main__":
