@@ -2,7 +2,7 @@
     "name": "Sales Pipeline",
     "summary": "Customers for Chinese sales teams: public pool, claiming, "
     "sharing and protection (客户公海、领用、共享、保护)",
-    "version": "19.0.2.10.0",
+    "version": "19.0.2.11.0",
     "category": "Sales/CRM",
     "website": "https://github.com/sales-pipeline/odoo-sales-pipeline",
     "author": "Sales Pipeline Authors",

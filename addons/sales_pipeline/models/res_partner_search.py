@@ -43,17 +43,22 @@ class ResPartner(models.Model):
         compute="_compute_reach_search_text",
         store=True,
         index="trigram",
-        help="Phone and mobile digits and WeChat ids of the partner and of its contacts, "
-        "for quick search.",
+        help="Phone and mobile digits and WeChat ids of the customer and of its contacts, "
+        "for quick search (empty on a contact: its numbers find its customer).",
     )
     quick_search = fields.Char(
         store=False,
         search="_search_quick_search",
-        help="Name, customer number, address, industry, and the phone, mobile and "
-        "WeChat of the customer and of its contacts.",
+        help="Customers (partners without a parent company) by name, customer number, address, "
+        "industry, and the phone, mobile and WeChat of the customer and of its contacts.",
     )
 
     _complete_name_trgm_idx = models.Index("USING gin (complete_name gin_trgm_ops)")
+    # The quick search collects a name's matches here: not among the contacts, whose complete
+    # name repeats their company's (a third of the matches of a company's name at 1M).
+    _top_level_name_trgm_idx = models.Index(
+        "USING gin (complete_name gin_trgm_ops) WHERE parent_id IS NULL"
+    )
     # Odoo indexes name with a btree only: without this, every name ilike reads every partner
     _name_trgm_idx = models.Index("USING gin (name gin_trgm_ops)")
     _quick_search_bigrams_idx = models.Index(
@@ -82,11 +87,18 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
 
     @api.depends(
-        "phone", "mobile", "wechat_id", "child_ids.phone", "child_ids.mobile", "child_ids.wechat_id"
+        "parent_id",
+        "phone",
+        "mobile",
+        "wechat_id",
+        "child_ids.phone",
+        "child_ids.mobile",
+        "child_ids.wechat_id",
     )
     def _compute_reach_search_text(self):
         for partner in self:
-            partner.reach_search_text = self._reach_search_text_of(
+            # a contact's numbers are its customer's: the quick search finds the customer
+            partner.reach_search_text = not partner.parent_id and self._reach_search_text_of(
                 (person.phone, person.mobile, person.wechat_id)
                 for person in partner | partner.child_ids
             )
@@ -101,8 +113,10 @@ class ResPartner(models.Model):
         return " ".join(dict.fromkeys(v for v in values if v)) or False
 
     def _search_quick_search(self, operator, value):
-        """Name, customer number, address, industry, and the numbers and WeChat
-        of the partner and its contacts (kept together in reach_search_text).
+        """Customers (partners without a parent) by name, customer number, address, industry,
+        and the numbers and WeChat of the customer and its contacts (kept together in the
+        customer's reach_search_text). A contact is not found itself: its complete name repeats
+        its company's, and collecting the contacts too would read a third more partners.
 
         Every condition is on res_partner itself. A phone fragment, or a term
         whose pairs of characters the statistics say few partners hold, is
@@ -122,16 +136,18 @@ class ResPartner(models.Model):
         if looks_like_number(digits) and digits != term:
             # separators only around the digits (0512-): whatever holds the term holds its digits
             texts = [digits] if digits in term else [term, digits]
-        conditions = [self._quick_search_text_domain(text) for text in texts]
+        # in each condition, so that the collection reads the customers' own indexes
+        top_level = Domain("parent_id", "=", False)
+        conditions = [top_level & self._quick_search_text_domain(text) for text in texts]
         if industries:
-            conditions.append(Domain("industry_id", "in", industries))
+            conditions.append(top_level & Domain("industry_id", "in", industries))
         if len(digits) >= 4 and looks_like_number(digits):
             return self._any_of(conditions)
         plans = {self._quick_search_plan(text) for text in texts}
         if not industries and plans == {"collect"}:
             return self._any_of(conditions)
         if plans == {"walk"}:
-            return self._in_list_order(texts, industries)
+            return top_level & self._in_list_order(texts, industries)
         return Domain.OR(conditions)
 
     @api.model

@@ -70,6 +70,48 @@ class TestQuickSearch(SalesPipelineCase):
                 with self.subTest(user=user.name, field=label):
                     self.assertIn(self.customer, self._quick(user, term))
 
+    def test_contacts_are_found_through_their_customer(self):
+        """The quick search finds customers: a contact's numbers and WeChat id find its customer,
+        which holds them (the contact holds none), and the contact itself is not found, even
+        without the customer list's own filter."""
+        self.assertFalse(self.contact.reach_search_text)
+        self.assertIn("77778888", self.customer.reach_search_text)
+        for term in ("77778888", "liu_buyer_wx", "Buyer Liu", "Kunlun"):
+            with self.subTest(term=term):
+                found = self.Partner.with_user(self.rep_a).search([("quick_search", "ilike", term)])
+                self.assertNotIn(self.contact, found)
+        found = self.Partner.with_user(self.rep_a).search([("quick_search", "ilike", "77778888")])
+        self.assertIn(self.customer, found)
+        # a contact moved out from under its company holds its numbers again, and the company
+        # no longer does
+        self.contact.parent_id = False
+        self.assertIn("77778888", self.contact.reach_search_text)
+        self.assertNotIn("77778888", self.customer.reach_search_text or "")
+        self.contact.parent_id = self.customer
+        self.assertFalse(self.contact.reach_search_text)
+        self.assertIn("77778888", self.customer.reach_search_text)
+
+    def test_a_name_is_collected_among_the_customers_only(self):
+        """A rare name's matches are collected from the index of the names of partners without
+        a parent, not from all the partners' names, where each contact repeats its company's."""
+        self._customers_as_many_as_at_scale()
+        # At a test database's size, reading every partner without a parent through parent_id's
+        # own index costs less than the text indexes; at 1M it would read a million partners.
+        # Rolled back with the test.
+        self.env.cr.execute("DROP INDEX res_partner__parent_id_index")
+        self.env.cr.execute("SET LOCAL enable_seqscan = off")
+        try:
+            with patch.object(res_partner_search, "RARE_TERM_ROWS", 10**9):
+                query = self.Partner.with_user(self.rep_a)._search(
+                    [("quick_search", "ilike", "Kunlun")], limit=80, order=self.Partner._order
+                )
+            self.env.cr.execute(SQL("EXPLAIN %s", query.select()))
+            plan = "\n".join(row[0] for row in self.env.cr.fetchall())
+        finally:
+            self.env.cr.execute("RESET enable_seqscan")
+        self.assertIn("res_partner_top_level_name_trgm_idx", plan)
+        self.assertNotIn("res_partner_complete_name_trgm_idx", plan)
+
     def test_a_number_with_separators_around_it_is_searched_once(self):
         """0512- holds its digits as they are: every partner holding it holds 0512, which is
         searched alone (one collection, not two); 0512-6288 needs both."""
@@ -99,7 +141,18 @@ class TestQuickSearch(SalesPipelineCase):
         self.assertNotIn(customer, self._quick(self.rep_a, "电星"))
         self.assertNotIn(customer, self._quick(self.rep_b, "信机"))
 
+    def _customers_as_many_as_at_scale(self):
+        """3,000 more customers and fresh statistics: among the few partners of a test database,
+        PostgreSQL would read every partner without a parent (parent_id's own index) rather than
+        the text indexes it reads at scale."""
+        self.Partner.create(
+            [{"name": f"有限责任 {index}", "is_customer": True} for index in range(3000)]
+        )
+        self.env.flush_all()
+        self.env.cr.execute("ANALYZE res_partner")
+
     def test_two_character_terms_use_the_pair_index(self):
+        self._customers_as_many_as_at_scale()
         query = self.Partner.with_context(active_test=False)._search(
             [("quick_search", "ilike", "信机")]
         )
@@ -159,11 +212,7 @@ class TestQuickSearch(SalesPipelineCase):
                     self.assertEqual(found["free"], found["collect"])
 
     def test_plans_follow_how_many_partners_hold_the_pairs(self):
-        self.Partner.create(
-            [{"name": f"有限责任 {index}", "is_customer": True} for index in range(3000)]
-        )
-        self.env.flush_all()
-        self.env.cr.execute("ANALYZE res_partner")
+        self._customers_as_many_as_at_scale()
         self.assertEqual(
             self.Partner._quick_search_plan("有限"), "free", "fewer than WALK_MIN_ROWS"
         )
@@ -177,11 +226,7 @@ class TestQuickSearch(SalesPipelineCase):
     def test_a_frequent_term_leaves_no_index_for_its_conditions(self):
         """A frequent term is found by walking the list's order: no index serves its conditions
         (PostgreSQL would otherwise fetch every match to sort them)."""
-        self.Partner.create(
-            [{"name": f"有限责任 {index}", "is_customer": True} for index in range(3000)]
-        )
-        self.env.flush_all()
-        self.env.cr.execute("ANALYZE res_partner")
+        self._customers_as_many_as_at_scale()
         Partner = self.Partner.with_user(self.rep_a)
         with patch.object(res_partner_search, "WALK_MIN_ROWS", 2000):
             query = Partner._search(
