@@ -62,12 +62,7 @@ def machine_speed(rounds=3):
     host."""
 
     def median_of(func):
-        samples = []
-        for _ in range(rounds):
-            start = time.perf_counter()
-            func()
-            samples.append(time.perf_counter() - start)
-        return statistics.median(samples)
+        return statistics.median(timed(func, rounds))
 
     def python_load():
         total = 0
